@@ -1,0 +1,239 @@
+import * as E from 'fp-ts/lib/Either.js';
+import type { z } from 'zod';
+import type { AnyAggregateDefinition } from './aggregate.js';
+import type { EventStore } from './event-store.js';
+import type { DomainError, StoreError, ValidationIssue } from './errors.js';
+import { corruptedEvent, invalidCommand, isStoreFailure, storeUnavailable } from './errors.js';
+import { deterministicEventId } from './event-ids.js';
+import type { Command, DomainEvent, EventToAppend, RecordedEvent } from './messages.js';
+import type { Upcasting } from './upcasting.js';
+import { createUpcasting } from './upcasting.js';
+
+/**
+ * A reversible change applied to events on their way into and out of the store, such as encrypting
+ * personal data. `decode` runs before upcasting, on the data as stored.
+ */
+export interface EventTransform {
+  readonly encode: (streamId: string, event: EventToAppend) => EventToAppend | Promise<EventToAppend>;
+  readonly decode: (event: RecordedEvent) => RecordedEvent | Promise<RecordedEvent>;
+}
+
+export interface CommandAccepted {
+  readonly streamId: string;
+  /** The events the command produced, as stored. */
+  readonly events: readonly RecordedEvent[];
+  /** The stream's revision after the command; -1 if the command produced no event on a new stream. */
+  readonly nextExpectedRevision: number;
+  /** True when this command id had already been handled: nothing new was appended. */
+  readonly duplicate: boolean;
+}
+
+export interface RefusedCommand {
+  readonly error: DomainError;
+  /** The command as received (possibly malformed). */
+  readonly command: unknown;
+  readonly streamId?: string;
+}
+
+export interface CommandHandlerOptions {
+  readonly store: EventStore;
+  readonly upcasting?: Upcasting;
+  readonly transform?: EventTransform;
+  /** How many times a command is re-decided after losing a race for its stream (default 5). */
+  readonly maxConflictRetries?: number;
+  /** How many times an append is retried after the store was unavailable (default 2); safe, as event ids are deterministic. */
+  readonly maxUnavailableRetries?: number;
+  /** Told of every refusal (validation, authorization, domain rule, store), e.g. to keep a security log. */
+  readonly onRefused?: (refusal: RefusedCommand) => void | Promise<void>;
+}
+
+export interface LoadedAggregate<S> {
+  readonly state: S;
+  /** The stream's last revision, -1 when it does not exist yet. */
+  readonly revision: number;
+  readonly events: readonly RecordedEvent[];
+}
+
+export interface CommandHandler {
+  /** Decodes, authorizes, loads, decides and appends one command for the given aggregate. */
+  handle(definition: AnyAggregateDefinition, command: unknown): Promise<E.Either<DomainError, CommandAccepted>>;
+  /** Loads and folds one stream: the state a command would be decided against. */
+  load<S>(definition: AnyAggregateDefinition, streamId: string): Promise<E.Either<StoreError, LoadedAggregate<S>>>;
+}
+
+export const zodIssues = (error: z.ZodError): ValidationIssue[] =>
+  error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }));
+
+export const decodeCommand = <C>(schema: z.ZodType<C>, raw: unknown): E.Either<DomainError, C> => {
+  const parsed = schema.safeParse(raw);
+  return parsed.success ? E.right(parsed.data) : E.left(invalidCommand(zodIssues(parsed.error)));
+};
+
+/** Reads an event back into the decider's shape: transform, upcast, decode. */
+export const decodeRecordedEvent = async (
+  definition: Pick<AnyAggregateDefinition, 'eventSchema'>,
+  upcasting: Upcasting,
+  transform: EventTransform | undefined,
+  stored: RecordedEvent,
+): Promise<E.Either<StoreError, DomainEvent>> => {
+  const recorded = transform ? await transform.decode(stored) : stored;
+  const upcast = upcasting.upcast(recorded, recorded.type, recorded.metadata.schemaVersion, recorded.data);
+  if (E.isLeft(upcast)) return upcast;
+  const parsed = definition.eventSchema.safeParse({ type: recorded.type, data: upcast.right });
+  if (!parsed.success) {
+    const detail = zodIssues(parsed.error).map((issue) => `${issue.path}: ${issue.message}`).join('; ');
+    return E.left(corruptedEvent(recorded.streamId, recorded.revision, `${recorded.type} does not decode (${detail})`));
+  }
+  return E.right(parsed.data as DomainEvent);
+};
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export const createCommandHandler = (options: CommandHandlerOptions): CommandHandler => {
+  const { store } = options;
+  const upcasting = options.upcasting ?? createUpcasting();
+  const maxConflictRetries = options.maxConflictRetries ?? 5;
+  const maxUnavailableRetries = options.maxUnavailableRetries ?? 2;
+
+  const loadStream = async (
+    definition: AnyAggregateDefinition,
+    streamId: string,
+    commandId?: string,
+  ): Promise<E.Either<StoreError, LoadedAggregate<unknown> & { readonly earlier: RecordedEvent[] }>> => {
+    let state: unknown = definition.decider.initialState;
+    let revision = -1;
+    const events: RecordedEvent[] = [];
+    const earlier: RecordedEvent[] = [];
+    try {
+      for await (const stored of store.readStream(streamId)) {
+        const decoded = await decodeRecordedEvent(definition, upcasting, options.transform, stored);
+        if (E.isLeft(decoded)) return decoded;
+        state = definition.decider.evolve(state, decoded.right);
+        revision = stored.revision;
+        events.push(stored);
+        if (commandId !== undefined && stored.metadata.commandId === commandId) earlier.push(stored);
+      }
+    } catch (thrown) {
+      if (!(isStoreFailure(thrown) && thrown.error.code === 'StreamNotFound')) {
+        return E.left(isStoreFailure(thrown) ? thrown.error : storeUnavailable(`reading ${streamId} failed`, thrown));
+      }
+    }
+    return E.right({ state, revision, events, earlier });
+  };
+
+  const refuse = async (
+    error: DomainError,
+    command: unknown,
+    streamId?: string,
+  ): Promise<E.Either<DomainError, CommandAccepted>> => {
+    if (options.onRefused) await options.onRefused(streamId === undefined ? { error, command } : { error, command, streamId });
+    return E.left(error);
+  };
+
+  const append = async (streamId: string, events: EventToAppend[], expectedRevision: number) => {
+    for (let attempt = 0; ; attempt += 1) {
+      const result = await store.appendToStream(streamId, events, {
+        expectedRevision: expectedRevision < 0 ? 'noStream' : expectedRevision,
+      });
+      if (E.isRight(result) || result.left.code !== 'StoreUnavailable' || attempt >= maxUnavailableRetries) return result;
+      await sleep(25 * 2 ** attempt);
+    }
+  };
+
+  return {
+    load: async <S>(definition: AnyAggregateDefinition, streamId: string) => {
+      const loaded = await loadStream(definition, streamId);
+      if (E.isLeft(loaded)) return loaded;
+      const { state, revision, events } = loaded.right;
+      return E.right({ state: state as S, revision, events });
+    },
+
+    handle: async (definition, raw) => {
+      const decoded = decodeCommand<Command>(definition.commandSchema, raw);
+      if (E.isLeft(decoded)) return refuse(decoded.left, raw);
+      const command = decoded.right;
+      const streamId = definition.streamId(command);
+      const authorized = definition.authorize(command);
+      if (E.isLeft(authorized)) return refuse(authorized.left, raw, streamId);
+      const { commandId } = command.metadata;
+
+      for (let attempt = 0; ; attempt += 1) {
+        const loaded = await loadStream(definition, streamId, commandId);
+        if (E.isLeft(loaded)) return refuse(loaded.left, raw, streamId);
+        const { state, revision, earlier } = loaded.right;
+        if (earlier.length > 0) {
+          return E.right({ streamId, events: earlier, nextExpectedRevision: revision, duplicate: true });
+        }
+        const decision = definition.decider.decide(command, state);
+        if (E.isLeft(decision)) return refuse(decision.left, raw, streamId);
+        if (decision.right.length === 0) {
+          return E.right({ streamId, events: [], nextExpectedRevision: revision, duplicate: false });
+        }
+        const toAppend: EventToAppend[] = [];
+        for (const [index, event] of decision.right.entries()) {
+          const envelope: EventToAppend = {
+            eventId: deterministicEventId(streamId, commandId, index),
+            type: event.type,
+            data: event.data,
+            metadata: {
+              commandId,
+              correlationId: command.metadata.correlationId ?? commandId,
+              causationId: command.metadata.causationId ?? commandId,
+              actor: command.metadata.actor,
+              occurredAt: command.metadata.at,
+              schemaVersion: upcasting.currentVersion(event.type),
+            },
+          };
+          toAppend.push(options.transform ? await options.transform.encode(streamId, envelope) : envelope);
+        }
+        const appended = await append(streamId, toAppend, revision);
+        if (E.isRight(appended)) {
+          return E.right({
+            streamId,
+            events: appended.right.events,
+            nextExpectedRevision: appended.right.nextExpectedRevision,
+            duplicate: false,
+          });
+        }
+        if (appended.left.code !== 'ConcurrencyConflict' || attempt >= maxConflictRetries) {
+          return refuse(appended.left, raw, streamId);
+        }
+      }
+    },
+  };
+};
+
+/**
+ * One entry point for many aggregates: routes a command to the aggregate that handles its `type`.
+ * An unknown or missing type is an `InvalidCommand` naming it, reported to `onRefused` like any refusal.
+ */
+export const createCommandRouter = (options: CommandHandlerOptions, definitions: readonly AnyAggregateDefinition[]) => {
+  const handler = createCommandHandler(options);
+  const byType = new Map<string, AnyAggregateDefinition>();
+  for (const definition of definitions) {
+    for (const type of definition.commandTypes) {
+      if (byType.has(type)) throw new Error(`command type ${type} is handled by two aggregates`);
+      byType.set(type, definition);
+    }
+  }
+  return {
+    handler,
+    commandTypes: [...byType.keys()],
+    definitionFor: (type: string): AnyAggregateDefinition | undefined => byType.get(type),
+    handle: async (raw: unknown): Promise<E.Either<DomainError, CommandAccepted>> => {
+      const isObject = typeof raw === 'object' && raw !== null && !Array.isArray(raw);
+      const type = isObject ? (raw as { type?: unknown }).type : undefined;
+      const definition = typeof type === 'string' ? byType.get(type) : undefined;
+      if (definition !== undefined) return handler.handle(definition, raw);
+      const error = !isObject
+        ? invalidCommand([{ path: '', message: 'a command must be an object with type, data and metadata' }])
+        : typeof type !== 'string'
+          ? invalidCommand([{ path: 'type', message: 'missing or not a string' }])
+          : invalidCommand([{ path: 'type', message: `unknown command type ${JSON.stringify(type)}` }], `unknown command type ${JSON.stringify(type)}`);
+      if (options.onRefused) await options.onRefused({ error, command: raw });
+      return E.left(error);
+    },
+  };
+};
+
+export type CommandRouter = ReturnType<typeof createCommandRouter>;

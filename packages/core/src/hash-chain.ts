@@ -1,0 +1,85 @@
+import { createHash } from 'node:crypto';
+import { canonicalJson } from './canonical-json.js';
+import type { EventToAppend, RecordedEvent, RecordedEventMetadata } from './messages.js';
+
+/** The `prevHash` of the first event of every stream. */
+export const GENESIS_HASH = '0'.repeat(64);
+
+export type SealedEvent = Omit<RecordedEvent, 'globalPosition'>;
+
+/** What the hash covers: everything about the event but its global position and its own hash. */
+const hashedContent = (event: SealedEvent | RecordedEvent): string => {
+  const { hash: _hash, ...metadata } = event.metadata;
+  return canonicalJson({
+    streamId: event.streamId,
+    revision: event.revision,
+    eventId: event.eventId,
+    type: event.type,
+    data: event.data,
+    metadata,
+  });
+};
+
+export const computeEventHash = (event: SealedEvent | RecordedEvent): string =>
+  createHash('sha256').update(hashedContent(event)).digest('hex');
+
+/**
+ * Gives a batch its revisions, `recordedAt` and hash chain. Every adapter calls this inside its
+ * append, once it knows the stream's last revision and last hash, so the chain is the same whatever
+ * the store.
+ */
+export const sealEvents = (
+  streamId: string,
+  firstRevision: number,
+  prevHash: string,
+  events: readonly EventToAppend[],
+  recordedAt: string,
+): SealedEvent[] => {
+  const sealed: SealedEvent[] = [];
+  let previous = prevHash;
+  events.forEach((event, index) => {
+    const unhashed: SealedEvent = {
+      streamId,
+      revision: firstRevision + index,
+      eventId: event.eventId,
+      type: event.type,
+      data: event.data,
+      metadata: { ...event.metadata, recordedAt, prevHash: previous, hash: '' } satisfies RecordedEventMetadata,
+    };
+    const hash = computeEventHash(unhashed);
+    sealed.push({ ...unhashed, metadata: { ...unhashed.metadata, hash } });
+    previous = hash;
+  });
+  return sealed;
+};
+
+export type ChainProblem =
+  | { readonly kind: 'BrokenHash'; readonly streamId: string; readonly revision: number; readonly expected: string; readonly found: string }
+  | { readonly kind: 'BrokenLink'; readonly streamId: string; readonly revision: number; readonly expected: string; readonly found: string }
+  | { readonly kind: 'Gap'; readonly streamId: string; readonly revision: number; readonly expected: number; readonly found: number };
+
+/**
+ * Checks one stream's events, in the order read, against the chain: each revision follows the one
+ * before, each `prevHash` is the previous event's hash, each hash matches the content. Returns the
+ * problems found, in order; an intact stream gives none.
+ */
+export const verifyStreamChain = (events: Iterable<RecordedEvent | SealedEvent>): ChainProblem[] => {
+  const problems: ChainProblem[] = [];
+  let expectedRevision = 0;
+  let expectedPrev = GENESIS_HASH;
+  for (const event of events) {
+    if (event.revision !== expectedRevision) {
+      problems.push({ kind: 'Gap', streamId: event.streamId, revision: event.revision, expected: expectedRevision, found: event.revision });
+    }
+    if (event.metadata.prevHash !== expectedPrev) {
+      problems.push({ kind: 'BrokenLink', streamId: event.streamId, revision: event.revision, expected: expectedPrev, found: event.metadata.prevHash });
+    }
+    const actual = computeEventHash(event);
+    if (actual !== event.metadata.hash) {
+      problems.push({ kind: 'BrokenHash', streamId: event.streamId, revision: event.revision, expected: actual, found: event.metadata.hash });
+    }
+    expectedRevision = event.revision + 1;
+    expectedPrev = event.metadata.hash;
+  }
+  return problems;
+};

@@ -1,0 +1,111 @@
+import * as E from 'fp-ts/lib/Either.js';
+import type { AppendOptions, AppendResult, EventStore, ReadAllOptions, ReadStreamOptions, SubscribeOptions, Subscription } from './event-store.js';
+import { matchesFilter } from './event-store.js';
+import type { StoreError } from './errors.js';
+import { StoreFailure, concurrencyConflict, invalidAppend, streamNotFound } from './errors.js';
+import { GENESIS_HASH, sealEvents } from './hash-chain.js';
+import { checkExpectedRevision, findIdempotentAppend, validateBatch } from './append-rules.js';
+import type { EventToAppend, RecordedEvent } from './messages.js';
+import { catchUpSubscription } from './subscription.js';
+
+export interface InMemoryEventStoreOptions {
+  /** The store's clock for `recordedAt`; the system clock by default. */
+  readonly clock?: () => Date;
+}
+
+/** The event-store port held in memory: for tests, examples and benchmarks. Nothing survives the process. */
+export class InMemoryEventStore implements EventStore {
+  private readonly streams = new Map<string, RecordedEvent[]>();
+  private readonly all: RecordedEvent[] = [];
+  private waiters: Array<() => void> = [];
+  private readonly clock: () => Date;
+
+  constructor(options: InMemoryEventStoreOptions = {}) {
+    this.clock = options.clock ?? (() => new Date());
+  }
+
+  async appendToStream(
+    streamId: string,
+    events: readonly EventToAppend[],
+    options: AppendOptions,
+  ): Promise<E.Either<StoreError, AppendResult>> {
+    const invalid = validateBatch(streamId, events);
+    if (invalid !== undefined) return E.left(invalidAppend(invalid));
+    const stream = this.streams.get(streamId) ?? [];
+    const idempotent = findIdempotentAppend(stream, events, options.expectedRevision);
+    if (idempotent !== undefined) {
+      return idempotent.length === events.length
+        ? E.right({ nextExpectedRevision: stream.length - 1, events: idempotent })
+        : E.left(concurrencyConflict(streamId, options.expectedRevision, stream.length === 0 ? 'noStream' : stream.length - 1));
+    }
+    const conflict = checkExpectedRevision(streamId, options.expectedRevision, stream.length - 1);
+    if (conflict !== undefined) return E.left(conflict);
+
+    const last = stream[stream.length - 1];
+    const sealed = sealEvents(streamId, stream.length, last?.metadata.hash ?? GENESIS_HASH, events, this.clock().toISOString());
+    const recorded = sealed.map((event, index): RecordedEvent => ({ ...event, globalPosition: BigInt(this.all.length + index + 1) }));
+    if (stream.length === 0) this.streams.set(streamId, stream);
+    stream.push(...recorded);
+    this.all.push(...recorded);
+    this.notify();
+    return E.right({ nextExpectedRevision: stream.length - 1, events: recorded });
+  }
+
+  async *readStream(streamId: string, options: ReadStreamOptions = {}): AsyncGenerator<RecordedEvent> {
+    const stream = this.streams.get(streamId);
+    if (stream === undefined) throw new StoreFailure(streamNotFound(streamId));
+    const backwards = options.direction === 'backwards';
+    const maxCount = options.maxCount ?? Number.POSITIVE_INFINITY;
+    const from = options.from ?? (backwards ? 'end' : 'start');
+    let index = from === 'start' ? 0 : from === 'end' ? stream.length - 1 : from;
+    let count = 0;
+    while (count < maxCount && index >= 0 && index < stream.length) {
+      yield stream[index]!;
+      index += backwards ? -1 : 1;
+      count += 1;
+    }
+  }
+
+  async *readAll(options: ReadAllOptions = {}): AsyncGenerator<RecordedEvent> {
+    // Positions are 1-based indexes into `all`, so `after` is the index to start at.
+    let index = options.after === undefined ? 0 : Number(options.after);
+    const maxCount = options.maxCount ?? Number.POSITIVE_INFINITY;
+    let count = 0;
+    while (count < maxCount && index < this.all.length) {
+      const event = this.all[index]!;
+      index += 1;
+      if (!matchesFilter(options.filter, event.streamId, event.type)) continue;
+      count += 1;
+      yield event;
+    }
+  }
+
+  subscribeToAll(options: SubscribeOptions = {}): Subscription {
+    return catchUpSubscription(
+      {
+        readAll: (readOptions) => this.readAll(readOptions),
+        waitForChange: (signal) =>
+          new Promise<void>((resolve) => {
+            if (signal.aborted) return resolve();
+            const wake = () => {
+              signal.removeEventListener('abort', wake);
+              resolve();
+            };
+            signal.addEventListener('abort', wake, { once: true });
+            this.waiters.push(wake);
+          }),
+      },
+      options,
+    );
+  }
+
+  async close(): Promise<void> {
+    this.notify();
+  }
+
+  private notify(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const wake of waiters) wake();
+  }
+}

@@ -1,0 +1,89 @@
+import { z } from 'zod';
+
+/** Who issued a command: an identity and the role it acted in. Roles are the domain's business. */
+export const Actor = z.strictObject({
+  id: z.string().min(1),
+  role: z.string().min(1),
+});
+export type Actor = z.infer<typeof Actor>;
+
+/** An ISO-8601 instant with an explicit offset (`Z` or `+08:00`), as the business saw it. */
+export const Instant = z.iso.datetime({ offset: true });
+
+export const CommandMetadata = z.strictObject({
+  commandId: z.string().min(1).max(200),
+  actor: Actor,
+  at: Instant,
+  correlationId: z.string().min(1).max(200).optional(),
+  causationId: z.string().min(1).max(200).optional(),
+});
+export type CommandMetadata = z.infer<typeof CommandMetadata>;
+
+/** A command as data: what callers send, in code and as JSON. */
+export interface Command<Type extends string = string, Data = unknown> {
+  readonly type: Type;
+  readonly data: Data;
+  readonly metadata: CommandMetadata;
+}
+
+/** An event as a decider emits it: a fact, without storage concerns. */
+export interface DomainEvent<Type extends string = string, Data = unknown> {
+  readonly type: Type;
+  readonly data: Data;
+}
+
+/**
+ * Metadata of an event on its way into a store. `occurredAt` is the command's business time;
+ * `schemaVersion` is the version of the event's data shape.
+ */
+export interface EventMetadataToAppend {
+  readonly commandId: string;
+  readonly correlationId: string;
+  readonly causationId: string;
+  readonly actor: Actor;
+  readonly occurredAt: string;
+  readonly schemaVersion: number;
+}
+
+/**
+ * Metadata of a stored event: what was appended, plus the store's clock and the integrity chain.
+ * `hash` is SHA-256 over the canonical form of the event with `prevHash` and without `hash`.
+ */
+export interface RecordedEventMetadata extends EventMetadataToAppend {
+  readonly recordedAt: string;
+  readonly prevHash: string;
+  readonly hash: string;
+}
+
+export interface EventToAppend<Type extends string = string, Data = unknown> {
+  readonly eventId: string;
+  readonly type: Type;
+  readonly data: Data;
+  readonly metadata: EventMetadataToAppend;
+}
+
+/**
+ * An event as a store returns it. Revisions count from 0 within a stream on every adapter;
+ * global positions are ordered across the whole store and otherwise opaque.
+ */
+export interface RecordedEvent<Type extends string = string, Data = unknown> {
+  readonly streamId: string;
+  readonly revision: number;
+  readonly globalPosition: bigint;
+  readonly eventId: string;
+  readonly type: Type;
+  readonly data: Data;
+  readonly metadata: RecordedEventMetadata;
+}
+
+export const RecordedEventMetadataSchema = z.object({
+  commandId: z.string(),
+  correlationId: z.string(),
+  causationId: z.string(),
+  actor: Actor,
+  occurredAt: z.string(),
+  schemaVersion: z.number().int().positive(),
+  recordedAt: z.string(),
+  prevHash: z.string(),
+  hash: z.string(),
+});
