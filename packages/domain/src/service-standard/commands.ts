@@ -1,0 +1,110 @@
+import { z } from 'zod';
+import { commandSchema, Id, Text } from '../shared/schemas.js';
+
+/** Versions of a standard count 1, 2, 3 … */
+export const StandardVersion = z.number().int('must be an integer').min(1, 'versions start at 1');
+
+/** A score on a 0–100 scale, as assessments are marked. */
+export const Score = z.number().min(0, 'must be at least 0').max(100, 'must be at most 100');
+
+const RequiredText = Text.trim().min(1, 'must not be empty');
+
+const distinctIds = (what: string) =>
+  z
+    .array(Id)
+    .min(1, `must name at least one ${what}`)
+    .refine((ids) => new Set(ids).size === ids.length, `must not name the same ${what} twice`);
+
+export const DraftStandard = commandSchema(
+  'DraftStandard',
+  z.strictObject({
+    standardId: Id,
+    version: StandardVersion,
+    title: RequiredText,
+    clauses: z.array(RequiredText).min(1, 'a standard has at least one clause'),
+  }),
+);
+export type DraftStandard = z.infer<typeof DraftStandard>;
+
+export const SubmitStandard = commandSchema('SubmitStandard', z.strictObject({ standardId: Id, version: StandardVersion }));
+export type SubmitStandard = z.infer<typeof SubmitStandard>;
+
+export const ApproveStandard = commandSchema('ApproveStandard', z.strictObject({ standardId: Id, version: StandardVersion }));
+export type ApproveStandard = z.infer<typeof ApproveStandard>;
+
+export const RejectStandard = commandSchema(
+  'RejectStandard',
+  z.strictObject({ standardId: Id, version: StandardVersion, reason: RequiredText }),
+);
+export type RejectStandard = z.infer<typeof RejectStandard>;
+
+export const PublishStandard = commandSchema(
+  'PublishStandard',
+  z.strictObject({ standardId: Id, version: StandardVersion, endpointIds: distinctIds('endpoint') }),
+);
+export type PublishStandard = z.infer<typeof PublishStandard>;
+
+export const AcknowledgeStandard = commandSchema(
+  'AcknowledgeStandard',
+  z.strictObject({ standardId: Id, version: StandardVersion, endpointId: Id }),
+);
+export type AcknowledgeStandard = z.infer<typeof AcknowledgeStandard>;
+
+export const RecordTraining = commandSchema(
+  'RecordTraining',
+  z.strictObject({ standardId: Id, version: StandardVersion, endpointId: Id, attendees: distinctIds('attendee') }),
+);
+export type RecordTraining = z.infer<typeof RecordTraining>;
+
+export const RecordAssessment = commandSchema(
+  'RecordAssessment',
+  z.strictObject({
+    standardId: Id,
+    version: StandardVersion,
+    endpointId: Id,
+    employeeId: Id,
+    score: Score,
+    passMark: Score,
+  }),
+);
+export type RecordAssessment = z.infer<typeof RecordAssessment>;
+
+export const InspectCompliance = commandSchema(
+  'InspectCompliance',
+  z
+    .strictObject({
+      standardId: Id,
+      version: StandardVersion,
+      endpointId: Id,
+      compliant: z.boolean(),
+      findings: z.array(RequiredText),
+    })
+    // A failed inspection without findings gives the endpoint nothing to correct.
+    .refine((data) => data.compliant || data.findings.length > 0, {
+      path: ['findings'],
+      message: 'a non-compliant inspection must list at least one finding',
+    }),
+);
+export type InspectCompliance = z.infer<typeof InspectCompliance>;
+
+export const RetireStandard = commandSchema('RetireStandard', z.strictObject({ standardId: Id, reason: RequiredText }));
+export type RetireStandard = z.infer<typeof RetireStandard>;
+
+export const ServiceStandardCommand = z.discriminatedUnion('type', [
+  DraftStandard,
+  SubmitStandard,
+  ApproveStandard,
+  RejectStandard,
+  PublishStandard,
+  AcknowledgeStandard,
+  RecordTraining,
+  RecordAssessment,
+  InspectCompliance,
+  RetireStandard,
+]);
+export type ServiceStandardCommand = z.infer<typeof ServiceStandardCommand>;
+export type ServiceStandardCommandType = ServiceStandardCommand['type'];
+
+export const serviceStandardCommandTypes: readonly ServiceStandardCommandType[] = ServiceStandardCommand.options.map(
+  (option) => option.shape.type.value,
+);

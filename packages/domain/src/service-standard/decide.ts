@@ -1,0 +1,189 @@
+import * as E from 'fp-ts/lib/Either.js';
+import { pipe } from 'fp-ts/lib/function.js';
+import { forbidden, invalidCommand } from '@aftersales/core';
+import { match } from 'ts-pattern';
+import type { DepartmentError } from '../shared/errors.js';
+import { invalidTransition } from '../shared/errors.js';
+import type {
+  AcknowledgeStandard,
+  DraftStandard,
+  InspectCompliance,
+  PublishStandard,
+  RecordAssessment,
+  RecordTraining,
+  ServiceStandardCommand,
+} from './commands.js';
+import type { ServiceStandardEvent } from './events.js';
+import type { ServiceStandardState, StandardVersionState, StandardVersionStatus } from './state.js';
+import { publishedVersion } from './state.js';
+
+type Decision = E.Either<DepartmentError, readonly ServiceStandardEvent[]>;
+type Established = Extract<ServiceStandardState, { status: 'Established' }>;
+type Published = Extract<StandardVersionState, { status: 'Published' }>;
+
+const refuse = (message: string): Decision => E.left(invalidTransition(message));
+
+const describe = (entry: StandardVersionState): string =>
+  entry.status === 'Superseded' ? `Superseded (by v${entry.supersededBy})` : entry.status;
+
+/** Finds the version a command names and checks it is in one of the statuses the command expects. */
+const versionIn = (
+  command: ServiceStandardCommand & { readonly data: { readonly version: number } },
+  state: Established,
+  expected: readonly StandardVersionStatus[],
+): E.Either<DepartmentError, StandardVersionState> => {
+  const { standardId, version } = command.data;
+  const entry = state.versions[version - 1];
+  const wanted = expected.join(' or ');
+  if (entry === undefined) {
+    return E.left(
+      invalidTransition(
+        `${command.type} refused: standard ${standardId} has no version ${version} (latest is v${state.versions.length}); expected a ${wanted} version`,
+      ),
+    );
+  }
+  if (!expected.includes(entry.status)) {
+    return E.left(
+      invalidTransition(`${command.type} refused: standard ${standardId} v${version} is ${describe(entry)}; expected ${wanted}`),
+    );
+  }
+  return E.right(entry);
+};
+
+const draft = (command: DraftStandard, state: ServiceStandardState): Decision => {
+  const { standardId, version, title, clauses } = command.data;
+  const drafted: Decision = E.right([{ type: 'StandardDrafted', data: { standardId, version, title, clauses } }]);
+  if (state.status !== 'Established') {
+    return version === 1
+      ? drafted
+      : refuse(`DraftStandard refused: standard ${standardId} does not exist yet; expected version 1, not v${version}`);
+  }
+  const latest = state.versions[state.versions.length - 1];
+  if (latest === undefined) return version === 1 ? drafted : refuse(`DraftStandard refused: standard ${standardId} expects version 1`);
+  // The draft in progress may be rewritten until it is submitted.
+  if (latest.status === 'Draft' && latest.version === version) return drafted;
+  if (latest.status === 'Draft' || latest.status === 'Submitted') {
+    return refuse(
+      `DraftStandard refused: standard ${standardId} v${latest.version} is ${latest.status}; expected it to be approved or rejected before v${latest.version + 1} is drafted`,
+    );
+  }
+  if (version !== latest.version + 1) {
+    return refuse(
+      `DraftStandard refused: standard ${standardId} is at v${latest.version} (${describe(latest)}); expected the next version, v${latest.version + 1}, not v${version}`,
+    );
+  }
+  return drafted;
+};
+
+const publish = (command: PublishStandard, state: Established): Decision => {
+  const { standardId, version, endpointIds } = command.data;
+  return E.flatMap(versionIn(command, state, ['Approved']), (): Decision => {
+    const inForce = publishedVersion(state.versions);
+    if (inForce === undefined) return E.right([{ type: 'StandardPublished', data: { standardId, version, endpointIds } }]);
+    // Publishing only moves forward, so endpoints never fall back to an older text.
+    if (inForce.version > version) {
+      return refuse(
+        `PublishStandard refused: standard ${standardId} v${inForce.version} is Published; expected an approved version newer than it, not v${version}`,
+      );
+    }
+    return E.right([
+      { type: 'StandardPublished', data: { standardId, version, endpointIds } },
+      { type: 'StandardSuperseded', data: { standardId, version: inForce.version, supersededBy: version } },
+    ]);
+  });
+};
+
+const acknowledge = (command: AcknowledgeStandard, state: Established): Decision => {
+  const { standardId, version, endpointId } = command.data;
+  const actor = command.metadata.actor.id;
+  if (actor !== endpointId) {
+    return E.left(
+      forbidden(`AcknowledgeStandard refused: ${actor} may acknowledge standard ${standardId} only for itself, not for endpoint ${endpointId}`),
+    );
+  }
+  return E.flatMap(versionIn(command, state, ['Published']), (entry): Decision => {
+    const published = entry as Published;
+    if (!published.endpointIds.includes(endpointId)) {
+      return E.left(
+        forbidden(
+          `AcknowledgeStandard refused: standard ${standardId} v${version} was not published to endpoint ${endpointId} (published to ${published.endpointIds.join(', ')})`,
+        ),
+      );
+    }
+    if (published.acknowledgedBy.includes(endpointId)) {
+      return refuse(`AcknowledgeStandard refused: endpoint ${endpointId} has already acknowledged standard ${standardId} v${version}`);
+    }
+    return E.right([{ type: 'StandardAcknowledged', data: { standardId, version, endpointId } }]);
+  });
+};
+
+/** Training, assessment and inspection happen at an endpoint the version in force was published to. */
+const atPublishedEndpoint = (
+  command: RecordTraining | RecordAssessment | InspectCompliance,
+  state: Established,
+  events: () => readonly ServiceStandardEvent[],
+): Decision =>
+  E.flatMap(versionIn(command, state, ['Published']), (entry): Decision => {
+    const published = entry as Published;
+    const { standardId, version, endpointId } = command.data;
+    if (!published.endpointIds.includes(endpointId)) {
+      const message = `${command.type} refused: standard ${standardId} v${version} was not published to endpoint ${endpointId} (published to ${published.endpointIds.join(', ')})`;
+      return E.left(invalidCommand([{ path: 'data.endpointId', message }], message));
+    }
+    return E.right(events());
+  });
+
+const decideEstablished = (command: ServiceStandardCommand, state: Established): Decision =>
+  match(command)
+    .returnType<Decision>()
+    .with({ type: 'DraftStandard' }, (draftCommand) => draft(draftCommand, state))
+    .with({ type: 'SubmitStandard' }, (submit) =>
+      pipe(
+        versionIn(submit, state, ['Draft']),
+        E.map((): readonly ServiceStandardEvent[] => [{ type: 'StandardSubmitted', data: submit.data }]),
+      ),
+    )
+    .with({ type: 'ApproveStandard' }, (approve) =>
+      pipe(
+        versionIn(approve, state, ['Submitted']),
+        E.map((): readonly ServiceStandardEvent[] => [{ type: 'StandardApproved', data: approve.data }]),
+      ),
+    )
+    .with({ type: 'RejectStandard' }, (reject) =>
+      pipe(
+        versionIn(reject, state, ['Submitted']),
+        E.map((): readonly ServiceStandardEvent[] => [{ type: 'StandardRejected', data: reject.data }]),
+      ),
+    )
+    .with({ type: 'PublishStandard' }, (publishCommand) => publish(publishCommand, state))
+    .with({ type: 'AcknowledgeStandard' }, (acknowledgeCommand) => acknowledge(acknowledgeCommand, state))
+    .with({ type: 'RecordTraining' }, (training) =>
+      atPublishedEndpoint(training, state, () => [{ type: 'TrainingRecorded', data: training.data }]),
+    )
+    .with({ type: 'RecordAssessment' }, (assessment) =>
+      atPublishedEndpoint(assessment, state, () => [
+        { type: 'AssessmentRecorded', data: { ...assessment.data, passed: assessment.data.score >= assessment.data.passMark } },
+      ]),
+    )
+    .with({ type: 'InspectCompliance' }, (inspection) =>
+      atPublishedEndpoint(inspection, state, () => [{ type: 'ComplianceInspected', data: inspection.data }]),
+    )
+    .with({ type: 'RetireStandard' }, ({ data }) => E.right([{ type: 'StandardRetired', data }]))
+    .exhaustive();
+
+/** Decides a command against a standard's state: the events it produces, or why it is refused. */
+export const decide = (command: ServiceStandardCommand, state: ServiceStandardState): Decision =>
+  match(state)
+    .returnType<Decision>()
+    .with({ status: 'New' }, () =>
+      command.type === 'DraftStandard'
+        ? draft(command, state)
+        : refuse(
+            `${command.type} refused: standard ${command.data.standardId} does not exist yet; expected DraftStandard version 1 first`,
+          ),
+    )
+    .with({ status: 'Established' }, (established) => decideEstablished(command, established))
+    .with({ status: 'Retired' }, (retired) =>
+      refuse(`${command.type} refused: standard ${retired.standardId} is Retired (${retired.reason}); a retired standard accepts no command`),
+    )
+    .exhaustive();

@@ -1,0 +1,64 @@
+import { match } from 'ts-pattern';
+import type { ServiceStandardEvent } from './events.js';
+import type { ServiceStandardState, StandardVersionState } from './state.js';
+
+const versionsOf = (state: ServiceStandardState): readonly StandardVersionState[] =>
+  state.status === 'New' ? [] : state.versions;
+
+const replaceVersion = (
+  state: ServiceStandardState,
+  version: number,
+  change: (entry: StandardVersionState) => StandardVersionState,
+): ServiceStandardState => {
+  if (state.status === 'New') return state;
+  return { ...state, versions: state.versions.map((entry) => (entry.version === version ? change(entry) : entry)) };
+};
+
+const textOf = (entry: StandardVersionState) => ({ version: entry.version, title: entry.title, clauses: entry.clauses });
+
+export const evolve = (state: ServiceStandardState, event: ServiceStandardEvent): ServiceStandardState =>
+  match(event)
+    .returnType<ServiceStandardState>()
+    .with({ type: 'StandardDrafted' }, ({ data }) => {
+      const drafted: StandardVersionState = { status: 'Draft', version: data.version, title: data.title, clauses: data.clauses };
+      // Drafting the version already in draft revises it; any other version is appended.
+      const others = versionsOf(state).filter((entry) => entry.version !== data.version);
+      return { status: 'Established', standardId: data.standardId, versions: [...others, drafted] };
+    })
+    .with({ type: 'StandardSubmitted' }, ({ data }) =>
+      replaceVersion(state, data.version, (entry) => ({ ...textOf(entry), status: 'Submitted' })),
+    )
+    .with({ type: 'StandardApproved' }, ({ data }) =>
+      replaceVersion(state, data.version, (entry) => ({ ...textOf(entry), status: 'Approved' })),
+    )
+    .with({ type: 'StandardRejected' }, ({ data }) =>
+      replaceVersion(state, data.version, (entry) => ({ ...textOf(entry), status: 'Rejected', reason: data.reason })),
+    )
+    .with({ type: 'StandardPublished' }, ({ data }) =>
+      replaceVersion(state, data.version, (entry) => ({
+        ...textOf(entry),
+        status: 'Published',
+        endpointIds: data.endpointIds,
+        acknowledgedBy: [],
+      })),
+    )
+    .with({ type: 'StandardSuperseded' }, ({ data }) =>
+      replaceVersion(state, data.version, (entry) =>
+        entry.status === 'Published' ? { ...entry, status: 'Superseded', supersededBy: data.supersededBy } : entry,
+      ),
+    )
+    .with({ type: 'StandardAcknowledged' }, ({ data }) =>
+      replaceVersion(state, data.version, (entry) =>
+        entry.status === 'Published' || entry.status === 'Superseded'
+          ? { ...entry, acknowledgedBy: [...entry.acknowledgedBy, data.endpointId] }
+          : entry,
+      ),
+    )
+    .with({ type: 'TrainingRecorded' }, { type: 'AssessmentRecorded' }, { type: 'ComplianceInspected' }, () => state)
+    .with({ type: 'StandardRetired' }, ({ data }) => ({
+      status: 'Retired',
+      standardId: data.standardId,
+      versions: versionsOf(state),
+      reason: data.reason,
+    }))
+    .exhaustive();
