@@ -11,3 +11,4 @@ export * from './hash-chain.js';
 export * from './event-ids.js';
 export * from './upcasting.js';
 export * from './command-handler.js';
+export * from './projection.js';

@@ -1,2 +1,3 @@
 export * from './specify.js';
 export * from './conformance.js';
+export * from './counter.js';

@@ -1,0 +1,68 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { canonicalJson } from './canonical-json.js';
+import { GENESIS_HASH, computeEventHash, sealEvents, verifyStreamChain } from './hash-chain.js';
+import type { SealedEvent } from './hash-chain.js';
+import { testEvent } from './testing/conformance.js';
+
+const chain = (count: number): SealedEvent[] =>
+  sealEvents('Order-1', 0, GENESIS_HASH, Array.from({ length: count }, (_, index) => testEvent('Happened', { index })), '2026-03-02T01:00:00.000Z');
+
+describe('canonical JSON', () => {
+  it('does not depend on key order', () => {
+    fc.assert(
+      fc.property(fc.dictionary(fc.string(), fc.jsonValue()), (record) => {
+        const reversed = Object.fromEntries(Object.entries(record).reverse());
+        expect(canonicalJson(reversed)).toBe(canonicalJson(record));
+      }),
+    );
+  });
+
+  it('parses back to the same value', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        expect(JSON.parse(canonicalJson(value))).toEqual(JSON.parse(JSON.stringify(value)));
+      }),
+    );
+  });
+});
+
+describe('hash chain', () => {
+  it('links each event to the one before, from the genesis hash', () => {
+    const events = chain(3);
+    expect(events[0]!.metadata.prevHash).toBe(GENESIS_HASH);
+    expect(events[1]!.metadata.prevHash).toBe(events[0]!.metadata.hash);
+    expect(events[2]!.metadata.prevHash).toBe(events[1]!.metadata.hash);
+    expect(verifyStreamChain(events)).toEqual([]);
+  });
+
+  it('finds an edited field', () => {
+    const events = chain(3);
+    const edited = events.map((event, index) => (index === 1 ? { ...event, data: { index: 99 } } : event));
+    expect(verifyStreamChain(edited)).toEqual([expect.objectContaining({ kind: 'BrokenHash', revision: 1 })]);
+  });
+
+  it('finds a forged hash through the next link', () => {
+    const events = chain(3);
+    const forged = { ...events[1]!, data: { index: 99 } };
+    const reHashed = { ...forged, metadata: { ...forged.metadata, hash: computeEventHash(forged) } };
+    expect(verifyStreamChain([events[0]!, reHashed, events[2]!])).toEqual([expect.objectContaining({ kind: 'BrokenLink', revision: 2 })]);
+  });
+
+  it('finds a deleted event and two swapped events', () => {
+    const events = chain(4);
+    expect(verifyStreamChain([events[0]!, events[2]!, events[3]!])).toEqual([
+      expect.objectContaining({ kind: 'Gap', revision: 2, expected: 1 }),
+      expect.objectContaining({ kind: 'BrokenLink', revision: 2 }),
+    ]);
+    const swapped = verifyStreamChain([events[0]!, events[2]!, events[1]!, events[3]!]);
+    expect(swapped[0]).toMatchObject({ kind: 'Gap', revision: 2, expected: 1 });
+    expect(swapped.length).toBeGreaterThan(1);
+  });
+
+  it('covers the metadata: a changed actor breaks the hash', () => {
+    const events = chain(1);
+    const changed = { ...events[0]!, metadata: { ...events[0]!.metadata, actor: { id: 'someone-else', role: 'Tester' } } };
+    expect(verifyStreamChain([changed])).toEqual([expect.objectContaining({ kind: 'BrokenHash', revision: 0 })]);
+  });
+});
