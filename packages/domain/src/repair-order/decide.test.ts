@@ -1,0 +1,359 @@
+import { specify } from '@aftersales/core/testing';
+import { describe, expect, it } from 'vitest';
+import {
+  endpointActor,
+  managerActor,
+  orderId,
+  otherSpecialistId,
+  promisedBy,
+  receivedAt,
+  repairOrderCommand as command,
+  repairOrderData,
+  repairOrderHistory,
+  repairOrderHistoryThrough as through,
+  repairOrderLifecycle as lifecycle,
+  specialistActor,
+  specialistId,
+} from '../testing/fixtures-repair-order.js';
+import type { RepairOrderEvent } from './index.js';
+import { repairOrder } from './index.js';
+
+const spec = specify(repairOrder);
+const given = (events: readonly RepairOrderEvent[]) => spec.given(events);
+
+const failedRepair: RepairOrderEvent = {
+  type: 'RepairInspected',
+  data: { orderId, passed: false, defects: ['uneven hem'], attempt: 1 },
+};
+const failedFinishing: RepairOrderEvent = {
+  type: 'FinishingInspected',
+  data: { orderId, passed: false, defects: ['crease on the sleeve'], attempt: 1 },
+};
+const cancelled: RepairOrderEvent = { type: 'RepairOrderCancelled', data: { orderId, reason: 'withdrawn' } };
+const afterHours = (hours: number) => new Date(Date.parse(receivedAt) + hours * 3_600_000).toISOString();
+
+describe('ReceiveRepairOrder', () => {
+  it('opens a new order reported by the endpoint for itself', () => {
+    given([]).when(command('ReceiveRepairOrder')).then([{ type: 'RepairOrderReceived', data: repairOrderData.ReceiveRepairOrder }]);
+  });
+  it('accepts several distinct work items', () => {
+    const workItems = ['hemming', 'waistAlteration', 'creativeRepair', 'other'];
+    given([]).when(command('ReceiveRepairOrder', { workItems })).then([
+      { type: 'RepairOrderReceived', data: { ...repairOrderData.ReceiveRepairOrder, workItems: ['hemming', 'waistAlteration', 'creativeRepair', 'other'] } },
+    ]);
+  });
+  it('is refused for an order id already in use', () => {
+    given(through('RepairOrderReceived')).when(command('ReceiveRepairOrder')).thenRefused('InvalidTransition', 'repair order RO-1 is Received; expected a new order id');
+  });
+  it('is refused when an endpoint reports for another endpoint', () => {
+    given([]).when(command('ReceiveRepairOrder', { endpointId: 'EP-02' })).thenRefused('Forbidden', 'endpoint EP-01 may report repair orders only for itself');
+  });
+  it('is refused to any role but BusinessEndpoint', () => {
+    given([]).when(command('ReceiveRepairOrder', {}, { actor: managerActor })).thenRefused('Forbidden', 'role DepartmentManager may not issue it');
+    given([]).when(command('ReceiveRepairOrder', {}, { actor: { id: 'EP-01', role: 'Auditor' } })).thenRefused('Forbidden', 'read-only');
+  });
+  it.each([
+    [{ workItems: [] }, 'data.workItems'],
+    [{ workItems: ['hemming', 'hemming'] }, 'data.workItems'],
+    [{ workItems: ['dyeing'] }, 'data.workItems.0'],
+    [{ customer: { name: '', phone: '13800000000' } }, 'data.customer.name'],
+    [{ customer: { name: '王芳', phone: 'call me' } }, 'data.customer.phone'],
+    [{ orderId: '' }, 'data.orderId'],
+    [{ colour: 'red' }, 'data'],
+  ])('is refused as InvalidCommand for invalid data %j', (data, path) => {
+    given([]).when(command('ReceiveRepairOrder', data)).thenRefused('InvalidCommand', path);
+  });
+  it('is refused without a business time', () => {
+    const { at: _at, ...metadata } = command('ReceiveRepairOrder').metadata;
+    given([]).when({ ...command('ReceiveRepairOrder'), metadata }).thenRefused('InvalidCommand', 'metadata.at');
+  });
+});
+
+describe('ConfirmReceipt', () => {
+  it('confirms a received order', () => {
+    given(through('RepairOrderReceived')).when(command('ConfirmReceipt')).then([{ type: 'ReceiptConfirmed', data: { orderId } }]);
+  });
+  it('is refused for an order that does not exist', () => {
+    given([]).when(command('ConfirmReceipt')).thenRefused('InvalidTransition', 'repair order RO-1 does not exist; expected Received');
+  });
+  it('is refused twice', () => {
+    given(through('ReceiptConfirmed')).when(command('ConfirmReceipt')).thenRefused('InvalidTransition', 'is Confirmed');
+  });
+  it('is refused to a specialist', () => {
+    given(through('RepairOrderReceived')).when(command('ConfirmReceipt', {}, { actor: specialistActor() })).thenRefused('Forbidden');
+  });
+});
+
+describe('ScheduleRepair', () => {
+  it('promises a date and assigns a specialist', () => {
+    given(through('ReceiptConfirmed')).when(command('ScheduleRepair')).then([
+      { type: 'RepairScheduled', data: { orderId, promisedBy, specialistId } },
+    ]);
+  });
+  it('is refused before the receipt is confirmed', () => {
+    given(through('RepairOrderReceived')).when(command('ScheduleRepair')).thenRefused('InvalidTransition', 'is Received; expected Confirmed');
+  });
+  it('is refused once scheduled: a change of date is a RescheduleRepair', () => {
+    given(through('RepairScheduled')).when(command('ScheduleRepair')).thenRefused('InvalidTransition', 'is Scheduled');
+  });
+  it('is refused with a promise that is not after the scheduling time', () => {
+    given(through('ReceiptConfirmed')).when(command('ScheduleRepair', { promisedBy: receivedAt })).thenRefused('InvalidCommand', 'data.promisedBy');
+  });
+  it('is refused with a promise that is not an instant', () => {
+    given(through('ReceiptConfirmed')).when(command('ScheduleRepair', { promisedBy: 'next Friday' })).thenRefused('InvalidCommand', 'data.promisedBy');
+  });
+  it('is refused to the endpoint', () => {
+    given(through('ReceiptConfirmed')).when(command('ScheduleRepair', {}, { actor: endpointActor() })).thenRefused('Forbidden');
+  });
+});
+
+describe('RescheduleRepair', () => {
+  const newPromise = repairOrderData.RescheduleRepair.promisedBy;
+  const rescheduled: RepairOrderEvent = {
+    type: 'RepairRescheduled',
+    data: { orderId, promisedBy: newPromise, previousPromisedBy: promisedBy, reason: 'fabric on order' },
+  };
+  it('moves the promise while it has not passed, before and during the repair', () => {
+    given(through('RepairScheduled')).when(command('RescheduleRepair')).then([rescheduled]);
+    given(through('RepairStarted')).when(command('RescheduleRepair')).then([rescheduled]);
+  });
+  it('moves the promise after a failed repair inspection, the repair being open again', () => {
+    given([...through('RepairCompleted'), failedRepair]).when(command('RescheduleRepair')).then([rescheduled]);
+  });
+  it('measures against the promise in force, not the first one', () => {
+    const later = '2026-03-10T18:00:00+08:00';
+    given([...through('RepairScheduled'), rescheduled])
+      .when(command('RescheduleRepair', { promisedBy: later }, { at: '2026-03-07T09:00:00+08:00' }))
+      .then([{ type: 'RepairRescheduled', data: { orderId, promisedBy: later, previousPromisedBy: newPromise, reason: 'fabric on order' } }]);
+  });
+  it('is refused once the promise in force has passed', () => {
+    given(through('RepairScheduled'))
+      .when(command('RescheduleRepair', { promisedBy: '2026-03-12T18:00:00+08:00' }, { at: promisedBy }))
+      .thenRefused('InvalidTransition', `its promise ${promisedBy} had passed`);
+  });
+  it('is refused once the repair is completed', () => {
+    given(through('RepairCompleted')).when(command('RescheduleRepair')).thenRefused('InvalidTransition', 'is RepairCompleted');
+    given(through('RepairInspected')).when(command('RescheduleRepair')).thenRefused('InvalidTransition', 'is RepairPassed');
+  });
+  it('is refused before scheduling', () => {
+    given(through('ReceiptConfirmed')).when(command('RescheduleRepair')).thenRefused('InvalidTransition', 'is Confirmed');
+  });
+  it('is refused with a new promise in the past or equal to the one in force', () => {
+    given(through('RepairScheduled')).when(command('RescheduleRepair', { promisedBy: '2026-03-01T18:00:00+08:00' })).thenRefused('InvalidCommand', 'data.promisedBy');
+    given(through('RepairScheduled')).when(command('RescheduleRepair', { promisedBy: '2026-03-06T10:00:00Z' })).thenRefused('InvalidCommand', 'already the promise in force');
+  });
+  it('is refused without a reason', () => {
+    given(through('RepairScheduled')).when(command('RescheduleRepair', { reason: '  ' })).thenRefused('InvalidCommand', 'data.reason');
+  });
+  it('is refused to a specialist', () => {
+    given(through('RepairScheduled')).when(command('RescheduleRepair', {}, { actor: specialistActor() })).thenRefused('Forbidden');
+  });
+});
+
+describe('StartRepair and CompleteRepair', () => {
+  it('are done by the assigned specialist', () => {
+    given(through('RepairScheduled')).when(command('StartRepair')).then([{ type: 'RepairStarted', data: { orderId, specialistId } }]);
+    given(through('RepairStarted')).when(command('CompleteRepair')).then([{ type: 'RepairCompleted', data: { orderId, specialistId } }]);
+  });
+  it('are refused to another specialist', () => {
+    given(through('RepairScheduled'))
+      .when(command('StartRepair', {}, { actor: specialistActor(otherSpecialistId) }))
+      .thenRefused('Forbidden', 'repair order RO-1 is assigned to specialist SP-01, not SP-02');
+    given(through('RepairStarted')).when(command('CompleteRepair', {}, { actor: specialistActor(otherSpecialistId) })).thenRefused('Forbidden', 'SP-01');
+  });
+  it('are refused to the manager', () => {
+    given(through('RepairScheduled')).when(command('StartRepair', {}, { actor: managerActor })).thenRefused('Forbidden');
+  });
+  it('start again after a failed inspection', () => {
+    given([...through('RepairCompleted'), failedRepair]).when(command('StartRepair')).then([{ type: 'RepairStarted', data: { orderId, specialistId } }]);
+  });
+  it('are refused out of order', () => {
+    given(through('ReceiptConfirmed')).when(command('StartRepair')).thenRefused('InvalidTransition', 'is Confirmed; expected Scheduled');
+    given(through('RepairStarted')).when(command('StartRepair')).thenRefused('InvalidTransition', 'is InRepair');
+    given(through('RepairScheduled')).when(command('CompleteRepair')).thenRefused('InvalidTransition', 'is Scheduled; expected InRepair');
+    given(through('RepairCompleted')).when(command('CompleteRepair')).thenRefused('InvalidTransition', 'is RepairCompleted');
+  });
+  it('never restart a repair that passed inspection', () => {
+    given(through('RepairInspected')).when(command('StartRepair')).thenRefused('InvalidTransition', 'is RepairPassed');
+  });
+});
+
+describe('InspectRepair', () => {
+  it('passes a completed repair at the first attempt', () => {
+    given(through('RepairCompleted')).when(command('InspectRepair')).then([
+      { type: 'RepairInspected', data: { orderId, passed: true, defects: [], attempt: 1 } },
+    ]);
+  });
+  it('fails it with the defects to fix, and counts the attempts', () => {
+    given(through('RepairCompleted')).when(command('InspectRepair', { passed: false, defects: ['uneven hem'] })).then([failedRepair]);
+    const redone: RepairOrderEvent[] = [
+      ...through('RepairCompleted'),
+      failedRepair,
+      { type: 'RepairStarted', data: { orderId, specialistId } },
+      { type: 'RepairCompleted', data: { orderId, specialistId } },
+    ];
+    given(redone).when(command('InspectRepair')).then([{ type: 'RepairInspected', data: { orderId, passed: true, defects: [], attempt: 2 } }]);
+  });
+  it('is refused before the repair is completed or after it passed', () => {
+    given(through('RepairStarted')).when(command('InspectRepair')).thenRefused('InvalidTransition', 'is InRepair; expected RepairCompleted');
+    given(through('RepairInspected')).when(command('InspectRepair')).thenRefused('InvalidTransition', 'is RepairPassed');
+  });
+  it('is refused with a failure naming no defect, or a pass naming some', () => {
+    given(through('RepairCompleted')).when(command('InspectRepair', { passed: false, defects: [] })).thenRefused('InvalidCommand', 'data.defects');
+    given(through('RepairCompleted')).when(command('InspectRepair', { passed: true, defects: ['x'] })).thenRefused('InvalidCommand', 'data.defects');
+    given(through('RepairCompleted')).when(command('InspectRepair', { passed: 'yes' })).thenRefused('InvalidCommand', 'data.passed');
+  });
+  it('is refused to the specialist who did the repair', () => {
+    given(through('RepairCompleted')).when(command('InspectRepair', {}, { actor: specialistActor() })).thenRefused('Forbidden');
+  });
+});
+
+describe('FinishGarment and InspectFinishing', () => {
+  it('finish a repair that passed, by any specialist', () => {
+    given(through('RepairInspected'))
+      .when(command('FinishGarment', {}, { actor: specialistActor(otherSpecialistId) }))
+      .then([{ type: 'GarmentFinished', data: { orderId, steps: ['ironing', 'folding'] } }]);
+  });
+  it('inspect the finishing', () => {
+    given(through('GarmentFinished')).when(command('InspectFinishing')).then([
+      { type: 'FinishingInspected', data: { orderId, passed: true, defects: [], attempt: 1 } },
+    ]);
+    given(through('GarmentFinished'))
+      .when(command('InspectFinishing', { passed: false, defects: ['crease on the sleeve'] }))
+      .then([failedFinishing]);
+  });
+  it('finish again after a failed finishing inspection, and count the second inspection', () => {
+    const refinish = [...through('GarmentFinished'), failedFinishing];
+    given(refinish).when(command('FinishGarment', { steps: ['ironing'] })).then([{ type: 'GarmentFinished', data: { orderId, steps: ['ironing'] } }]);
+    given([...refinish, { type: 'GarmentFinished', data: { orderId, steps: ['ironing'] } }])
+      .when(command('InspectFinishing'))
+      .then([{ type: 'FinishingInspected', data: { orderId, passed: true, defects: [], attempt: 2 } }]);
+  });
+  it('are refused out of order', () => {
+    given(through('RepairCompleted')).when(command('FinishGarment')).thenRefused('InvalidTransition', 'is RepairCompleted; expected RepairPassed');
+    given([...through('RepairCompleted'), failedRepair]).when(command('FinishGarment')).thenRefused('InvalidTransition', 'is RepairRejected');
+    given(through('GarmentFinished')).when(command('FinishGarment')).thenRefused('InvalidTransition', 'is Finished');
+    given(through('FinishingInspected')).when(command('FinishGarment')).thenRefused('InvalidTransition', 'is FinishingPassed');
+    given(through('RepairInspected')).when(command('InspectFinishing')).thenRefused('InvalidTransition', 'expected Finished');
+  });
+  it('are refused with unknown, repeated or no steps', () => {
+    given(through('RepairInspected')).when(command('FinishGarment', { steps: [] })).thenRefused('InvalidCommand', 'data.steps');
+    given(through('RepairInspected')).when(command('FinishGarment', { steps: ['ironing', 'ironing'] })).thenRefused('InvalidCommand', 'data.steps');
+    given(through('RepairInspected')).when(command('FinishGarment', { steps: ['washing'] })).thenRefused('InvalidCommand', 'data.steps.0');
+  });
+  it('are refused to the wrong roles', () => {
+    given(through('RepairInspected')).when(command('FinishGarment', {}, { actor: managerActor })).thenRefused('Forbidden');
+    given(through('GarmentFinished')).when(command('InspectFinishing', {}, { actor: specialistActor() })).thenRefused('Forbidden');
+  });
+});
+
+describe('PackageGarment, ReturnGarment and ConfirmReturn', () => {
+  it('package, return and confirm in turn', () => {
+    given(through('FinishingInspected'))
+      .when(command('PackageGarment', {}, { actor: specialistActor(otherSpecialistId) }))
+      .then([{ type: 'GarmentPackaged', data: { orderId } }]);
+    given(through('GarmentPackaged')).when(command('ReturnGarment')).then([{ type: 'GarmentReturned', data: { orderId } }]);
+    given(through('GarmentReturned')).when(command('ConfirmReturn')).then([{ type: 'ReturnConfirmed', data: { orderId, receivedBy: '李店长' } }]);
+  });
+  it('are refused out of order', () => {
+    given([...through('GarmentFinished'), failedFinishing]).when(command('PackageGarment')).thenRefused('InvalidTransition', 'is FinishingRejected; expected FinishingPassed');
+    given(through('FinishingInspected')).when(command('ReturnGarment')).thenRefused('InvalidTransition', 'expected Packaged');
+    given(through('GarmentPackaged')).when(command('ConfirmReturn')).thenRefused('InvalidTransition', 'expected Returned');
+    given(through('ReturnConfirmed')).when(command('ConfirmReturn')).thenRefused('InvalidTransition', 'is ReturnConfirmed');
+  });
+  it('let only the order’s own endpoint confirm the return', () => {
+    given(through('GarmentReturned'))
+      .when(command('ConfirmReturn', {}, { actor: endpointActor('EP-02') }))
+      .thenRefused('Forbidden', 'repair order RO-1 belongs to endpoint EP-01, not EP-02');
+  });
+  it('are refused to the wrong roles', () => {
+    given(through('FinishingInspected')).when(command('PackageGarment', {}, { actor: endpointActor() })).thenRefused('Forbidden');
+    given(through('GarmentPackaged')).when(command('ReturnGarment', {}, { actor: managerActor })).thenRefused('Forbidden');
+    given(through('GarmentReturned')).when(command('ConfirmReturn', {}, { actor: managerActor })).thenRefused('Forbidden');
+  });
+  it('refuse a confirmation naming nobody', () => {
+    given(through('GarmentReturned')).when(command('ConfirmReturn', { receivedBy: '' })).thenRefused('InvalidCommand', 'data.receivedBy');
+  });
+});
+
+describe('RecordFeedback', () => {
+  const feedback: RepairOrderEvent = { type: 'FeedbackRecorded', data: { orderId, satisfied: false, opinion: '颜色有差异' } };
+  it('records the customer’s verdict relayed by the endpoint or taken by the manager', () => {
+    given(through('ReturnConfirmed')).when(command('RecordFeedback', { satisfied: false, opinion: '颜色有差异' })).then([feedback]);
+    given(through('ReturnConfirmed'))
+      .when(command('RecordFeedback', { satisfied: false, opinion: '颜色有差异' }, { actor: managerActor }))
+      .then([feedback]);
+  });
+  it('is recorded once', () => {
+    given(through('FeedbackRecorded')).when(command('RecordFeedback')).thenRefused('InvalidTransition', 'is FeedbackRecorded; expected ReturnConfirmed');
+  });
+  it('is refused before the return is confirmed', () => {
+    given(through('GarmentReturned')).when(command('RecordFeedback')).thenRefused('InvalidTransition', 'is Returned');
+  });
+  it('is refused from another endpoint and from a specialist', () => {
+    given(through('ReturnConfirmed')).when(command('RecordFeedback', {}, { actor: endpointActor('EP-03') })).thenRefused('Forbidden', 'belongs to endpoint EP-01');
+    given(through('ReturnConfirmed')).when(command('RecordFeedback', {}, { actor: specialistActor() })).thenRefused('Forbidden');
+  });
+  it('is refused without a verdict', () => {
+    given(through('ReturnConfirmed')).when(command('RecordFeedback', { satisfied: undefined })).thenRefused('InvalidCommand', 'data.satisfied');
+  });
+});
+
+describe('CancelRepairOrder', () => {
+  it.each(['RepairOrderReceived', 'RepairScheduled', 'RepairInspected', 'GarmentPackaged'] as const)('cancels an order after %s', (last) => {
+    given(through(last)).when(command('CancelRepairOrder', { reason: 'withdrawn' })).then([cancelled]);
+  });
+  it('is open to the manager too', () => {
+    given(through('RepairStarted')).when(command('CancelRepairOrder', { reason: 'withdrawn' }, { actor: managerActor })).then([cancelled]);
+  });
+  it('is refused once the garment is returned', () => {
+    given(through('GarmentReturned')).when(command('CancelRepairOrder')).thenRefused('InvalidTransition', 'is Returned; expected an order whose garment has not been returned yet');
+  });
+  it('is refused from another endpoint, a specialist, or without a reason', () => {
+    given(through('RepairOrderReceived')).when(command('CancelRepairOrder', {}, { actor: endpointActor('EP-02') })).thenRefused('Forbidden', 'not EP-02');
+    given(through('RepairOrderReceived')).when(command('CancelRepairOrder', {}, { actor: specialistActor() })).thenRefused('Forbidden');
+    given(through('RepairOrderReceived')).when(command('CancelRepairOrder', { reason: '' })).thenRefused('InvalidCommand', 'data.reason');
+  });
+});
+
+describe('CloseRepairOrder', () => {
+  it('closes an order after the feedback', () => {
+    given(through('FeedbackRecorded')).when(command('CloseRepairOrder')).then([{ type: 'RepairOrderClosed', data: { orderId } }]);
+  });
+  it('is refused before the feedback', () => {
+    given(through('ReturnConfirmed')).when(command('CloseRepairOrder')).thenRefused('InvalidTransition', 'is ReturnConfirmed; expected FeedbackRecorded');
+  });
+  it('is refused to the endpoint', () => {
+    given(through('FeedbackRecorded')).when(command('CloseRepairOrder', {}, { actor: endpointActor() })).thenRefused('Forbidden');
+  });
+});
+
+describe('a cancelled or closed order', () => {
+  const commands = Object.keys(repairOrderData) as (keyof typeof repairOrderData)[];
+  it.each(commands)('accepts no %s once cancelled', (type) => {
+    const error = given([...through('RepairScheduled'), cancelled]).when(command(type, {}, { at: afterHours(1) })).decision();
+    expect(error).toMatchObject({ _tag: 'Left', left: { code: expect.stringMatching(/^(InvalidTransition|Forbidden)$/) } });
+  });
+  it('says it was cancelled and accepts nothing more', () => {
+    given([...through('RepairScheduled'), cancelled]).when(command('StartRepair')).thenRefused('InvalidTransition', 'repair order RO-1 was cancelled (while Scheduled) and accepts nothing more');
+  });
+  it.each(commands)('accepts no %s once closed', (type) => {
+    const error = given(repairOrderHistory).when(command(type)).decision();
+    expect(error).toMatchObject({ _tag: 'Left', left: { code: expect.stringMatching(/^(InvalidTransition|Forbidden)$/) } });
+  });
+  it('says it is closed', () => {
+    given(repairOrderHistory).when(command('RecordFeedback')).thenRefused('InvalidTransition', 'repair order RO-1 is Closed and accepts nothing more');
+  });
+});
+
+describe('the happy path', () => {
+  it('is the whole life of an order, each step accepted in turn', () => {
+    const events: RepairOrderEvent[] = [];
+    for (const raw of lifecycle()) {
+      const decision = spec.given(events).when(raw).decision();
+      if (decision._tag === 'Left') expect.fail(`${raw.type}: ${decision.left.message}`);
+      events.push(...decision.right);
+    }
+    expect(events).toEqual(repairOrderHistory);
+  });
+});

@@ -1,0 +1,122 @@
+import type { Actor } from '@aftersales/core';
+import type { RepairOrderCommand, RepairOrderCommandType, RepairOrderEvent, RepairOrderEventType } from '../repair-order/index.js';
+import { repairOrderRoles } from '../repair-order/index.js';
+
+export const orderId = 'RO-1';
+export const endpointId = 'EP-01';
+export const specialistId = 'SP-01';
+export const otherSpecialistId = 'SP-02';
+export const receivedAt = '2026-03-02T09:00:00+08:00';
+export const promisedBy = '2026-03-06T18:00:00+08:00';
+
+export const endpointActor = (id: string = endpointId): Actor => ({ id, role: 'BusinessEndpoint' });
+export const managerActor: Actor = { id: 'DM-01', role: 'DepartmentManager' };
+export const specialistActor = (id: string = specialistId): Actor => ({ id, role: 'AfterSalesSpecialist' });
+
+type DataOf<T extends RepairOrderCommandType> = Extract<RepairOrderCommand, { type: T }>['data'];
+
+/** Data that each command type accepts for `RO-1` on its happy path. */
+export const repairOrderData: { readonly [T in RepairOrderCommandType]: DataOf<T> } = {
+  ReceiveRepairOrder: {
+    orderId,
+    endpointId,
+    customer: { name: '王芳', phone: '13800000000' },
+    garment: 'wool coat',
+    workItems: ['hemming'],
+    requirements: 'shorten 2cm',
+  },
+  ConfirmReceipt: { orderId },
+  ScheduleRepair: { orderId, promisedBy, specialistId },
+  RescheduleRepair: { orderId, promisedBy: '2026-03-08T18:00:00+08:00', reason: 'fabric on order' },
+  StartRepair: { orderId },
+  CompleteRepair: { orderId },
+  InspectRepair: { orderId, passed: true, defects: [] },
+  FinishGarment: { orderId, steps: ['ironing', 'folding'] },
+  InspectFinishing: { orderId, passed: true, defects: [] },
+  PackageGarment: { orderId },
+  ReturnGarment: { orderId },
+  ConfirmReturn: { orderId, receivedBy: '李店长' },
+  RecordFeedback: { orderId, satisfied: true, opinion: '很满意' },
+  CancelRepairOrder: { orderId, reason: 'customer withdrew the request' },
+  CloseRepairOrder: { orderId },
+};
+
+/** Who sends each command type on the happy path: the endpoint, the manager, or the assigned specialist. */
+export const defaultRepairOrderActor = (type: RepairOrderCommandType): Actor => {
+  const role = repairOrderRoles[type][0];
+  if (role === 'BusinessEndpoint') return endpointActor();
+  if (role === 'AfterSalesSpecialist') return specialistActor();
+  return managerActor;
+};
+
+export interface CommandOptions {
+  readonly actor?: Actor;
+  readonly at?: string;
+  readonly commandId?: string;
+}
+
+/**
+ * A raw repair-order command as JSON would carry it: the happy-path data of its type for `RO-1`,
+ * overridden by `data`, sent by the type's usual actor at `receivedAt` unless told otherwise.
+ * Data is loosely typed so that tests can send what validation must refuse.
+ */
+export const repairOrderCommand = <T extends RepairOrderCommandType>(
+  type: T,
+  data: Partial<Record<keyof DataOf<T>, unknown>> & Record<string, unknown> = {},
+  options: CommandOptions = {},
+) => ({
+  type,
+  data: { ...repairOrderData[type], ...data },
+  metadata: {
+    commandId: options.commandId ?? `${type}-${String(data['orderId'] ?? orderId)}-${options.at ?? receivedAt}`,
+    actor: options.actor ?? defaultRepairOrderActor(type),
+    at: options.at ?? receivedAt,
+  },
+});
+
+/** The happy path of one order, from the report to the close, one hour apart. */
+export const repairOrderLifecycle = (id: string = orderId, start: string = receivedAt) => {
+  const steps: readonly RepairOrderCommandType[] = [
+    'ReceiveRepairOrder',
+    'ConfirmReceipt',
+    'ScheduleRepair',
+    'StartRepair',
+    'CompleteRepair',
+    'InspectRepair',
+    'FinishGarment',
+    'InspectFinishing',
+    'PackageGarment',
+    'ReturnGarment',
+    'ConfirmReturn',
+    'RecordFeedback',
+    'CloseRepairOrder',
+  ];
+  const startMs = Date.parse(start);
+  return steps.map((type, index) =>
+    repairOrderCommand(type, { orderId: id }, { at: new Date(startMs + index * 3_600_000).toISOString() }),
+  );
+};
+
+/** The events of `RO-1`'s happy path, in order. */
+export const repairOrderHistory: readonly RepairOrderEvent[] = [
+  { type: 'RepairOrderReceived', data: repairOrderData.ReceiveRepairOrder },
+  { type: 'ReceiptConfirmed', data: { orderId } },
+  { type: 'RepairScheduled', data: { orderId, promisedBy, specialistId } },
+  { type: 'RepairStarted', data: { orderId, specialistId } },
+  { type: 'RepairCompleted', data: { orderId, specialistId } },
+  { type: 'RepairInspected', data: { orderId, passed: true, defects: [], attempt: 1 } },
+  { type: 'GarmentFinished', data: { orderId, steps: ['ironing', 'folding'] } },
+  { type: 'FinishingInspected', data: { orderId, passed: true, defects: [], attempt: 1 } },
+  { type: 'GarmentPackaged', data: { orderId } },
+  { type: 'GarmentReturned', data: { orderId } },
+  { type: 'ReturnConfirmed', data: { orderId, receivedBy: '李店长' } },
+  { type: 'FeedbackRecorded', data: { orderId, satisfied: true, opinion: '很满意' } },
+  { type: 'RepairOrderClosed', data: { orderId } },
+];
+
+/** `RO-1`'s happy-path events up to and including the first event of this type. */
+export const repairOrderHistoryThrough = (type: RepairOrderEventType): readonly RepairOrderEvent[] => {
+  const index = repairOrderHistory.findIndex((event) => event.type === type);
+  if (index < 0) throw new Error(`${type} is not on the happy path`);
+  return repairOrderHistory.slice(0, index + 1);
+};
