@@ -1,0 +1,82 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { AppraisalCommand } from '../appraisal/commands.js';
+import { BudgetCommand } from '../budget/commands.js';
+import { RepairOrderCommand } from '../repair-order/commands.js';
+import { ServiceStandardCommand } from '../service-standard/commands.js';
+import { deliberateRefusals, seededRandom, simulateYear } from './index.js';
+
+const DepartmentCommand = z.union([RepairOrderCommand, ServiceStandardCommand, AppraisalCommand, BudgetCommand]);
+const year = (seed: number, orders: number) => [...simulateYear({ seed, orders })];
+
+describe('simulateYear', () => {
+  it('gives the same year, command for command, for the same seed', () => {
+    expect(JSON.stringify(year(7, 300))).toBe(JSON.stringify(year(7, 300)));
+  });
+
+  it('gives a different year for another seed', () => {
+    expect(JSON.stringify(year(7, 300))).not.toBe(JSON.stringify(year(8, 300)));
+  });
+
+  it('sends every command in the JSON form of the domain contract, in business-time order, with unique ids', () => {
+    const commands = year(42, 500);
+    const ids = new Set<string>();
+    let previous = Number.NEGATIVE_INFINITY;
+    for (const command of commands) {
+      const roundTripped: unknown = JSON.parse(JSON.stringify(command));
+      const parsed = DepartmentCommand.safeParse(roundTripped);
+      expect(parsed.success, `${command.metadata.commandId}: ${parsed.error?.message ?? ''}`).toBe(true);
+      expect(command.metadata.at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+08:00$/);
+      const at = Date.parse(command.metadata.at);
+      expect(at).toBeGreaterThanOrEqual(previous);
+      previous = at;
+      expect(ids.has(command.metadata.commandId)).toBe(false);
+      ids.add(command.metadata.commandId);
+    }
+  });
+
+  it('simulates the whole department: every aggregate, every kind of mishap the KPIs measure', () => {
+    const commands = year(42, 2000);
+    const types = new Set(commands.map((command) => command.type));
+    for (const type of ['ReceiveRepairOrder', 'RescheduleRepair', 'CancelRepairOrder', 'RejectStandard', 'PublishStandard', 'DecideRecommendation', 'AdjustLine', 'CloseBudget']) {
+      expect(types).toContain(type);
+    }
+    const data = (type: string) => commands.filter((command) => command.type === type).map((command) => command.data as Record<string, unknown>);
+    expect(data('InspectRepair').some((inspection) => inspection['passed'] === false)).toBe(true);
+    expect(data('InspectFinishing').some((inspection) => inspection['passed'] === false)).toBe(true);
+    expect(data('RecordFeedback').some((feedback) => feedback['satisfied'] === false)).toBe(true);
+    expect(data('InspectCompliance').some((inspection) => inspection['compliant'] === false)).toBe(true);
+    expect(data('DecideRecommendation').some((decision) => decision['approved'] === false)).toBe(true);
+    expect(data('ReviewBudget').map((review) => review['approved'])).toEqual([false, true]);
+    const refused = commands.filter((command) => deliberateRefusals.has(command.metadata.commandId));
+    expect(refused.map((command) => command.metadata.commandId).sort()).toEqual([...deliberateRefusals.keys()].sort());
+  });
+
+  it('keeps to about 13 commands an order, so a benchmark can size its year by the order count', () => {
+    const commands = year(1, 1000);
+    expect(commands.length / 1000).toBeGreaterThan(12);
+    expect(commands.length / 1000).toBeLessThan(15);
+  });
+
+  it('is empty of repair orders when asked for none', () => {
+    expect(year(1, 0).some((command) => command.type === 'ReceiveRepairOrder')).toBe(false);
+  });
+});
+
+describe('seededRandom', () => {
+  it('stays within its bounds and repeats for a seed', () => {
+    fc.assert(
+      fc.property(fc.integer(), fc.integer({ min: -50, max: 50 }), fc.integer({ min: 0, max: 50 }), (seed, min, span) => {
+        const first = seededRandom(seed);
+        const second = seededRandom(seed);
+        for (let draw = 0; draw < 20; draw += 1) {
+          const value = first.int(min, min + span);
+          expect(value).toBe(second.int(min, min + span));
+          expect(value).toBeGreaterThanOrEqual(min);
+          expect(value).toBeLessThanOrEqual(min + span);
+        }
+      }),
+    );
+  });
+});
