@@ -1,0 +1,29 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as E from 'fp-ts/lib/Either.js';
+import { describeEventStoreConformance } from '@aftersales/core/testing';
+import { SqliteEventStore } from './event-store.js';
+
+const openStore = (path: string): SqliteEventStore => {
+  const opened = SqliteEventStore.open(path, { pollIntervalMs: 20 });
+  if (E.isLeft(opened)) throw new Error(opened.left.message);
+  return opened.right;
+};
+
+describeEventStoreConformance('SqliteEventStore on a file', async () => {
+  const directory = mkdtempSync(join(tmpdir(), 'aftersales-sqlite-'));
+  const store = openStore(join(directory, 'store.db'));
+  return {
+    store,
+    cleanup: async () => {
+      await store.close();
+      rmSync(directory, { recursive: true, force: true });
+    },
+  };
+});
+
+describeEventStoreConformance('SqliteEventStore in memory', async () => {
+  const store = openStore(':memory:');
+  return { store, cleanup: () => store.close() };
+});

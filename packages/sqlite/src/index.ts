@@ -1,0 +1,5 @@
+export { SqliteEventStore } from './event-store.js';
+export type { SqliteEventStoreOptions } from './event-store.js';
+export { SqliteProjectionStore } from './projection-store.js';
+export { SCHEMA_VERSION } from './database.js';
+export type { SqliteOptions } from './database.js';
