@@ -22,7 +22,7 @@ export const scheduleBudget = (timeline: Timeline, random: Random, year: number)
   const emit = emitterFor(timeline, budgetId);
   const at = (month: number, day: number, hour = 10) => localTime(year, month, day, hour, random.int(0, 59));
   let expenses = 0;
-  const claim = (month: number, day: number, category: string, amount: number, description: string, claimant = departmentManager) => {
+  const claim = (month: number, day: number, category: string, amount: number, description: string, claimant = specialist('SP-01')) => {
     expenses += 1;
     const expenseId = `EXP-${year}-${String(expenses).padStart(3, '0')}`;
     emit(at(month, day, 11), claimant, 'ClaimExpense', { budgetId, expenseId, category, amount, description });
