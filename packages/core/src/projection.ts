@@ -118,6 +118,9 @@ export const createProjectionRunner = <S>(options: ProjectionRunnerOptions<S>): 
   let loaded = false;
   let unsaved = 0;
   let stopping: (() => Promise<void>) | undefined;
+  // Set by a stop() that arrives while `run` is still catching up, before there is a subscription to close.
+  let stopRequested = false;
+  let running: Promise<unknown> | undefined;
 
   const load = async (): Promise<E.Either<ProjectionError, void>> => {
     if (loaded) return E.right(undefined);
@@ -186,56 +189,16 @@ export const createProjectionRunner = <S>(options: ProjectionRunnerOptions<S>): 
     state: () => state,
     position: () => position,
     catchUp,
-    run: async (runOptions = {}) => {
-      const caughtUp = await catchUp();
-      if (E.isLeft(caughtUp)) return caughtUp;
-      runOptions.onCaughtUp?.();
-      const subscription = store.subscribeToAll({
-        ...(position === undefined ? {} : { after: position }),
-        ...(projection.filter ? { filter: projection.filter } : {}),
-      });
-      let finished!: () => void;
-      const done = new Promise<void>((resolve) => {
-        finished = resolve;
-      });
-      stopping = async () => {
-        await subscription.close();
-        await done;
-      };
-      let flushTimer: NodeJS.Timeout | undefined;
-      let flushFailure: ProjectionError | undefined;
-      const scheduleFlush = () => {
-        if (flushTimer !== undefined) return;
-        flushTimer = setTimeout(() => {
-          flushTimer = undefined;
-          void save().then((saved) => {
-            if (E.isLeft(saved)) {
-              flushFailure = saved.left;
-              void subscription.close();
-            }
-          });
-        }, flushAfterMs);
-      };
-      try {
-        for await (const event of subscription) {
-          const applied = await apply(event);
-          if (E.isLeft(applied)) return applied;
-          if (unsaved > 0) scheduleFlush();
-        }
-        clearTimeout(flushTimer);
-        if (flushFailure !== undefined) return E.left(flushFailure);
-        const saved = await save();
-        return E.isLeft(saved) ? saved : E.right(undefined);
-      } catch (thrown) {
-        return E.left(failure(thrown));
-      } finally {
-        clearTimeout(flushTimer);
-        stopping = undefined;
-        finished();
-      }
+    run: (runOptions = {}) => {
+      stopRequested = false;
+      const run = follow(runOptions);
+      running = run;
+      return run;
     },
     stop: async () => {
+      stopRequested = true;
       if (stopping) await stopping();
+      else if (running) await running;
     },
     rebuild: async () => {
       const reset = await projectionStore.reset(projection.name);
@@ -244,4 +207,54 @@ export const createProjectionRunner = <S>(options: ProjectionRunnerOptions<S>): 
       return catchUp();
     },
   };
+
+  async function follow(runOptions: { readonly onCaughtUp?: () => void }): Promise<E.Either<ProjectionError, void>> {
+    const caughtUp = await catchUp();
+    if (E.isLeft(caughtUp)) return caughtUp;
+    if (stopRequested) return E.right(undefined);
+    runOptions.onCaughtUp?.();
+    const subscription = store.subscribeToAll({
+      ...(position === undefined ? {} : { after: position }),
+      ...(projection.filter ? { filter: projection.filter } : {}),
+    });
+    let finished!: () => void;
+    const done = new Promise<void>((resolve) => {
+      finished = resolve;
+    });
+    stopping = async () => {
+      await subscription.close();
+      await done;
+    };
+    let flushTimer: NodeJS.Timeout | undefined;
+    let flushFailure: ProjectionError | undefined;
+    const scheduleFlush = () => {
+      if (flushTimer !== undefined) return;
+      flushTimer = setTimeout(() => {
+        flushTimer = undefined;
+        void save().then((saved) => {
+          if (E.isLeft(saved)) {
+            flushFailure = saved.left;
+            void subscription.close();
+          }
+        });
+      }, flushAfterMs);
+    };
+    try {
+      for await (const event of subscription) {
+        const applied = await apply(event);
+        if (E.isLeft(applied)) return applied;
+        if (unsaved > 0) scheduleFlush();
+      }
+      clearTimeout(flushTimer);
+      if (flushFailure !== undefined) return E.left(flushFailure);
+      const saved = await save();
+      return E.isLeft(saved) ? saved : E.right(undefined);
+    } catch (thrown) {
+      return E.left(failure(thrown));
+    } finally {
+      clearTimeout(flushTimer);
+      stopping = undefined;
+      finished();
+    }
+  }
 };
