@@ -1,0 +1,178 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import * as E from 'fp-ts/lib/Either.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { RecordedEvent, StoreError } from '@aftersales/core';
+import { collect, verifyStreamChain } from '@aftersales/core';
+import { testEvent } from '@aftersales/core/testing';
+import { SCHEMA_VERSION } from './database.js';
+import type { SqliteEventStoreOptions } from './event-store.js';
+import { SqliteEventStore } from './event-store.js';
+
+const right = <A>(result: E.Either<StoreError, A>): A => {
+  if (E.isLeft(result)) throw new Error(`${result.left.code}: ${result.left.message}`);
+  return result.right;
+};
+
+const events = (count: number) => Array.from({ length: count }, (_, index) => testEvent('Counted', { index }));
+
+let directory: string;
+let path: string;
+const opened: SqliteEventStore[] = [];
+const open = (options: SqliteEventStoreOptions = {}): SqliteEventStore => {
+  const store = right(SqliteEventStore.open(path, options));
+  opened.push(store);
+  return store;
+};
+
+beforeEach(() => {
+  directory = mkdtempSync(join(tmpdir(), 'aftersales-sqlite-'));
+  path = join(directory, 'nested', 'store.db');
+});
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((store) => store.close()));
+  rmSync(directory, { recursive: true, force: true });
+});
+
+describe('SqliteEventStore', () => {
+  it('keeps events across close and open, and continues global positions after them', async () => {
+    const first = open();
+    const before = right(await first.appendToStream('RepairOrder-1', events(3), { expectedRevision: 'noStream' }));
+    await first.close();
+
+    const second = open();
+    const read = right(await collect(second.readStream('RepairOrder-1')));
+    expect(read).toEqual(before.events);
+    const after = right(await second.appendToStream('RepairOrder-1', events(2), { expectedRevision: 2 }));
+    expect(after.events.map((event) => event.revision)).toEqual([3, 4]);
+    expect(after.events[0]!.globalPosition).toBeGreaterThan(before.events[2]!.globalPosition);
+    expect(verifyStreamChain(right(await collect(second.readStream('RepairOrder-1'))))).toEqual([]);
+  });
+
+  it('sets recordedAt from the injected clock', async () => {
+    const store = open({ clock: () => new Date('2026-03-02T01:00:00.000Z') });
+    const appended = right(await store.appendToStream('Budget-1', events(1), { expectedRevision: 'noStream' }));
+    expect(appended.events[0]!.metadata.recordedAt).toBe('2026-03-02T01:00:00.000Z');
+  });
+
+  it('reports a row whose JSON was damaged as CorruptedEvent naming its stream and revision', async () => {
+    const store = open();
+    right(await store.appendToStream('RepairOrder-7', events(3), { expectedRevision: 'noStream' }));
+    const raw = new Database(path);
+    raw.prepare("UPDATE events SET data = '{\"index\": 1' WHERE stream_id = 'RepairOrder-7' AND revision = 1").run();
+    raw.prepare("UPDATE events SET metadata = json_remove(metadata, '$.actor') WHERE stream_id = 'RepairOrder-7' AND revision = 2").run();
+    raw.close();
+
+    const stream = await collect(store.readStream('RepairOrder-7'));
+    expect(stream).toEqual(E.left(expect.objectContaining({ code: 'CorruptedEvent', streamId: 'RepairOrder-7', revision: 1 })));
+    const fromTwo = await collect(store.readStream('RepairOrder-7', { from: 2 }));
+    expect(fromTwo).toEqual(E.left(expect.objectContaining({ code: 'CorruptedEvent', streamId: 'RepairOrder-7', revision: 2 })));
+    const all = await collect(store.readAll());
+    expect(all).toEqual(E.left(expect.objectContaining({ code: 'CorruptedEvent', streamId: 'RepairOrder-7', revision: 1 })));
+  });
+
+  it('answers StoreUnavailable when another connection holds the write lock past the busy timeout', async () => {
+    const store = open({ busyTimeoutMs: 50 });
+    right(await store.appendToStream('Appraisal-1', events(1), { expectedRevision: 'noStream' }));
+    const other = new Database(path);
+    other.exec('BEGIN IMMEDIATE');
+    const blocked = await store.appendToStream('Appraisal-1', events(1), { expectedRevision: 0 });
+    expect(blocked).toEqual(E.left(expect.objectContaining({ code: 'StoreUnavailable', retryable: true })));
+    // Readers are not blocked by a writer under WAL.
+    expect(right(await collect(store.readStream('Appraisal-1')))).toHaveLength(1);
+    other.exec('ROLLBACK');
+    other.close();
+    expect(right(await store.appendToStream('Appraisal-1', events(1), { expectedRevision: 0 })).nextExpectedRevision).toBe(1);
+  });
+
+  it('refuses an event id already stored in another stream', async () => {
+    const store = open();
+    const [event] = events(1);
+    right(await store.appendToStream('Budget-1', [event!], { expectedRevision: 'noStream' }));
+    const again = await store.appendToStream('Budget-2', [event!], { expectedRevision: 'noStream' });
+    expect(again).toEqual(E.left(expect.objectContaining({ code: 'InvalidAppend' })));
+    expect(await collect(store.readStream('Budget-2'))).toEqual(E.left(expect.objectContaining({ code: 'StreamNotFound' })));
+  });
+
+  it('refuses data that is not JSON without storing anything', async () => {
+    const store = open();
+    const refused = await store.appendToStream('Budget-1', [testEvent('Odd', { amount: 10n })], { expectedRevision: 'noStream' });
+    expect(refused).toEqual(E.left(expect.objectContaining({ code: 'InvalidAppend' })));
+    expect(right(await collect(store.readAll()))).toEqual([]);
+  });
+
+  it('delivers to a subscription what another connection to the file appends', async () => {
+    const reader = open({ pollIntervalMs: 10 });
+    const writer = open();
+    const subscription = reader.subscribeToAll();
+    const received: RecordedEvent[] = [];
+    const done = (async () => {
+      for await (const event of subscription) {
+        received.push(event);
+        if (received.length === 5) break;
+      }
+    })();
+    await subscription.caughtUp;
+    right(await writer.appendToStream('RepairOrder-2', events(2), { expectedRevision: 'noStream' }));
+    right(await writer.appendToStream('RepairOrder-3', events(3), { expectedRevision: 'noStream' }));
+    await done;
+    await subscription.close();
+    expect(received.map((event) => `${event.streamId}@${event.revision}`)).toEqual([
+      'RepairOrder-2@0',
+      'RepairOrder-2@1',
+      'RepairOrder-3@0',
+      'RepairOrder-3@1',
+      'RepairOrder-3@2',
+    ]);
+  });
+
+  it('ends its subscriptions when it is closed', async () => {
+    const store = open();
+    const subscription = store.subscribeToAll();
+    const done = (async () => {
+      const received: RecordedEvent[] = [];
+      for await (const event of subscription) received.push(event);
+      return received;
+    })();
+    await subscription.caughtUp;
+    await store.close();
+    expect(await done).toEqual([]);
+  });
+
+  it('reads $all in pages, in order, whatever the page size', async () => {
+    const store = open({ readPageSize: 7 });
+    for (let stream = 0; stream < 5; stream += 1) right(await store.appendToStream(`RepairOrder-${stream}`, events(9), { expectedRevision: 'noStream' }));
+    const all = right(await collect(store.readAll()));
+    expect(all).toHaveLength(45);
+    expect(all.every((event, index) => index === 0 || event.globalPosition > all[index - 1]!.globalPosition)).toBe(true);
+    expect(right(await collect(store.readAll({ after: all[10]!.globalPosition, maxCount: 15 })))).toEqual(all.slice(11, 26));
+    expect(right(await collect(store.readStream('RepairOrder-3', { direction: 'backwards' }))).map((event) => event.revision)).toEqual([8, 7, 6, 5, 4, 3, 2, 1, 0]);
+  });
+
+  it('refuses a file written by a newer schema, and a database that is not a store', async () => {
+    open();
+    await opened.pop()!.close();
+    const raw = new Database(path);
+    raw.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
+    raw.close();
+    expect(SqliteEventStore.open(path)).toEqual(E.left(expect.objectContaining({ code: 'StoreUnavailable', message: expect.stringContaining('newer') })));
+
+    const foreign = join(directory, 'foreign.db');
+    const other = new Database(foreign);
+    other.exec('CREATE TABLE customers (id INTEGER PRIMARY KEY)');
+    other.close();
+    expect(SqliteEventStore.open(foreign)).toEqual(E.left(expect.objectContaining({ code: 'StoreUnavailable', message: expect.stringContaining('not an aftersales store') })));
+  });
+
+  it('backs the store up to another file that opens as a store', async () => {
+    const store = open();
+    right(await store.appendToStream('Budget-9', events(4), { expectedRevision: 'noStream' }));
+    const copy = join(directory, 'copy.db');
+    right(await store.backup(copy));
+    const restored = right(SqliteEventStore.open(copy));
+    opened.push(restored);
+    expect(right(await collect(restored.readStream('Budget-9')))).toEqual(right(await collect(store.readStream('Budget-9'))));
+  });
+});
