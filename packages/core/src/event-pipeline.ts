@@ -1,0 +1,111 @@
+import * as E from 'fp-ts/lib/Either.js';
+import type { z } from 'zod';
+import type { EventTransform } from './command-handler.js';
+import type {
+  AppendOptions,
+  AppendResult,
+  EventStore,
+  ReadAllOptions,
+  ReadStreamOptions,
+  SubscribeOptions,
+  Subscription,
+} from './event-store.js';
+import type { StoreError } from './errors.js';
+import { StoreFailure, corruptedEvent, isStoreFailure, storeUnavailable } from './errors.js';
+import type { EventToAppend, RecordedEvent } from './messages.js';
+import type { Upcasting } from './upcasting.js';
+import { createUpcasting } from './upcasting.js';
+
+export interface EventPipelineOptions {
+  /** Brings stored data to the newest shape of its type. */
+  readonly upcasting?: Upcasting;
+  /** Runs first on the way out (e.g. decrypting personal data) and last on the way in (encrypting it). */
+  readonly transform?: EventTransform;
+  /**
+   * Decodes `{ type, data }` after upcasting; an event it rejects is a `CorruptedEvent` naming its
+   * stream and revision. Events of types it does not know should pass (use a permissive schema).
+   */
+  readonly schema?: z.ZodType<{ readonly type: string; readonly data: unknown }>;
+}
+
+/**
+ * Decodes one stored event into the newest shape: transform, upcast to the current schema version,
+ * decode. The result's `metadata.schemaVersion` is the version its data now has; its hash fields are
+ * those of the stored event, which is why verification reads the raw store and never this.
+ */
+export const decodeStoredEvent = async (
+  stored: RecordedEvent,
+  options: EventPipelineOptions,
+): Promise<E.Either<StoreError, RecordedEvent>> => {
+  const upcasting = options.upcasting ?? createUpcasting();
+  let recorded = stored;
+  try {
+    if (options.transform) recorded = await options.transform.decode(stored);
+  } catch (thrown) {
+    if (isStoreFailure(thrown)) return E.left(thrown.error);
+    return E.left(storeUnavailable(`decoding ${stored.streamId}@${stored.revision} failed`, thrown));
+  }
+  const upcast = upcasting.upcast(recorded, recorded.type, recorded.metadata.schemaVersion, recorded.data);
+  if (E.isLeft(upcast)) return upcast;
+  let data = upcast.right;
+  if (options.schema !== undefined) {
+    const parsed = options.schema.safeParse({ type: recorded.type, data });
+    if (!parsed.success) {
+      const detail = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+      return E.left(corruptedEvent(recorded.streamId, recorded.revision, `${recorded.type} does not decode (${detail})`));
+    }
+    data = parsed.data.data;
+  }
+  return E.right({
+    ...recorded,
+    data,
+    metadata: { ...recorded.metadata, schemaVersion: upcasting.currentVersion(recorded.type) },
+  });
+};
+
+/**
+ * A store that reads and writes through the event pipeline: every read (`readStream`, `readAll`,
+ * subscriptions, and the events an append returns) yields the newest shape, decrypted or marked
+ * erased; every append is encoded first. Projections, the CLI and command handling use it; an event
+ * that cannot be decoded ends the read with `StoreFailure(CorruptedEvent)`.
+ */
+export const withEventPipeline = (store: EventStore, options: EventPipelineOptions): EventStore => {
+  const decodeOrThrow = async (stored: RecordedEvent): Promise<RecordedEvent> => {
+    const decoded = await decodeStoredEvent(stored, options);
+    if (E.isLeft(decoded)) throw new StoreFailure(decoded.left);
+    return decoded.right;
+  };
+  async function* decodeAll(events: AsyncIterable<RecordedEvent>): AsyncGenerator<RecordedEvent> {
+    for await (const event of events) yield await decodeOrThrow(event);
+  }
+  return {
+    appendToStream: async (streamId: string, events: readonly EventToAppend[], appendOptions: AppendOptions) => {
+      const encoded: EventToAppend[] = [];
+      for (const event of events) encoded.push(options.transform ? await options.transform.encode(streamId, event) : event);
+      const appended = await store.appendToStream(streamId, encoded, appendOptions);
+      if (E.isLeft(appended)) return appended;
+      const decoded: RecordedEvent[] = [];
+      for (const event of appended.right.events) {
+        const one = await decodeStoredEvent(event, options);
+        if (E.isLeft(one)) return one;
+        decoded.push(one.right);
+      }
+      return E.right<StoreError, AppendResult>({ ...appended.right, events: decoded });
+    },
+    readStream: (streamId: string, readOptions?: ReadStreamOptions) => decodeAll(store.readStream(streamId, readOptions)),
+    readAll: (readOptions?: ReadAllOptions) => decodeAll(store.readAll(readOptions)),
+    subscribeToAll: (subscribeOptions?: SubscribeOptions): Subscription => {
+      const inner = store.subscribeToAll(subscribeOptions);
+      const iterator = decodeAll(inner);
+      return {
+        caughtUp: inner.caughtUp,
+        [Symbol.asyncIterator]: () => iterator,
+        close: async () => {
+          await inner.close();
+          await iterator.return(undefined);
+        },
+      };
+    },
+    close: () => store.close(),
+  };
+};
