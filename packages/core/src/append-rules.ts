@@ -44,13 +44,15 @@ export const findIdempotentAppend = (
   stream: readonly RecordedEvent[],
   events: readonly EventToAppend[],
   expected: ExpectedRevision,
+  /** Where the batch's first event id sits in the stream, if the adapter keeps an index of ids. */
+  revisionOf?: (eventId: string) => number | undefined,
 ): RecordedEvent[] | undefined => {
   const firstId = events[0]?.eventId;
   if (firstId === undefined) return undefined;
   let start: number;
   if (typeof expected === 'number') start = expected + 1;
   else if (expected === 'noStream') start = 0;
-  else start = stream.findIndex((event) => event.eventId === firstId);
+  else start = revisionOf ? (revisionOf(firstId) ?? -1) : stream.findIndex((event) => event.eventId === firstId);
   if (start < 0 || stream[start]?.eventId !== firstId) return undefined;
   const matched: RecordedEvent[] = [];
   for (const [offset, event] of events.entries()) {

@@ -17,6 +17,8 @@ export interface InMemoryEventStoreOptions {
 export class InMemoryEventStore implements EventStore {
   private readonly streams = new Map<string, RecordedEvent[]>();
   private readonly all: RecordedEvent[] = [];
+  /** Event id → its stream and revision, so a retried append is recognized without a scan. */
+  private readonly eventIds = new Map<string, { readonly streamId: string; readonly revision: number }>();
   private waiters: Array<() => void> = [];
   private readonly clock: () => Date;
 
@@ -32,7 +34,10 @@ export class InMemoryEventStore implements EventStore {
     const invalid = validateBatch(streamId, events);
     if (invalid !== undefined) return E.left(invalidAppend(invalid));
     const stream = this.streams.get(streamId) ?? [];
-    const idempotent = findIdempotentAppend(stream, events, options.expectedRevision);
+    const idempotent = findIdempotentAppend(stream, events, options.expectedRevision, (eventId) => {
+      const found = this.eventIds.get(eventId);
+      return found?.streamId === streamId ? found.revision : undefined;
+    });
     if (idempotent !== undefined) {
       return idempotent.length === events.length
         ? E.right({ nextExpectedRevision: stream.length - 1, events: idempotent })
@@ -45,8 +50,11 @@ export class InMemoryEventStore implements EventStore {
     const sealed = sealEvents(streamId, stream.length, last?.metadata.hash ?? GENESIS_HASH, events, this.clock().toISOString());
     const recorded = sealed.map((event, index): RecordedEvent => ({ ...event, globalPosition: BigInt(this.all.length + index + 1) }));
     if (stream.length === 0) this.streams.set(streamId, stream);
-    stream.push(...recorded);
-    this.all.push(...recorded);
+    for (const event of recorded) {
+      stream.push(event);
+      this.all.push(event);
+      this.eventIds.set(event.eventId, { streamId, revision: event.revision });
+    }
     this.notify();
     return E.right({ nextExpectedRevision: stream.length - 1, events: recorded });
   }
