@@ -1,0 +1,1 @@
+export { customerIdentifier, departmentPersonalData, normalizePhone, personalFields } from './personal-data.js';
