@@ -46,7 +46,7 @@ describe('ReceiveRepairOrder', () => {
     given(through('RepairOrderReceived')).when(command('ReceiveRepairOrder')).thenRefused('InvalidTransition', 'repair order RO-1 is Received; expected a new order id');
   });
   it('is refused when an endpoint reports for another endpoint', () => {
-    given([]).when(command('ReceiveRepairOrder', { endpointId: 'EP-02' })).thenRefused('Forbidden', 'endpoint EP-01 may report repair orders only for itself');
+    given([]).when(command('ReceiveRepairOrder', { endpointId: 'EP-02' })).thenRefused('Forbidden', 'repair order RO-1 names endpoint EP-02, but endpoint EP-01 may report repair orders only for itself');
   });
   it('is refused to any role but BusinessEndpoint', () => {
     given([]).when(command('ReceiveRepairOrder', {}, { actor: managerActor })).thenRefused('Forbidden', 'role DepartmentManager may not issue it');

@@ -89,7 +89,7 @@ export const decide = (command: RepairOrderCommand, state: RepairOrderState): De
       if (command.metadata.actor.id !== command.data.endpointId) {
         return E.left(
           forbidden(
-            `ReceiveRepairOrder refused: endpoint ${command.metadata.actor.id} may report repair orders only for itself, not for endpoint ${command.data.endpointId}`,
+            `ReceiveRepairOrder refused: repair order ${command.data.orderId} names endpoint ${command.data.endpointId}, but endpoint ${command.metadata.actor.id} may report repair orders only for itself`,
           ),
         );
       }

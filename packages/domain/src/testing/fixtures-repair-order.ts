@@ -1,5 +1,13 @@
 import type { Actor } from '@aftersales/core';
-import type { RepairOrderCommand, RepairOrderCommandType, RepairOrderEvent, RepairOrderEventType } from '../repair-order/index.js';
+import fc from 'fast-check';
+import type {
+  RepairOrderCommand,
+  RepairOrderCommandType,
+  RepairOrderEvent,
+  RepairOrderEventType,
+  RepairOrderState,
+  RepairOrderStatus,
+} from '../repair-order/index.js';
 import { repairOrderRoles } from '../repair-order/index.js';
 
 export const orderId = 'RO-1';
@@ -119,4 +127,75 @@ export const repairOrderHistoryThrough = (type: RepairOrderEventType): readonly 
   const index = repairOrderHistory.findIndex((event) => event.type === type);
   if (index < 0) throw new Error(`${type} is not on the happy path`);
   return repairOrderHistory.slice(0, index + 1);
+};
+
+const roles = ['GeneralManager', 'DepartmentManager', 'AfterSalesSpecialist', 'Finance', 'BusinessEndpoint', 'Auditor'] as const;
+const actorIds = ['EP-01', 'EP-02', 'SP-01', 'SP-02', 'DM-01', 'GM-01', 'FIN-01', 'AU-01'] as const;
+const commandTypes = Object.keys(repairOrderData) as RepairOrderCommandType[];
+
+/**
+ * One step of a generated scenario, interpreted against the order's state by `repairOrderStep`:
+ * `next` takes a step the order could take now (with pass/fail, cancel, reschedule and the actor
+ * varying), `any` sends any command type from any role, now and then with invalid data.
+ */
+export interface RepairOrderStep {
+  readonly mode: 'next' | 'any';
+  readonly pick: number;
+  readonly variant: number;
+  readonly hours: number;
+}
+
+export const arbitraryRepairOrderStep = (): fc.Arbitrary<RepairOrderStep> =>
+  fc.record({
+    mode: fc.constantFrom('next', 'next', 'next', 'next', 'any'),
+    pick: fc.nat(),
+    variant: fc.nat(),
+    hours: fc.integer({ min: 0, max: 96 }),
+  });
+
+const nextTypes: { readonly [S in RepairOrderStatus]: readonly RepairOrderCommandType[] } = {
+  Initial: ['ReceiveRepairOrder'],
+  Received: ['ConfirmReceipt', 'ConfirmReceipt', 'ConfirmReceipt', 'CancelRepairOrder'],
+  Confirmed: ['ScheduleRepair'],
+  Scheduled: ['StartRepair', 'StartRepair', 'StartRepair', 'RescheduleRepair', 'CancelRepairOrder'],
+  InRepair: ['CompleteRepair', 'CompleteRepair', 'RescheduleRepair'],
+  RepairCompleted: ['InspectRepair'],
+  RepairRejected: ['StartRepair', 'RescheduleRepair'],
+  RepairPassed: ['FinishGarment'],
+  Finished: ['InspectFinishing'],
+  FinishingRejected: ['FinishGarment'],
+  FinishingPassed: ['PackageGarment'],
+  Packaged: ['ReturnGarment', 'ReturnGarment', 'ReturnGarment', 'CancelRepairOrder'],
+  Returned: ['ConfirmReturn'],
+  ReturnConfirmed: ['RecordFeedback'],
+  FeedbackRecorded: ['CloseRepairOrder'],
+  Cancelled: commandTypes,
+  Closed: commandTypes,
+};
+
+const pickOf = <T>(items: readonly T[], index: number): T => items[index % items.length]!;
+
+const later = (at: string, hours: number) => new Date(Date.parse(at) + hours * 3_600_000).toISOString();
+
+/** Turns a generated step into a raw command for `RO-1` at `at`, given the order's state. */
+export const repairOrderStep = (step: RepairOrderStep, state: RepairOrderState, at: string) => {
+  const type = step.mode === 'next' ? pickOf(nextTypes[state.status], step.pick) : pickOf(commandTypes, step.pick);
+  const verdict =
+    step.variant % 3 === 0 ? { passed: false, defects: ['redo'] } : { passed: true, defects: [] as string[] };
+  const data: Record<string, unknown> = {
+    ...(type === 'ScheduleRepair' || type === 'RescheduleRepair' ? { promisedBy: later(at, step.hours - 4) } : {}),
+    ...(type === 'ScheduleRepair' ? { specialistId: pickOf([specialistId, otherSpecialistId], step.variant) } : {}),
+    ...(type === 'InspectRepair' || type === 'InspectFinishing' ? verdict : {}),
+    ...(type === 'RecordFeedback' ? { satisfied: step.variant % 2 === 0 } : {}),
+  };
+  if (step.mode === 'next') {
+    const actor =
+      (type === 'StartRepair' || type === 'CompleteRepair') && 'specialistId' in state && step.variant % 7 !== 0
+        ? specialistActor(state.specialistId)
+        : defaultRepairOrderActor(type);
+    return repairOrderCommand(type, data, { actor, at, commandId: `${type}-${at}` });
+  }
+  const actor = { id: pickOf(actorIds, step.variant), role: pickOf(roles, Math.floor(step.variant / 8)) };
+  const invalid = step.variant % 5 === 0 ? { unexpected: true } : step.variant % 5 === 1 ? { orderId: '' } : {};
+  return repairOrderCommand(type, { ...data, ...invalid }, { actor, at, commandId: `${type}-${at}` });
 };
