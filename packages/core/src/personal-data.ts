@@ -58,7 +58,7 @@ export class InMemoryKeyStore implements KeyStore {
     this.secret = Buffer.from(secret);
   }
 
-  async activeKey(subject: string) {
+  async activeKey(subject: string): Promise<E.Either<KeyStoreError, { readonly keyId: string; readonly key: Uint8Array }>> {
     const keyId = this.active.get(subject);
     const existing = keyId === undefined ? undefined : this.keys.get(keyId);
     if (keyId !== undefined && existing?.key !== undefined) return E.right({ keyId, key: existing.key });
@@ -75,7 +75,7 @@ export class InMemoryKeyStore implements KeyStore {
     return E.right({ status: 'active', key: entry.key });
   }
 
-  async eraseSubject(subject: string, erasedAt: string) {
+  async eraseSubject(subject: string, erasedAt: string): Promise<E.Either<KeyStoreError, readonly string[]>> {
     const erased: string[] = [];
     for (const [keyId, entry] of this.keys) {
       if (entry.subject !== subject || entry.key === undefined) continue;
@@ -87,7 +87,7 @@ export class InMemoryKeyStore implements KeyStore {
     return E.right(erased);
   }
 
-  async eraseKey(keyId: string, erasedAt: string) {
+  async eraseKey(keyId: string, erasedAt: string): Promise<E.Either<KeyStoreError, boolean>> {
     const entry = this.keys.get(keyId);
     if (entry?.key === undefined) return E.right(false);
     entry.key.fill(0);
@@ -96,7 +96,7 @@ export class InMemoryKeyStore implements KeyStore {
     return E.right(true);
   }
 
-  async pseudonymSecret() {
+  async pseudonymSecret(): Promise<E.Either<KeyStoreError, Uint8Array>> {
     return E.right(this.secret);
   }
 }
