@@ -1,0 +1,141 @@
+import * as E from 'fp-ts/lib/Either.js';
+import type { Projection, RecordedEvent } from '@aftersales/core';
+import { z } from 'zod';
+import { summariseEvent } from './summaries.js';
+
+export const AuditEntry = z.object({
+  /** Global position in the store, as a decimal string (JSON has no bigint). */
+  position: z.string(),
+  streamId: z.string(),
+  revision: z.number().int().nonnegative(),
+  /** The stream's category (`RepairOrder`, `Budget`, `SecurityLog`…) and the aggregate's id. */
+  aggregateType: z.string(),
+  aggregateId: z.string(),
+  eventId: z.string(),
+  type: z.string(),
+  occurredAt: z.string(),
+  recordedAt: z.string(),
+  actor: z.object({ id: z.string(), role: z.string() }),
+  /** For a refused command: whoever sent it, when the security log names them. */
+  subject: z.object({ id: z.string(), role: z.string() }).optional(),
+  commandId: z.string(),
+  correlationId: z.string(),
+  causationId: z.string(),
+  schemaVersion: z.number().int(),
+  summary: z.object({ zh: z.string(), en: z.string() }),
+  /** False when the event's data could not be read as a known event; the summary is then generic. */
+  decoded: z.boolean(),
+  hash: z.string(),
+});
+export type AuditEntry = z.infer<typeof AuditEntry>;
+
+export const AuditTrailState = z.object({ entries: z.array(AuditEntry) });
+export type AuditTrailState = z.infer<typeof AuditTrailState>;
+
+const category = (streamId: string): { aggregateType: string; aggregateId: string } => {
+  const dash = streamId.indexOf('-');
+  return dash < 0 ? { aggregateType: streamId, aggregateId: '' } : { aggregateType: streamId.slice(0, dash), aggregateId: streamId.slice(dash + 1) };
+};
+
+const RefusedBy = z.object({ actor: z.object({ id: z.string(), role: z.string() }) });
+
+export const auditEntryOf = (recorded: RecordedEvent): AuditEntry => {
+  const { summary, decoded } = summariseEvent(recorded);
+  const refusedBy = recorded.type === 'CommandRefused' ? RefusedBy.safeParse(recorded.data) : undefined;
+  const { metadata } = recorded;
+  return {
+    position: recorded.globalPosition.toString(),
+    streamId: recorded.streamId,
+    revision: recorded.revision,
+    ...category(recorded.streamId),
+    eventId: recorded.eventId,
+    type: recorded.type,
+    occurredAt: metadata.occurredAt,
+    recordedAt: metadata.recordedAt,
+    actor: { id: metadata.actor.id, role: metadata.actor.role },
+    ...(refusedBy?.success ? { subject: refusedBy.data.actor } : {}),
+    commandId: metadata.commandId,
+    correlationId: metadata.correlationId,
+    causationId: metadata.causationId,
+    schemaVersion: metadata.schemaVersion,
+    summary,
+    decoded,
+    hash: metadata.hash,
+  };
+};
+
+/**
+ * Appends one entry in place (the runner owns the state; copying the whole trail per event would make
+ * a rebuild quadratic). Entries stay in global order, and an event at or before the last entry is
+ * ignored, so redelivery changes nothing.
+ */
+export const evolveAuditTrail = (state: AuditTrailState, recorded: RecordedEvent): AuditTrailState => {
+  const last = state.entries.at(-1);
+  if (last !== undefined && recorded.globalPosition <= BigInt(last.position)) return state;
+  state.entries.push(auditEntryOf(recorded));
+  return state;
+};
+
+/** Every event of every stream, security log included, as an entry an auditor can read. */
+export const auditTrailProjection: Projection<AuditTrailState> = {
+  name: 'audit-trail',
+  get initialState() {
+    return { entries: [] };
+  },
+  evolve: evolveAuditTrail,
+  serialize: (state) => structuredClone(state),
+  deserialize: (stored) => {
+    const parsed = AuditTrailState.safeParse(stored);
+    return parsed.success ? E.right(parsed.data) : E.left(parsed.error.issues.map((issue) => `${issue.path.map(String).join('.')}: ${issue.message}`).join('; '));
+  },
+};
+
+export interface AuditQuery {
+  /** An aggregate type (`RepairOrder`) and optionally its id; or a whole stream id. */
+  readonly aggregateType?: string;
+  readonly aggregateId?: string;
+  readonly streamId?: string;
+  /** Entries by this actor id, as the actor of the event or as the sender of a refused command. */
+  readonly actorId?: string;
+  readonly role?: string;
+  readonly correlationId?: string;
+  readonly commandId?: string;
+  /** Business time range, inclusive start, exclusive end. */
+  readonly from?: string | Date;
+  readonly to?: string | Date;
+  /** Filter the range on `recordedAt` instead of `occurredAt`. */
+  readonly timeField?: 'occurredAt' | 'recordedAt';
+  readonly limit?: number;
+}
+
+const instant = (value: string | Date | undefined): number | undefined =>
+  value === undefined ? undefined : value instanceof Date ? value.getTime() : Date.parse(value);
+
+/** Entries matching every given criterion, in global order. */
+export const queryAuditTrail = (state: AuditTrailState, query: AuditQuery = {}): AuditEntry[] => {
+  const from = instant(query.from);
+  const to = instant(query.to);
+  const field = query.timeField ?? 'occurredAt';
+  const matches = (entry: AuditEntry): boolean => {
+    if (query.streamId !== undefined && entry.streamId !== query.streamId) return false;
+    if (query.aggregateType !== undefined && entry.aggregateType !== query.aggregateType) return false;
+    if (query.aggregateId !== undefined && entry.aggregateId !== query.aggregateId) return false;
+    if (query.actorId !== undefined && entry.actor.id !== query.actorId && entry.subject?.id !== query.actorId) return false;
+    if (query.role !== undefined && entry.actor.role !== query.role && entry.subject?.role !== query.role) return false;
+    if (query.correlationId !== undefined && entry.correlationId !== query.correlationId) return false;
+    if (query.commandId !== undefined && entry.commandId !== query.commandId) return false;
+    if (from !== undefined || to !== undefined) {
+      const at = Date.parse(entry[field]);
+      if (from !== undefined && at < from) return false;
+      if (to !== undefined && at >= to) return false;
+    }
+    return true;
+  };
+  const found: AuditEntry[] = [];
+  for (const entry of state.entries) {
+    if (!matches(entry)) continue;
+    found.push(entry);
+    if (query.limit !== undefined && found.length >= query.limit) break;
+  }
+  return found;
+};

@@ -1,0 +1,54 @@
+import * as E from 'fp-ts/lib/Either.js';
+import { Instant } from '@aftersales/core';
+import { z } from 'zod';
+import { isKnownTimeZone } from './periods.js';
+
+/** The rules KPIs are counted with. */
+export const KpiRules = z.strictObject({
+  /** How long after receipt an order must be confirmed and scheduled (`timelyReceipt`), in hours. */
+  receiptSlaHours: z.number().positive(),
+  /** The lowest share of a line that must be spent (`budgetExecution`), a fraction in [0, 1]. */
+  executionFloor: z.number().min(0).max(1),
+  /** The IANA time zone whose calendar buckets items into months, quarters and years. */
+  timeZone: z.string().refine(isKnownTimeZone, 'must be an IANA time zone this runtime knows'),
+});
+export type KpiRules = z.infer<typeof KpiRules>;
+
+/** One version of the rules, in force from `effectiveFrom` until the next version's `effectiveFrom`. */
+export const KpiConfigVersion = KpiRules.extend({ effectiveFrom: Instant });
+export type KpiConfigVersion = z.infer<typeof KpiConfigVersion>;
+
+/** Every version of the rules there has been; the earliest one also governs anything before it. */
+export const KpiConfig = z.array(KpiConfigVersion).min(1);
+export type KpiConfig = z.infer<typeof KpiConfig>;
+
+export const defaultKpiRules: KpiRules = { receiptSlaHours: 24, executionFloor: 0.8, timeZone: 'Asia/Shanghai' };
+
+export const defaultKpiConfig: KpiConfig = [{ effectiveFrom: '1970-01-01T00:00:00Z', ...defaultKpiRules }];
+
+export const decodeKpiConfig = (raw: unknown): E.Either<string, KpiConfig> => {
+  const parsed = KpiConfig.safeParse(raw);
+  if (!parsed.success) {
+    return E.left(parsed.error.issues.map((issue) => `${issue.path.map(String).join('.')}: ${issue.message}`).join('; '));
+  }
+  return E.right(parsed.data);
+};
+
+/**
+ * The rules in force at an instant: the version with the latest `effectiveFrom` at or before it, or
+ * the earliest version for an instant before every version. Each KPI item is judged with the rules in
+ * force at its own anchor time (receipt, inspection, closing…), so changing the rules later never
+ * changes a verdict already given, and a replay of an old period uses the rules of that time.
+ */
+export const rulesResolver = (config: KpiConfig): ((epochMs: number) => KpiRules) => {
+  const sorted = [...config]
+    .map((version) => ({ from: Date.parse(version.effectiveFrom), rules: { receiptSlaHours: version.receiptSlaHours, executionFloor: version.executionFloor, timeZone: version.timeZone } }))
+    .sort((a, b) => a.from - b.from);
+  return (epochMs) => {
+    let inForce = sorted[0]!.rules;
+    for (const version of sorted) {
+      if (version.from <= epochMs) inForce = version.rules;
+    }
+    return inForce;
+  };
+};

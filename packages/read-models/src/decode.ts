@@ -1,0 +1,30 @@
+import type { RecordedEvent } from '@aftersales/core';
+import { createUpcasting, zodIssues } from '@aftersales/core';
+import type { DepartmentEvent } from './department-events.js';
+import { departmentEventSchema, repairOrderUpcasters } from './department-events.js';
+
+const upcasting = createUpcasting(repairOrderUpcasters);
+const departmentTypes = new Set<string>(departmentEventSchema.options.map((option) => option.shape.type.value));
+
+export type Decoded =
+  | { readonly kind: 'department'; readonly event: DepartmentEvent }
+  | { readonly kind: 'foreign' }
+  | { readonly kind: 'undecodable'; readonly problem: string };
+
+/**
+ * Reads a stored event as one of the department's events: upcast to the current schema version, then
+ * decoded with the domain's schema. An event type the department does not have is `foreign` (a
+ * security log entry, or a newer library's event); a department event whose data does not decode is
+ * reported, never guessed at.
+ */
+export const decodeDepartmentEvent = (recorded: RecordedEvent): Decoded => {
+  if (!departmentTypes.has(recorded.type)) return { kind: 'foreign' };
+  const upcast = upcasting.upcast(recorded, recorded.type, recorded.metadata.schemaVersion, recorded.data);
+  if (upcast._tag === 'Left') return { kind: 'undecodable', problem: upcast.left.message };
+  const parsed = departmentEventSchema.safeParse({ type: recorded.type, data: upcast.right });
+  if (!parsed.success) {
+    const detail = zodIssues(parsed.error).map((issue) => `${issue.path}: ${issue.message}`).join('; ');
+    return { kind: 'undecodable', problem: `${recorded.type} does not decode (${detail})` };
+  }
+  return { kind: 'department', event: parsed.data };
+};
