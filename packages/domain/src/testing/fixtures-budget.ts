@@ -1,5 +1,13 @@
 import type { Actor } from '@aftersales/core';
-import type { BudgetCommand, BudgetCommandType, BudgetEvent, BudgetEventType } from '../budget/index.js';
+import fc from 'fast-check';
+import type {
+  BudgetCommand,
+  BudgetCommandType,
+  BudgetEvent,
+  BudgetEventType,
+  BudgetState,
+  BudgetStatus,
+} from '../budget/index.js';
 import { budgetRoles } from '../budget/index.js';
 
 export const budgetId = 'BG-2026';
@@ -92,3 +100,85 @@ export const expenseApproved = (expenseId: string, category: string, amount: num
   type: 'ExpenseApproved',
   data: { budgetId, expenseId, category, amount },
 });
+
+const roles = ['GeneralManager', 'DepartmentManager', 'AfterSalesSpecialist', 'Finance', 'BusinessEndpoint', 'Auditor'] as const;
+const actorIds = ['DM-01', 'DM-02', 'SP-01', 'SP-02', 'GM-01', 'FIN-01', 'EP-01', 'AU-01'] as const;
+const commandTypes = Object.keys(budgetData) as BudgetCommandType[];
+const expenseIds = ['EX-1', 'EX-2', 'EX-3', 'EX-4', 'EX-5', 'EX-6'] as const;
+const categories = ['materials', 'tools', 'travel'] as const;
+
+/**
+ * One step of a generated scenario, interpreted against the budget's state by `budgetStep`: `next`
+ * takes a step the budget could take now (claims, approvals that may overrun a line, adjustments up
+ * and down, a manager approving his own claim…), `any` sends any command type from any role, now and
+ * then with invalid data.
+ */
+export interface BudgetStep {
+  readonly mode: 'next' | 'any';
+  readonly pick: number;
+  readonly variant: number;
+  readonly amount: number;
+}
+
+export const arbitraryBudgetStep = (): fc.Arbitrary<BudgetStep> =>
+  fc.record({
+    mode: fc.constantFrom('next', 'next', 'next', 'next', 'any'),
+    pick: fc.nat(),
+    variant: fc.nat(),
+    amount: fc.integer({ min: 0, max: 120_000 }),
+  });
+
+const nextTypes: { readonly [S in BudgetStatus]: readonly BudgetCommandType[] } = {
+  Initial: ['DraftBudget'],
+  Drafted: ['SubmitBudget'],
+  Submitted: ['ReviewBudget'],
+  Returned: ['DraftBudget'],
+  Reviewed: ['ApproveBudget'],
+  Active: [
+    ...Array<BudgetCommandType>(4).fill('ClaimExpense'),
+    ...Array<BudgetCommandType>(4).fill('ApproveExpense'),
+    'RejectExpense',
+    'AdjustLine',
+    'AdjustLine',
+    ...Array<BudgetCommandType>(9).fill('ClaimExpense'),
+    ...Array<BudgetCommandType>(9).fill('ApproveExpense'),
+    'CloseBudget',
+  ],
+  Closed: commandTypes,
+};
+
+const pickOf = <T>(items: readonly T[], index: number): T => items[index % items.length]!;
+
+/** Turns a generated step into a raw command for `BG-2026` at `at`, given the budget's state. */
+export const budgetStep = (step: BudgetStep, state: BudgetState, at: string) => {
+  const type = step.mode === 'next' ? pickOf(nextTypes[state.status], step.pick) : pickOf(commandTypes, step.pick);
+  const data: Record<string, unknown> = {
+    ...(type === 'DraftBudget'
+      ? { lines: budgetLines.slice(0, 1 + (step.variant % 2)).map((line) => ({ ...line, amount: step.amount })) }
+      : {}),
+    ...(type === 'ReviewBudget'
+      ? step.variant % 3 === 0
+        ? { approved: false, comments: 'too high' }
+        : { approved: true, comments: '' }
+      : {}),
+    ...(type === 'ClaimExpense' || type === 'ApproveExpense' || type === 'RejectExpense'
+      ? { expenseId: pickOf(expenseIds, step.variant) }
+      : {}),
+    ...(type === 'ClaimExpense' || type === 'AdjustLine'
+      ? { category: pickOf(categories, Math.floor(step.variant / 6)), amount: Math.max(type === 'ClaimExpense' ? 1 : 0, Math.floor(step.amount / 2)) }
+      : {}),
+  };
+  if (step.mode === 'next') {
+    const actor =
+      type === 'ClaimExpense'
+        ? step.variant % 5 === 0
+          ? budgetManagerActor
+          : claimantActor()
+        : defaultBudgetActor(type);
+    return budgetCommand(type, data, { actor, at, commandId: `${type}-${at}` });
+  }
+  const actor = { id: pickOf(actorIds, step.variant), role: pickOf(roles, Math.floor(step.variant / 8)) };
+  const invalid =
+    step.variant % 5 === 0 ? { amount: step.amount + 0.5 } : step.variant % 5 === 1 ? { amount: -step.amount - 1 } : {};
+  return budgetCommand(type, { ...data, ...invalid }, { actor, at, commandId: `${type}-${at}` });
+};
