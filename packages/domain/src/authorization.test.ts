@@ -1,0 +1,86 @@
+import * as E from 'fp-ts/lib/Either.js';
+import { describe, expect, it } from 'vitest';
+import { departmentAggregates } from './department.js';
+
+const GM = 'GeneralManager';
+const DM = 'DepartmentManager';
+const SP = 'AfterSalesSpecialist';
+const FIN = 'Finance';
+const EP = 'BusinessEndpoint';
+const roles = [GM, DM, SP, FIN, EP, 'Auditor'] as const;
+
+/** DOMAIN.md's "who" column, copied by hand so that the test does not read the code's own tables. */
+const matrix: Record<string, Record<string, readonly string[]>> = {
+  RepairOrder: {
+    ReceiveRepairOrder: [EP],
+    ConfirmReceipt: [DM],
+    ScheduleRepair: [DM],
+    RescheduleRepair: [DM],
+    StartRepair: [SP],
+    CompleteRepair: [SP],
+    InspectRepair: [DM],
+    FinishGarment: [SP],
+    InspectFinishing: [DM],
+    PackageGarment: [SP],
+    ReturnGarment: [SP],
+    ConfirmReturn: [EP],
+    RecordFeedback: [EP, DM],
+    CancelRepairOrder: [EP, DM],
+    CloseRepairOrder: [DM],
+  },
+  ServiceStandard: {
+    DraftStandard: [DM],
+    SubmitStandard: [DM],
+    ApproveStandard: [GM],
+    RejectStandard: [GM],
+    PublishStandard: [DM],
+    AcknowledgeStandard: [EP],
+    RecordTraining: [DM],
+    RecordAssessment: [DM],
+    InspectCompliance: [DM],
+    RetireStandard: [DM],
+  },
+  Appraisal: {
+    PlanAppraisal: [DM],
+    ScoreAppraisal: [DM],
+    CompleteAppraisal: [DM],
+    ProposeRecommendation: [DM],
+    DecideRecommendation: [GM],
+    AcknowledgeAppraisal: [SP],
+  },
+  Budget: {
+    DraftBudget: [DM],
+    SubmitBudget: [DM],
+    ReviewBudget: [FIN],
+    ApproveBudget: [GM],
+    ClaimExpense: [SP, DM],
+    ApproveExpense: [DM],
+    RejectExpense: [DM],
+    AdjustLine: [GM],
+    CloseBudget: [FIN],
+  },
+};
+
+describe('the authorization matrix', () => {
+  for (const definition of departmentAggregates) {
+    const expected = matrix[definition.name] ?? {};
+
+    it(`${definition.name} handles exactly the commands DOMAIN.md lists for it`, () => {
+      expect([...definition.commandTypes].sort()).toEqual(Object.keys(expected).sort());
+    });
+
+    for (const [type, allowed] of Object.entries(expected)) {
+      it.each(roles)(`${definition.name}: ${type} by %s is ${allowed.join('/')} only`, (role) => {
+        // `authorize` is the stateless role check: it reads only the type and the actor's role.
+        const command = { type, data: {}, metadata: { commandId: 'c-1', actor: { id: 'someone', role }, at: '2026-03-02T09:00:00+08:00' } };
+        const decision = definition.authorize(command as never);
+        if (allowed.includes(role)) {
+          expect(E.isRight(decision)).toBe(true);
+        } else {
+          expect(E.isLeft(decision) && decision.left.code).toBe('Forbidden');
+          expect(E.isLeft(decision) && decision.left.message).toContain(type);
+        }
+      });
+    }
+  }
+});
