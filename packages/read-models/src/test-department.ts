@@ -24,9 +24,15 @@ export const testDepartment = () => {
   const specialistOf = new Map<string, string>();
   let sent = 0;
 
-  const send = async (type: string, data: Record<string, unknown>, at: string, actor: Actor): Promise<CommandAccepted> => {
+  const send = async (
+    type: string,
+    data: Record<string, unknown>,
+    at: string,
+    actor: Actor,
+    links: { readonly correlationId?: string; readonly causationId?: string } = {},
+  ): Promise<CommandAccepted> => {
     sent += 1;
-    const result = await router.handle({ type, data, metadata: { commandId: `cmd-${sent}`, actor, at } });
+    const result = await router.handle({ type, data, metadata: { commandId: `cmd-${sent}`, actor, at, ...links } });
     if (E.isLeft(result)) throw new Error(`${type} at ${at} refused: ${result.left.code}: ${result.left.message}`);
     return result.right;
   };

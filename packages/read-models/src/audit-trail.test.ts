@@ -1,0 +1,161 @@
+import * as E from 'fp-ts/lib/Either.js';
+import type { EventStore } from '@aftersales/core';
+import { createProjectionRunner, deterministicEventId } from '@aftersales/core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { AuditTrailState } from './audit-trail.js';
+import { auditTrailProjection, queryAuditTrail } from './audit-trail.js';
+import { kpiFactsProjection } from './kpi-facts.js';
+import { testDepartment } from './test-department.js';
+
+const at = (local: string): string => `2026-${local}:00+08:00`;
+
+const appendRaw = async (store: EventStore, streamId: string, type: string, data: unknown, options: { at: string; schemaVersion?: number; actor?: { id: string; role: string } }) => {
+  const commandId = `raw-${streamId}-${type}-${options.at}`;
+  const appended = await store.appendToStream(
+    streamId,
+    [
+      {
+        eventId: deterministicEventId(streamId, commandId, 0),
+        type,
+        data,
+        metadata: {
+          commandId,
+          correlationId: commandId,
+          causationId: commandId,
+          actor: options.actor ?? { id: 'system', role: 'System' },
+          occurredAt: options.at,
+          schemaVersion: options.schemaVersion ?? 1,
+        },
+      },
+    ],
+    { expectedRevision: 'any' },
+  );
+  if (E.isLeft(appended)) throw new Error(appended.left.message);
+};
+
+const trailOf = async (store: EventStore): Promise<AuditTrailState> => {
+  const built = await createProjectionRunner({ store, projection: auditTrailProjection }).catchUp();
+  if (E.isLeft(built)) throw new Error(built.left.message);
+  return built.right;
+};
+
+describe('audit trail', () => {
+  let store: EventStore;
+  let trail: AuditTrailState;
+  beforeAll(async () => {
+    const d = testDepartment();
+    store = d.store;
+    await d.send(
+      'ReceiveRepairOrder',
+      { orderId: 'RO-1', endpointId: 'EP-01', customer: { name: '王芳', phone: '13800000000' }, garment: 'wool coat', workItems: ['hemming'], requirements: 'shorten 2cm' },
+      at('03-02T09:00'),
+      { id: 'EP-01', role: 'BusinessEndpoint' },
+      { correlationId: 'visit-7' },
+    );
+    await d.send('ConfirmReceipt', { orderId: 'RO-1' }, at('03-02T10:00'), { id: 'DM-01', role: 'DepartmentManager' }, { correlationId: 'visit-7', causationId: 'cmd-1' });
+    await d.order.schedule('RO-1', at('03-02T11:00'), at('03-06T18:00'));
+    await d.budgets.activate('B-1', at('01-05T09:00'), [{ category: 'tools', amount: 50_000 }]);
+    await appendRaw(
+      store,
+      'SecurityLog-2026',
+      'CommandRefused',
+      { commandType: 'ApproveBudget', code: 'Forbidden', reason: 'the Auditor role is read-only', actor: { id: 'AU-01', role: 'Auditor' } },
+      { at: at('03-03T09:00') },
+    );
+    await appendRaw(store, 'Mailbox-1', 'ReminderSent', { to: 'EP-01' }, { at: at('03-04T09:00') });
+    await appendRaw(store, 'RepairOrder-RO-9', 'RepairOrderReceived', { orderId: 'RO-9', endpointId: 'EP-01', workItem: 'hemming', customer: { name: 'x', phone: 'y' }, garment: 'silk shirt', requirements: '' }, { at: at('03-05T09:00'), schemaVersion: 1, actor: { id: 'EP-01', role: 'BusinessEndpoint' } });
+    await appendRaw(store, 'RepairOrder-RO-8', 'RepairOrderReceived', { orderId: 'RO-8' }, { at: at('03-05T10:00'), schemaVersion: 2 });
+    trail = await trailOf(store);
+  });
+
+  it('records every event with when, who, what, where and why', () => {
+    expect(trail.entries).toHaveLength(11);
+    expect(trail.entries[0]).toEqual({
+      position: '1',
+      streamId: 'RepairOrder-RO-1',
+      revision: 0,
+      aggregateType: 'RepairOrder',
+      aggregateId: 'RO-1',
+      eventId: expect.any(String),
+      type: 'RepairOrderReceived',
+      occurredAt: at('03-02T09:00'),
+      recordedAt: '2027-01-01T00:00:00.000Z',
+      actor: { id: 'EP-01', role: 'BusinessEndpoint' },
+      commandId: 'cmd-1',
+      correlationId: 'visit-7',
+      causationId: 'cmd-1',
+      schemaVersion: 2,
+      summary: {
+        zh: '业务端 EP-01 报修，修复单 RO-1：wool coat（hemming）',
+        en: 'Repair order RO-1 received from endpoint EP-01: wool coat (hemming)',
+      },
+      decoded: true,
+      hash: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
+    expect(trail.entries.map((entry) => entry.position)).toEqual(trail.entries.map((_, index) => String(index + 1)));
+  });
+
+  it('keeps customer names and phone numbers out of every summary', () => {
+    const text = JSON.stringify(trail.entries.map((entry) => entry.summary));
+    expect(text).not.toContain('王芳');
+    expect(text).not.toContain('13800000000');
+  });
+
+  it('summarises refused commands of the security log, naming who was refused', () => {
+    const [refused] = queryAuditTrail(trail, { aggregateType: 'SecurityLog' });
+    expect(refused).toMatchObject({
+      aggregateId: '2026',
+      type: 'CommandRefused',
+      subject: { id: 'AU-01', role: 'Auditor' },
+      decoded: true,
+      summary: {
+        en: 'Refused ApproveBudget from AU-01 (Auditor): Forbidden, the Auditor role is read-only',
+        zh: '拒绝了 AU-01（Auditor） 的命令 ApproveBudget：Forbidden，the Auditor role is read-only',
+      },
+    });
+  });
+
+  it('summarises events it does not know generically, and flags department events that do not decode', () => {
+    expect(queryAuditTrail(trail, { streamId: 'Mailbox-1' })[0]).toMatchObject({
+      summary: { en: 'ReminderSent on Mailbox-1', zh: '流 Mailbox-1 上的事件 ReminderSent' },
+      decoded: false,
+    });
+    expect(queryAuditTrail(trail, { aggregateId: 'RO-8' })[0]).toMatchObject({ decoded: false, summary: { en: expect.stringContaining('Undecodable RepairOrderReceived') } });
+  });
+
+  it('reads a first-version order through the upcaster', () => {
+    expect(queryAuditTrail(trail, { aggregateId: 'RO-9' })[0]).toMatchObject({
+      decoded: true,
+      schemaVersion: 1,
+      summary: { en: 'Repair order RO-9 received from endpoint EP-01: silk shirt (hemming)' },
+    });
+  });
+
+  it('answers by aggregate, stream, actor, role, correlation, command and time range', () => {
+    const types = (entries: ReadonlyArray<{ type: string }>) => entries.map((entry) => entry.type);
+    expect(types(queryAuditTrail(trail, { aggregateType: 'RepairOrder', aggregateId: 'RO-1' }))).toEqual(['RepairOrderReceived', 'ReceiptConfirmed', 'RepairScheduled']);
+    expect(types(queryAuditTrail(trail, { streamId: 'Budget-B-1' }))).toEqual(['BudgetDrafted', 'BudgetSubmitted', 'BudgetReviewed', 'BudgetApproved']);
+    expect(types(queryAuditTrail(trail, { actorId: 'FIN-01' }))).toEqual(['BudgetReviewed']);
+    expect(types(queryAuditTrail(trail, { actorId: 'AU-01' }))).toEqual(['CommandRefused']);
+    expect(types(queryAuditTrail(trail, { role: 'GeneralManager' }))).toEqual(['BudgetApproved']);
+    expect(types(queryAuditTrail(trail, { correlationId: 'visit-7' }))).toEqual(['RepairOrderReceived', 'ReceiptConfirmed']);
+    expect(queryAuditTrail(trail, { commandId: 'cmd-2' })[0]).toMatchObject({ causationId: 'cmd-1', type: 'ReceiptConfirmed' });
+    expect(types(queryAuditTrail(trail, { from: at('03-02T10:00'), to: at('03-04T09:00') }))).toEqual(['ReceiptConfirmed', 'RepairScheduled', 'CommandRefused']);
+    expect(queryAuditTrail(trail, { from: '2027-01-01T00:00:00Z', timeField: 'recordedAt' })).toHaveLength(11);
+    expect(queryAuditTrail(trail, { limit: 2 })).toHaveLength(2);
+  });
+
+  it('survives a save and a load through JSON', () => {
+    const stored: unknown = JSON.parse(JSON.stringify(auditTrailProjection.serialize(trail)));
+    expect(auditTrailProjection.deserialize(stored)).toEqual(E.right(trail));
+    expect(E.isLeft(auditTrailProjection.deserialize({ entries: [{ position: 1 }] }))).toBe(true);
+  });
+
+  it('leaves undecodable department events out of the KPI facts and lists them', async () => {
+    const built = await createProjectionRunner({ store, projection: kpiFactsProjection }).catchUp();
+    if (E.isLeft(built)) expect.fail(built.left.message);
+    const facts = (built as E.Right<typeof kpiFactsProjection.initialState>).right;
+    expect(Object.keys(facts.orders).sort()).toEqual(['RO-1', 'RO-9']);
+    expect(facts.undecodable).toEqual([{ evidence: expect.objectContaining({ streamId: 'RepairOrder-RO-8', type: 'RepairOrderReceived' }), problem: expect.stringContaining('does not decode') }]);
+  });
+});
