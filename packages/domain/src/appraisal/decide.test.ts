@@ -204,6 +204,10 @@ describe('AcknowledgeAppraisal', () => {
     spec.given([]).when(command('AcknowledgeAppraisal', {}, specialist())).thenRefused('InvalidTransition', 'has not been planned');
   });
 
+  it('checks the status before the identity, like every aggregate of the department', () => {
+    spec.given(scoredAppraisal).when(command('AcknowledgeAppraisal', {}, specialist('SP-8'))).thenRefused('InvalidTransition', 'is Scored');
+  });
+
   it('refuses the department manager acknowledging for the employee', () => {
     spec.given(completedAppraisal).when(command('AcknowledgeAppraisal', { }, { id: employeeId, role: 'DepartmentManager' })).thenRefused('Forbidden');
   });

@@ -31,7 +31,7 @@ const plan = (command: PlanAppraisal, state: AppraisalState): Decision => {
 };
 
 const acknowledge = (command: AcknowledgeAppraisal, state: AppraisalState): Decision => {
-  if (state.status === 'New') return wrongState(command, state, ['Completed']);
+  if (state.status !== 'Completed') return wrongState(command, state, ['Completed']);
   const { appraisalId } = command.data;
   const actor = command.metadata.actor.id;
   if (actor !== state.employeeId) {
@@ -39,7 +39,6 @@ const acknowledge = (command: AcknowledgeAppraisal, state: AppraisalState): Deci
       forbidden(`AcknowledgeAppraisal refused: appraisal ${appraisalId} is ${state.employeeId}'s; ${actor} may acknowledge only their own`),
     );
   }
-  if (state.status !== 'Completed') return wrongState(command, state, ['Completed']);
   if (state.acknowledged) return refuse(`AcknowledgeAppraisal refused: appraisal ${appraisalId} is Completed and already acknowledged`);
   return E.right([{ type: 'AppraisalAcknowledged', data: { appraisalId, employeeId: state.employeeId } }]);
 };

@@ -96,13 +96,13 @@ const publish = (command: PublishStandard, state: Established): Decision => {
 const acknowledge = (command: AcknowledgeStandard, state: Established): Decision => {
   const { standardId, version, endpointId } = command.data;
   const actor = command.metadata.actor.id;
-  if (actor !== endpointId) {
-    return E.left(
-      forbidden(`AcknowledgeStandard refused: ${actor} may acknowledge standard ${standardId} only for itself, not for endpoint ${endpointId}`),
-    );
-  }
   return E.flatMap(versionIn(command, state, ['Published']), (entry): Decision => {
     const published = entry as Published;
+    if (actor !== endpointId) {
+      return E.left(
+        forbidden(`AcknowledgeStandard refused: ${actor} may acknowledge standard ${standardId} only for itself, not for endpoint ${endpointId}`),
+      );
+    }
     if (!published.endpointIds.includes(endpointId)) {
       return E.left(
         forbidden(
