@@ -1,0 +1,23 @@
+import type { DomainError } from '@aftersales/core';
+
+/**
+ * Exit codes of every subcommand: 0 done, 1 the input (or the log) had problems that were reported,
+ * 2 the command could not do its job: a usage mistake or a store that cannot be used.
+ */
+export const ExitCode = { ok: 0, problems: 1, failure: 2 } as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** A failure the user can act on: printed as one line on stderr, never with a stack trace. */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: ExitCode = ExitCode.failure,
+  ) {
+    super(message);
+    this.name = 'CliError';
+  }
+}
+
+export const usageError = (message: string): CliError => new CliError(message, ExitCode.failure);
+
+export const storeError = (error: DomainError): CliError => new CliError(`store error (${error.code}): ${error.message}`, ExitCode.failure);

@@ -1,0 +1,227 @@
+import { existsSync } from 'node:fs';
+import { isAbsolute, relative } from 'node:path';
+import { SingleBar } from 'cli-progress';
+import Table from 'cli-table3';
+import * as E from 'fp-ts/lib/Either.js';
+import type { EventStore } from '@aftersales/core';
+import { isStoreFailure } from '@aftersales/core';
+import type { DepartmentCommandJson } from '@aftersales/domain/simulation';
+import { deliberateRefusals, simulateYear } from '@aftersales/domain/simulation';
+import type { KpiResult } from '@aftersales/read-models';
+import { kpiIds } from '@aftersales/read-models';
+import { CliError, ExitCode, storeError, usageError } from '../cli-error.js';
+import type { CliCommand, CliContext } from '../context.js';
+import { action, locate, storeOption } from '../context.js';
+import { isStoreFailureCode, openDepartment } from '../department.js';
+import { catchUp, readModelsOf } from '../read-models.js';
+import type { OpenedStore, StoreLocation } from '../store-url.js';
+import { deleteSqliteFile, describeLocation, openStore, storeFlag } from '../store-url.js';
+import { percent, verdict } from './kpi.js';
+
+/** Small enough to finish in seconds on a laptop, large enough for every KPI to have misses worth reading. */
+export const DEFAULT_ORDERS = 1000;
+export const DEFAULT_SEED = 2026;
+export const DEFAULT_YEAR = 2026;
+
+/** The demo leaves this mark in its store, so that running it again may replace what it wrote and nothing else. */
+const DEMO_MARK = 'aftersales-demo';
+
+interface DemoOptions {
+  readonly store: string;
+  readonly orders: string;
+  readonly seed: string;
+  readonly year: string;
+}
+
+const wholeNumber = (name: string, text: string, min: number, max: number): number => {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < min || value > max) throw usageError(`${name} ${text} is not a whole number from ${min} to ${max}`);
+  return value;
+};
+
+const hasEvents = async (store: EventStore): Promise<boolean> => {
+  try {
+    for await (const _event of store.readAll({ maxCount: 1 })) return true;
+    return false;
+  } catch (thrown) {
+    if (isStoreFailure(thrown)) throw storeError(thrown.error);
+    throw thrown;
+  }
+};
+
+/**
+ * Opens an empty store for the demo. A SQLite file that an earlier demo wrote (it carries the demo's
+ * mark) is deleted and created again; any other store that holds events is left alone and refused.
+ */
+const openFresh = async (location: StoreLocation, context: CliContext): Promise<OpenedStore> => {
+  const opened = await openStore(location);
+  if (!(await hasEvents(opened.store))) return opened;
+  const mark = await opened.projectionStore.load(DEMO_MARK);
+  await opened.close();
+  if (location.kind === 'sqlite' && E.isRight(mark) && mark.right !== undefined) {
+    context.stderr.write(`Replacing the previous demo in ${location.path}\n`);
+    deleteSqliteFile(location.path);
+    return openStore(location);
+  }
+  throw usageError(
+    `${describeLocation(location)} already holds events the demo did not write; the demo starts from an empty store: pass another --store (e.g. --store sqlite:./demo.db)`,
+  );
+};
+
+interface Progress {
+  tick(command: DepartmentCommandJson): void;
+  stop(): void;
+}
+
+const progressOf = (context: CliContext, total: number): Progress => {
+  if (!context.interactive) {
+    context.stderr.write(`Simulating ${total} commands…\n`);
+    return { tick: () => undefined, stop: () => undefined };
+  }
+  const bar = new SingleBar(
+    {
+      stream: context.stderr,
+      format: 'Simulating the year |{bar}| {percentage}% | {value}/{total} commands | {day}',
+      barsize: 30,
+      hideCursor: true,
+      clearOnComplete: false,
+      etaBuffer: 1000,
+    },
+    undefined,
+  );
+  bar.start(total, 0, { day: '' });
+  let done = 0;
+  return {
+    tick: (command) => {
+      done += 1;
+      if (done % 250 === 0 || done === total) bar.update(done, { day: command.metadata.at.slice(0, 10) });
+    },
+    stop: () => bar.stop(),
+  };
+};
+
+const cell = (result: KpiResult | undefined, withCounts: boolean): string => {
+  if (result === undefined || result.rate === null) return '—';
+  const counts = withCounts ? ` (${result.numerator}/${result.denominator})` : '';
+  return `${percent(result.rate)} ${verdict(result.met)}${counts}`;
+};
+
+const dashboard = (year: number, byPeriod: ReadonlyMap<string, readonly KpiResult[]>): string => {
+  const periods = [String(year), `${year}-Q1`, `${year}-Q2`, `${year}-Q3`, `${year}-Q4`];
+  const table = new Table({
+    head: ['KPI', '达标率', ...periods.map((period, index) => (index === 0 ? `year ${period}` : period.slice(5)))],
+    style: { head: [], border: [] },
+    colAligns: ['left', 'left', 'right', 'right', 'right', 'right', 'right'],
+  });
+  for (const id of kpiIds) {
+    const row = periods.map((period) => byPeriod.get(period)?.find((result) => result.kpi === id));
+    table.push([id, row[0]?.name.zh ?? '', ...row.map((result, index) => cell(result, index === 0))]);
+  }
+  return table.toString();
+};
+
+/** A path relative to the working directory when it is inside it, absolute otherwise. */
+const displayPath = (path: string): string => {
+  const inside = relative(process.cwd(), path);
+  return inside.startsWith('..') || isAbsolute(inside) ? path : `./${inside}`;
+};
+
+const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
+
+export const demo: CliCommand = {
+  register(program, context) {
+    program
+      .command('demo')
+      .description('Simulate a year of the department through the library, then show the twelve KPIs for the year and each quarter')
+      .option('--orders <n>', 'repair orders over the year (each about 13 events)', String(DEFAULT_ORDERS))
+      .option('--seed <n>', 'the same seed gives the same year', String(DEFAULT_SEED))
+      .option('--year <yyyy>', 'the calendar year simulated', String(DEFAULT_YEAR))
+      .addOption(storeOption(context))
+      .addHelpText('after', '\nThe demo starts from an empty store. It replaces a SQLite file that an earlier demo wrote, and refuses any other store that holds events.')
+      .action(
+        action(async (options: DemoOptions) => {
+          const orders = wholeNumber('--orders', options.orders, 0, 2_000_000);
+          const seed = wholeNumber('--seed', options.seed, 0, 2 ** 32 - 1);
+          const year = wholeNumber('--year', options.year, 2000, 2100);
+          const location = locate(options.store);
+          const opened = await openFresh(location, context);
+          try {
+            const commands = [...simulateYear({ seed, orders, year })];
+            const department = openDepartment(opened.store);
+            const progress = progressOf(context, commands.length);
+            const started = performance.now();
+            let events = 0;
+            const refusedOnPurpose: string[] = [];
+            const unexpected: string[] = [];
+            try {
+              for (const command of commands) {
+                const result = await department.handle(command);
+                progress.tick(command);
+                if (E.isRight(result)) {
+                  events += result.right.events.length;
+                  continue;
+                }
+                const { code, message } = result.left;
+                if (isStoreFailureCode(code)) throw new CliError(`store error (${code}) at ${command.metadata.commandId}: ${message}`);
+                if (deliberateRefusals.get(command.metadata.commandId) === code) refusedOnPurpose.push(`${command.type} ${code}: ${message}`);
+                else unexpected.push(`${command.metadata.commandId} ${command.type} ${code}: ${message}`);
+              }
+            } finally {
+              progress.stop();
+            }
+            const elapsed = performance.now() - started;
+            if (location.kind === 'sqlite') {
+              const marked = await opened.projectionStore.save(DEMO_MARK, { state: { seed, orders, year }, position: 0n }, undefined);
+              if (E.isLeft(marked)) throw storeError(marked.left);
+            }
+
+            const readStarted = performance.now();
+            const models = readModelsOf(opened);
+            await catchUp(models.kpiFacts, 'KPI', context);
+            await catchUp(models.auditTrail, 'audit trail', context);
+            const readElapsed = performance.now() - readStarted;
+            const asOf = commands.at(-1)?.metadata.at ?? `${year}-12-31T23:59:59+08:00`;
+            const byPeriod = new Map<string, readonly KpiResult[]>();
+            for (const period of [String(year), `${year}-Q1`, `${year}-Q2`, `${year}-Q3`, `${year}-Q4`]) {
+              const results = models.kpis({ period, asOf });
+              if (E.isLeft(results)) throw new CliError(results.left);
+              byPeriod.set(period, results.right);
+            }
+
+            const out = (text = '') => context.stdout.write(`${text}\n`);
+            const rate = Math.round(commands.length / (elapsed / 1000));
+            out();
+            out(`A year of the after-sales department, ${year} (seed ${seed}): ${orders} repair orders, ${commands.length} commands, ${events} events.`);
+            out(`Every command went through decoding, authorization, the deciders and the store: ${seconds(elapsed)} (${rate} commands/s); read models built in ${seconds(readElapsed)}.`);
+            out(`${refusedOnPurpose.length} commands were refused on purpose, as the rules require:`);
+            for (const refusal of refusedOnPurpose) out(`  - ${refusal}`);
+            if (unexpected.length > 0) {
+              out(`${unexpected.length} commands were refused unexpectedly:`);
+              for (const refusal of unexpected.slice(0, 10)) out(`  - ${refusal}`);
+            }
+            out();
+            out(`KPIs (达标率) as of ${asOf}; target 100% each; ✓ met, ✗ missed, — nothing to measure:`);
+            out(dashboard(year, byPeriod));
+            out();
+            const flag = storeFlag(location, options.store);
+            const where = location.kind === 'sqlite' ? displayPath(location.path) : describeLocation(location);
+            if (location.kind === 'memory') {
+              out('The log lived in memory and is gone now; run the demo without --store to keep it in a SQLite file.');
+            } else {
+              out(`The log is in ${where}${location.kind === 'sqlite' && existsSync(`${location.path}-wal`) ? ' (with its -wal file)' : ''}. Try next:`);
+              out(`  pnpm -s aftersales kpi --period ${year}-Q3 --as-of ${asOf}${flag}`);
+              out(`  pnpm -s aftersales kpi --period ${year}-03 --as-of ${asOf} --json${flag}`);
+              out(`  pnpm -s aftersales audit trail --stream RepairOrder-RO-${year}-000001${flag}`);
+              out(`  pnpm -s aftersales audit trail --stream Budget --actor GM-01${flag}`);
+              out(`  pnpm -s aftersales export${flag} > log.jsonl`);
+              out(`  pnpm -s aftersales import log.jsonl --store sqlite:./copy.db`);
+              out(`  pnpm -s aftersales run commands.jsonl${flag}   (commands in the JSON Lines form of docs/cli.md)`);
+            }
+            return unexpected.length > 0 ? ExitCode.problems : ExitCode.ok;
+          } finally {
+            await opened.close();
+          }
+        }),
+      );
+  },
+};

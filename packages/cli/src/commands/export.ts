@@ -1,0 +1,37 @@
+import { isStoreFailure } from '@aftersales/core';
+import { storeError } from '../cli-error.js';
+import { ExitCode } from '../cli-error.js';
+import type { CliCommand } from '../context.js';
+import { action, storeOption, withStore } from '../context.js';
+import { exportedEventOf } from '../exported-event.js';
+import { lineWriter, toJson } from '../output.js';
+
+export const exportLog: CliCommand = {
+  register(program, context) {
+    program
+      .command('export')
+      .description('Write the whole log to stdout as JSON Lines: every event with all its metadata and its global position')
+      .addOption(storeOption(context))
+      .action(
+        action(async (options: { readonly store: string }) =>
+          withStore(options.store, { mustExist: true }, async ({ store }) => {
+            const out = lineWriter(context.stdout);
+            let count = 0;
+            try {
+              for await (const event of store.readAll()) {
+                await out.line(toJson(exportedEventOf(event)));
+                count += 1;
+              }
+            } catch (thrown) {
+              if (isStoreFailure(thrown)) throw storeError(thrown.error);
+              throw thrown;
+            } finally {
+              await out.flush();
+            }
+            if (context.interactive) context.stderr.write(`exported ${count} event(s)\n`);
+            return ExitCode.ok;
+          }),
+        ),
+      );
+  },
+};

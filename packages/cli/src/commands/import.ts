@@ -1,0 +1,149 @@
+import { createReadStream } from 'node:fs';
+import { access } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
+import * as E from 'fp-ts/lib/Either.js';
+import type { EventToAppend, EventMetadataToAppend } from '@aftersales/core';
+import { GENESIS_HASH, computeEventHash, isStoreFailure } from '@aftersales/core';
+import { CliError, ExitCode, storeError, usageError } from '../cli-error.js';
+import type { CliCommand, CliContext } from '../context.js';
+import { action, storeOption, withStore } from '../context.js';
+import type { ExportedEvent } from '../exported-event.js';
+import { ExportedEvent as ExportedEventSchema, recordedEventOf } from '../exported-event.js';
+
+/** How many problems are listed before the rest are only counted. */
+const PROBLEMS_SHOWN = 20;
+
+async function* exportedEvents(file: string): AsyncGenerator<{ line: number; event?: ExportedEvent; problem?: string }> {
+  let line = 0;
+  for await (const text of createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Number.POSITIVE_INFINITY })) {
+    line += 1;
+    if (text.trim().length === 0) continue;
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text);
+    } catch (thrown) {
+      yield { line, problem: `not valid JSON (${thrown instanceof Error ? thrown.message : String(thrown)})` };
+      continue;
+    }
+    const parsed = ExportedEventSchema.safeParse(raw);
+    yield parsed.success
+      ? { line, event: parsed.data }
+      : { line, problem: `not an exported event (${parsed.error.issues.map((issue) => `${issue.path.join('.') || 'line'}: ${issue.message}`).join('; ')})` };
+  }
+}
+
+/**
+ * Reads the whole file once before anything is written: every line decodes, every stream's revisions
+ * follow each other from 0, every `prevHash` is the previous event's hash and every hash matches its
+ * event. A log that fails any of this was altered or truncated, and nothing of it is imported.
+ */
+const verifyFile = async (file: string): Promise<{ problems: string[]; events: number; streams: number }> => {
+  const heads = new Map<string, { revision: number; hash: string }>();
+  const problems: string[] = [];
+  let events = 0;
+  let lastPosition = -1n;
+  for await (const { line, event, problem } of exportedEvents(file)) {
+    if (event === undefined) {
+      problems.push(`line ${line}: ${problem ?? 'unreadable'}`);
+      continue;
+    }
+    events += 1;
+    const where = `line ${line}: ${event.streamId}@${event.revision}`;
+    const position = BigInt(event.globalPosition);
+    if (position <= lastPosition) problems.push(`${where}: global position ${position} does not follow ${lastPosition}`);
+    lastPosition = position;
+    const head = heads.get(event.streamId);
+    const expectedRevision = head === undefined ? 0 : head.revision + 1;
+    if (event.revision !== expectedRevision) {
+      problems.push(`${where}: expected revision ${expectedRevision} of the stream here (${event.revision < expectedRevision ? 'reordered or repeated' : 'events missing'})`);
+    }
+    const expectedPrev = head?.hash ?? GENESIS_HASH;
+    if (event.metadata.prevHash !== expectedPrev) problems.push(`${where}: prevHash ${event.metadata.prevHash} is not the previous event's hash ${expectedPrev}`);
+    const hash = computeEventHash(recordedEventOf(event));
+    if (hash !== event.metadata.hash) problems.push(`${where}: the event does not match its hash (content hashes to ${hash}, recorded ${event.metadata.hash})`);
+    heads.set(event.streamId, { revision: event.revision, hash: event.metadata.hash });
+  }
+  return { problems, events, streams: heads.size };
+};
+
+const toAppend = (event: ExportedEvent): EventToAppend => {
+  const { recordedAt: _recordedAt, prevHash: _prevHash, hash: _hash, ...metadata } = event.metadata;
+  return { eventId: event.eventId, type: event.type, data: event.data, metadata: metadata satisfies EventMetadataToAppend };
+};
+
+const sameBatch = (a: ExportedEvent, b: ExportedEvent): boolean =>
+  a.streamId === b.streamId &&
+  a.metadata.commandId === b.metadata.commandId &&
+  a.metadata.recordedAt === b.metadata.recordedAt &&
+  b.revision === a.revision + 1;
+
+const report = (context: CliContext, problems: readonly string[]) => {
+  for (const problem of problems.slice(0, PROBLEMS_SHOWN)) context.stderr.write(`  ${problem}\n`);
+  if (problems.length > PROBLEMS_SHOWN) context.stderr.write(`  … and ${problems.length - PROBLEMS_SHOWN} more\n`);
+};
+
+export const importLog: CliCommand = {
+  register(program, context) {
+    program
+      .command('import')
+      .description('Load an exported log into an empty store; the streams read back identical, hashes included')
+      .argument('<file>', 'a JSON Lines file written by `aftersales export`')
+      .addOption(storeOption(context))
+      .action(
+        action(async (file: string, options: { readonly store: string }) => {
+          try {
+            await access(file);
+          } catch {
+            throw usageError(`cannot read ${file}: no such file`);
+          }
+          const verified = await verifyFile(file);
+          if (verified.problems.length > 0) {
+            context.stderr.write(`aftersales: ${file} is not an intact exported log (${verified.problems.length} problem(s)); nothing was imported:\n`);
+            report(context, verified.problems);
+            return ExitCode.problems;
+          }
+          // The store stamps `recordedAt` from its clock; importing sets that clock to each batch's
+          // original time, so every event hashes exactly as it did when first stored.
+          let recordedAt = new Date(0);
+          return withStore(options.store, { clock: () => recordedAt }, async ({ store }) => {
+            try {
+              for await (const _existing of store.readAll({ maxCount: 1 })) {
+                throw usageError('the store already holds events: import only into an empty store (choose another --store)');
+              }
+            } catch (thrown) {
+              if (isStoreFailure(thrown)) throw storeError(thrown.error);
+              throw thrown;
+            }
+            let batch: ExportedEvent[] = [];
+            const appendBatch = async () => {
+              const first = batch[0];
+              if (first === undefined) return;
+              recordedAt = new Date(first.metadata.recordedAt);
+              const appended = await store.appendToStream(first.streamId, batch.map(toAppend), {
+                expectedRevision: first.revision === 0 ? 'noStream' : first.revision - 1,
+              });
+              if (E.isLeft(appended)) throw storeError(appended.left);
+              appended.right.events.forEach((stored, index) => {
+                const original = batch[index]!;
+                if (stored.metadata.hash !== original.metadata.hash) {
+                  throw new CliError(
+                    `${original.streamId}@${original.revision} was stored with hash ${stored.metadata.hash}, not the exported ${original.metadata.hash}: this store cannot reproduce the log (import stopped part way)`,
+                  );
+                }
+              });
+              batch = [];
+            };
+            for await (const { event } of exportedEvents(file)) {
+              if (event === undefined) continue;
+              const last = batch.at(-1);
+              if (last !== undefined && !sameBatch(last, event)) await appendBatch();
+              batch.push(event);
+            }
+            await appendBatch();
+            context.stderr.write(`imported ${verified.events} event(s) in ${verified.streams} stream(s); every hash verified\n`);
+            return ExitCode.ok;
+          });
+        }),
+      );
+  },
+};

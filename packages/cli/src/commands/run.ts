@@ -1,0 +1,103 @@
+import { createReadStream } from 'node:fs';
+import { access } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
+import * as E from 'fp-ts/lib/Either.js';
+import { CliError, ExitCode, usageError } from '../cli-error.js';
+import type { CliCommand, CliContext } from '../context.js';
+import { action, storeOption, withStore } from '../context.js';
+import { isStoreFailureCode, openDepartment } from '../department.js';
+import { lineWriter, toJson } from '../output.js';
+
+interface RunOptions {
+  readonly store: string;
+}
+
+/** What makes a line a command at all; whether its fields are right is the domain's to say. */
+const commandShape = (value: unknown): string | undefined => {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'a command must be a JSON object with type, data and metadata';
+  const { type, data, metadata } = value as Record<string, unknown>;
+  if (typeof type !== 'string') return 'a command needs a string "type"';
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return 'a command needs an object "data"';
+  if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) return 'a command needs an object "metadata"';
+  return undefined;
+};
+
+const commandIdOf = (value: unknown): string | null => {
+  const metadata = (value as { metadata?: { commandId?: unknown } }).metadata;
+  return typeof metadata?.commandId === 'string' ? metadata.commandId : null;
+};
+
+export const openInput = async (file: string, context: CliContext): Promise<NodeJS.ReadableStream> => {
+  if (file === '-') return context.stdin;
+  try {
+    await access(file);
+  } catch {
+    throw usageError(`cannot read ${file}: no such file`);
+  }
+  return createReadStream(file, { encoding: 'utf8' });
+};
+
+export const run: CliCommand = {
+  register(program, context) {
+    program
+      .command('run')
+      .description('Send commands, one JSON object a line, in order; print one JSON result a line')
+      .argument('<file>', 'a JSON Lines file of commands, or - for stdin')
+      .addOption(storeOption(context))
+      .action(
+        action(async (file: string, options: RunOptions) => {
+          const input = await openInput(file, context);
+          return withStore(options.store, {}, async ({ store }) => {
+            const department = openDepartment(store);
+            const out = lineWriter(context.stdout);
+            let lineNumber = 0;
+            let malformed = 0;
+            let accepted = 0;
+            let refused = 0;
+            try {
+              for await (const text of createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY })) {
+                lineNumber += 1;
+                if (text.trim().length === 0) continue;
+                let parsed: unknown;
+                try {
+                  parsed = JSON.parse(text);
+                } catch (thrown) {
+                  malformed += 1;
+                  const reason = thrown instanceof Error ? thrown.message : String(thrown);
+                  await out.line(toJson({ line: lineNumber, commandId: null, ok: false, error: { code: 'MalformedLine', message: `line ${lineNumber} is not valid JSON: ${reason}` } }));
+                  continue;
+                }
+                const notACommand = commandShape(parsed);
+                if (notACommand !== undefined) {
+                  malformed += 1;
+                  await out.line(toJson({ line: lineNumber, commandId: commandIdOf(parsed), ok: false, error: { code: 'MalformedLine', message: `line ${lineNumber} is not a command: ${notACommand}` } }));
+                  continue;
+                }
+                const result = await department.handle(parsed);
+                const commandId = commandIdOf(parsed);
+                if (E.isRight(result)) {
+                  accepted += 1;
+                  const events = result.right.events.map(({ streamId, revision, type }) => ({ streamId, revision, type }));
+                  await out.line(toJson({ line: lineNumber, commandId, ok: true, events, ...(result.right.duplicate ? { duplicate: true } : {}) }));
+                  continue;
+                }
+                refused += 1;
+                const { code, message } = result.left;
+                await out.line(toJson({ line: lineNumber, commandId, ok: false, error: { code, message } }));
+                if (isStoreFailureCode(code)) {
+                  await out.flush();
+                  throw new CliError(`store error at line ${lineNumber} (${code}): ${message}; the lines after it were not run`);
+                }
+              }
+            } finally {
+              await out.flush();
+            }
+            context.stderr.write(
+              `${lineNumber} line(s): ${accepted} accepted, ${refused} refused by the domain, ${malformed} malformed\n`,
+            );
+            return malformed > 0 ? ExitCode.problems : ExitCode.ok;
+          });
+        }),
+      );
+  },
+};

@@ -1,0 +1,218 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import * as E from 'fp-ts/lib/Either.js';
+import { SqliteProjectionStore } from '@aftersales/sqlite';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { aftersales, scratchDirectory } from './testing.js';
+
+const command = (type: string, data: Record<string, unknown>, commandId: string, actor: { id: string; role: string }, at: string) =>
+  JSON.stringify({ type, data, metadata: { commandId, actor, at } });
+
+const endpoint = { id: 'EP-01', role: 'BusinessEndpoint' };
+const manager = { id: 'DM-01', role: 'DepartmentManager' };
+
+const receive = (orderId: string, at: string) =>
+  command(
+    'ReceiveRepairOrder',
+    { orderId, endpointId: 'EP-01', customer: { name: '王芳', phone: '13800000000' }, garment: 'wool coat', workItems: ['hemming'], requirements: 'shorten 2cm' },
+    `${orderId}/receive`,
+    endpoint,
+    at,
+  );
+const confirm = (orderId: string, at: string) => command('ConfirmReceipt', { orderId }, `${orderId}/confirm`, manager, at);
+const schedule = (orderId: string, at: string, promisedBy: string) =>
+  command('ScheduleRepair', { orderId, promisedBy, specialistId: 'SP-01' }, `${orderId}/schedule`, manager, at);
+
+const results = (stdout: string) =>
+  stdout
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as { line: number; commandId: string | null; ok: boolean; events?: unknown[]; error?: { code: string; message: string } });
+
+let scratch: ReturnType<typeof scratchDirectory>;
+beforeEach(() => {
+  scratch = scratchDirectory();
+});
+afterEach(() => scratch.cleanup());
+
+describe('aftersales run', () => {
+  it('answers every line with a JSON result, reports malformed lines by number, goes on, and exits 1', async () => {
+    const lines = [
+      receive('RO-1', '2026-03-02T09:00:00+08:00'),
+      '{"type": "ConfirmReceipt", "data": ',
+      confirm('RO-1', '2026-03-02T10:00:00+08:00'),
+      '',
+      '[1, 2, 3]',
+      command('ConfirmReceipt', { orderId: 'RO-1' }, 'audit-1', { id: 'AU-1', role: 'Auditor' }, '2026-03-02T11:00:00+08:00'),
+      receive('RO-1', '2026-03-02T09:00:00+08:00'),
+    ];
+    const store = `sqlite:${scratch.file('run.db')}`;
+    const finished = await aftersales(['run', '-', '--store', store], { input: lines.join('\n') });
+    expect(finished.code).toBe(1);
+    const output = results(finished.stdout);
+    expect(output.map((result) => [result.line, result.ok])).toEqual([
+      [1, true],
+      [2, false],
+      [3, true],
+      [5, false],
+      [6, false],
+      [7, true],
+    ]);
+    expect(output[0]).toEqual({ line: 1, commandId: 'RO-1/receive', ok: true, events: [{ streamId: 'RepairOrder-RO-1', revision: 0, type: 'RepairOrderReceived' }] });
+    expect(output[1]?.error?.message).toMatch(/^line 2 is not valid JSON/);
+    expect(output[3]?.error?.message).toMatch(/^line 5 is not a command/);
+    expect(output[4]?.error?.code).toBe('Forbidden');
+    expect(output[5]).toMatchObject({ commandId: 'RO-1/receive', ok: true, duplicate: true });
+    expect(finished.stderr).toContain('2 malformed');
+  });
+
+  it('exits 0 when every line is a command, refused by the domain or not', async () => {
+    const file = scratch.file('commands.jsonl');
+    writeFileSync(file, `${receive('RO-2', '2026-03-02T09:00:00+08:00')}\n${schedule('RO-2', '2026-03-02T09:30:00+08:00', '2026-03-05T18:00:00+08:00')}\n`);
+    const finished = await aftersales(['run', file, '--store', 'memory:']);
+    expect(finished.code).toBe(0);
+    const [, refused] = results(finished.stdout);
+    expect(refused).toMatchObject({ line: 2, commandId: 'RO-2/schedule', ok: false, error: { code: 'InvalidTransition' } });
+  });
+});
+
+describe('aftersales kpi', () => {
+  it('prints the twelve KPIs as JSON, rates as fractions, null where nothing was measured', async () => {
+    const store = `sqlite:${scratch.file('kpi.db')}`;
+    const lines = [
+      receive('RO-1', '2026-03-02T09:00:00+08:00'),
+      confirm('RO-1', '2026-03-02T10:00:00+08:00'),
+      schedule('RO-1', '2026-03-02T10:30:00+08:00', '2026-03-06T18:00:00+08:00'),
+      receive('RO-2', '2026-03-03T09:00:00+08:00'),
+    ];
+    expect((await aftersales(['run', '-', '--store', store], { input: lines.join('\n') })).code).toBe(0);
+    const finished = await aftersales(['kpi', '--period', '2026-03', '--as-of', '2026-03-31T23:59:59+08:00', '--json', '--store', store]);
+    expect(finished.code).toBe(0);
+    const kpis = JSON.parse(finished.stdout) as Array<Record<string, unknown>>;
+    expect(kpis).toHaveLength(12);
+    expect(Object.keys(kpis[0]!).sort()).toEqual(['denominator', 'kpi', 'met', 'missed', 'numerator', 'period', 'rate', 'target']);
+    expect(kpis.find((result) => result.kpi === 'timelyReceipt')).toEqual({
+      kpi: 'timelyReceipt',
+      period: '2026-03',
+      numerator: 1,
+      denominator: 2,
+      rate: 0.5,
+      target: 1,
+      met: false,
+      missed: ['RO-2'],
+    });
+    expect(kpis.find((result) => result.kpi === 'costControl')).toMatchObject({ denominator: 0, rate: null, met: null });
+
+    const table = await aftersales(['kpi', '--period', '2026-03', '--as-of', '2026-03-31', '--store', store]);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toContain('接收及时完成率');
+    expect(table.stdout).toContain('50.0%');
+  });
+
+  it('resumes its read model where the last process left it, and counts what was appended since', async () => {
+    const path = scratch.file('resume.db');
+    const store = `sqlite:${path}`;
+    const asOf = ['--as-of', '2026-03-31T23:59:59+08:00', '--period', '2026-03', '--json', '--store', store];
+    await aftersales(['run', '-', '--store', store], { input: receive('RO-1', '2026-03-02T09:00:00+08:00') });
+    const first = JSON.parse((await aftersales(['kpi', ...asOf])).stdout) as Array<{ kpi: string; denominator: number }>;
+    expect(first.find((result) => result.kpi === 'timelyReceipt')?.denominator).toBe(1);
+
+    const saved = SqliteProjectionStore.open(path);
+    if (E.isLeft(saved)) throw new Error(saved.left.message);
+    const checkpoint = await saved.right.load('kpi-facts');
+    saved.right.close();
+    expect(E.isRight(checkpoint) && checkpoint.right?.position).toBe(1n);
+
+    await aftersales(['run', '-', '--store', store], { input: receive('RO-2', '2026-03-03T09:00:00+08:00') });
+    const second = JSON.parse((await aftersales(['kpi', ...asOf])).stdout) as Array<{ kpi: string; denominator: number }>;
+    expect(second.find((result) => result.kpi === 'timelyReceipt')?.denominator).toBe(2);
+  });
+});
+
+describe('aftersales export and import', () => {
+  it('round-trips a demo year: the imported store exports byte for byte the same log', async () => {
+    const original = `sqlite:${scratch.file('original.db')}`;
+    const copy = `sqlite:${scratch.file('copy.db')}`;
+    expect((await aftersales(['demo', '--orders', '25', '--store', original])).code).toBe(0);
+    const exported = await aftersales(['export', '--store', original]);
+    expect(exported.code).toBe(0);
+    const log = scratch.file('log.jsonl');
+    writeFileSync(log, exported.stdout);
+    const first = JSON.parse(exported.stdout.split('\n')[0]!) as { globalPosition: unknown; metadata: Record<string, unknown> };
+    expect(first.globalPosition).toBe('1');
+    expect(Object.keys(first.metadata)).toEqual(expect.arrayContaining(['commandId', 'actor', 'occurredAt', 'recordedAt', 'prevHash', 'hash']));
+
+    const imported = await aftersales(['import', log, '--store', copy]);
+    expect(imported.code).toBe(0);
+    expect((await aftersales(['export', '--store', copy])).stdout).toBe(exported.stdout);
+
+    const again = await aftersales(['import', log, '--store', copy]);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/already holds events/);
+  });
+
+  it('refuses a tampered log, naming the stream and revision, and imports nothing', async () => {
+    const original = `sqlite:${scratch.file('original.db')}`;
+    await aftersales(['run', '-', '--store', original], {
+      input: [receive('RO-1', '2026-03-02T09:00:00+08:00'), confirm('RO-1', '2026-03-02T10:00:00+08:00')].join('\n'),
+    });
+    const log = scratch.file('log.jsonl');
+    writeFileSync(log, (await aftersales(['export', '--store', original])).stdout.replace('王芳', '李四'));
+    const target = scratch.file('target.db');
+    const refused = await aftersales(['import', log, '--store', `sqlite:${target}`]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/line 1: RepairOrder-RO-1@0: the event does not match its hash/);
+    expect((await aftersales(['export', '--store', `sqlite:${target}`])).stdout).toBe('');
+  });
+});
+
+describe('aftersales demo', () => {
+  it('simulates a year, shows the dashboard and the next commands, and replaces only its own earlier store', async () => {
+    const store = `sqlite:${scratch.file('demo.db')}`;
+    const finished = await aftersales(['demo', '--orders', '30', '--seed', '7', '--store', store]);
+    expect(finished.code).toBe(0);
+    for (const kpi of ['timelyReceipt', 'onTimeAccurateRepair', 'budgetExecution', 'costControl']) expect(finished.stdout).toContain(kpi);
+    expect(finished.stdout).toMatch(/3 commands were refused on purpose/);
+    expect(finished.stdout).toContain('aftersales kpi --period 2026-Q3');
+
+    const again = await aftersales(['demo', '--orders', '30', '--seed', '7', '--store', store]);
+    expect(again.code).toBe(0);
+    expect(again.stderr).toContain('Replacing the previous demo');
+
+    const other = `sqlite:${scratch.file('other.db')}`;
+    await aftersales(['run', '-', '--store', other], { input: receive('RO-1', '2026-03-02T09:00:00+08:00') });
+    const refused = await aftersales(['demo', '--orders', '30', '--store', other]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/already holds events the demo did not write/);
+  });
+});
+
+describe('errors', () => {
+  it.each([
+    [['kpi', '--period', 'spring', '--store', 'memory:'], /period "spring"/],
+    [['kpi', '--store', 'postgres://localhost'], /unknown store/],
+    [['run', 'no-such-file.jsonl', '--store', 'memory:'], /no such file/],
+    [['frobnicate'], /unknown command/],
+    [['kpi', '--no-such-option'], /unknown option/],
+  ])('a usage mistake (%j) is one line on stderr and exit 2', async (args, message) => {
+    const finished = await aftersales(args);
+    expect(finished.code).toBe(2);
+    expect(finished.stderr).toMatch(message);
+    expect(finished.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('a file that is not a store is a store error: exit 2, one line, no stack trace', async () => {
+    const path = scratch.file('not-a-store.db');
+    writeFileSync(path, 'this is not a database, just some text that happens to be long enough to look like a file');
+    const finished = await aftersales(['kpi', '--store', `sqlite:${path}`]);
+    expect(finished.code).toBe(2);
+    expect(finished.stderr.trim().split('\n')).toHaveLength(1);
+    expect(finished.stderr).toMatch(/^aftersales: store error/);
+    expect(readFileSync(path, 'utf8')).toContain('not a database');
+  });
+
+  it('reading from a store that does not exist says so instead of creating it', async () => {
+    const finished = await aftersales(['kpi', '--store', `sqlite:${scratch.file('missing.db')}`]);
+    expect(finished.code).toBe(2);
+    expect(finished.stderr).toMatch(/no store at/);
+  });
+});

@@ -1,0 +1,45 @@
+import { Command, CommanderError } from 'commander';
+import { CliError, ExitCode } from './cli-error.js';
+import type { CliContext } from './context.js';
+import { exitStatus } from './context.js';
+import { commands } from './commands/index.js';
+
+export const createProgram = (context: CliContext): Command => {
+  const program = new Command('aftersales')
+    .description('The after-sales service department, event-sourced: run commands, read KPIs and the audit trail, export and import the log, and a demo year.')
+    .version('0.1.0')
+    .showHelpAfterError('(run `aftersales --help` for usage)')
+    .configureOutput({
+      writeOut: (text) => context.stdout.write(text),
+      writeErr: (text) => context.stderr.write(text),
+    })
+    .exitOverride();
+  for (const command of commands) command.register(program, context);
+  for (const sub of program.commands) sub.exitOverride().configureOutput({ writeOut: (text) => context.stdout.write(text), writeErr: (text) => context.stderr.write(text) });
+  return program;
+};
+
+/**
+ * Runs the program on `argv` and returns its exit code. A mistake the user can fix is one line on
+ * stderr; anything unexpected also says how to see the details (`AFTERSALES_DEBUG=1`).
+ */
+export const runProgram = async (argv: readonly string[], context: CliContext): Promise<number> => {
+  exitStatus.code = ExitCode.ok;
+  try {
+    await createProgram(context).parseAsync([...argv], { from: 'user' });
+    return exitStatus.code;
+  } catch (thrown) {
+    if (thrown instanceof CommanderError) {
+      // Help and version are successes; every other parsing failure is a usage error, already printed.
+      return thrown.exitCode === 0 ? ExitCode.ok : ExitCode.failure;
+    }
+    if (thrown instanceof CliError) {
+      context.stderr.write(`aftersales: ${thrown.message}\n`);
+      return thrown.exitCode;
+    }
+    const message = thrown instanceof Error ? thrown.message : String(thrown);
+    context.stderr.write(`aftersales: unexpected failure: ${message}${context.env['AFTERSALES_DEBUG'] ? '' : ' (set AFTERSALES_DEBUG=1 for details)'}\n`);
+    if (context.env['AFTERSALES_DEBUG'] && thrown instanceof Error && thrown.stack) context.stderr.write(`${thrown.stack}\n`);
+    return ExitCode.failure;
+  }
+};

@@ -1,0 +1,77 @@
+import { existsSync, rmSync } from 'node:fs';
+import { resolve } from 'node:path';
+import * as E from 'fp-ts/lib/Either.js';
+import { match } from 'ts-pattern';
+import type { EventStore, ProjectionStore } from '@aftersales/core';
+import { InMemoryEventStore, InMemoryProjectionStore } from '@aftersales/core';
+import { CliError, storeError, usageError } from './cli-error.js';
+
+export const DEFAULT_STORE = 'sqlite:./aftersales.db';
+
+export type StoreLocation =
+  | { readonly kind: 'sqlite'; readonly path: string }
+  | { readonly kind: 'memory' }
+  | { readonly kind: 'esdb'; readonly connectionString: string };
+
+/** Reads a `--store` value: `sqlite:<path>`, `memory:` or an EventStoreDB connection string. */
+export const parseStoreUrl = (url: string): E.Either<string, StoreLocation> => {
+  if (url === 'memory:' || url === 'memory') return E.right({ kind: 'memory' });
+  if (url.startsWith('sqlite:')) {
+    const path = url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
+    return path.length === 0 ? E.left('sqlite: needs a file path, e.g. sqlite:./aftersales.db') : E.right({ kind: 'sqlite', path: resolve(path) });
+  }
+  if (/^(esdb|esdb\+discover|kurrentdb|kurrentdb\+discover):\/\//.test(url)) return E.right({ kind: 'esdb', connectionString: url });
+  return E.left(`unknown store ${JSON.stringify(url)}: use sqlite:<path>, memory: or esdb://host:port`);
+};
+
+export const describeLocation = (location: StoreLocation): string =>
+  match(location)
+    .with({ kind: 'sqlite' }, ({ path }) => `SQLite file ${path}`)
+    .with({ kind: 'memory' }, () => 'memory (gone when the command ends)')
+    .with({ kind: 'esdb' }, ({ connectionString }) => `EventStoreDB at ${connectionString.replace(/\/\/[^@/]*@/, '//')}`)
+    .exhaustive();
+
+/** The command-line form of a location, for the hints the CLI prints. */
+export const storeFlag = (location: StoreLocation, given: string): string =>
+  given === DEFAULT_STORE ? '' : location.kind === 'sqlite' ? ` --store sqlite:${location.path}` : ` --store ${given}`;
+
+export interface OpenedStore {
+  readonly location: StoreLocation;
+  readonly store: EventStore;
+  /** Where read models keep their state: the same SQLite file, or memory (rebuilt at every start). */
+  readonly projectionStore: ProjectionStore;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** The store's clock for `recordedAt`; `import` sets it to reproduce the exported events exactly. */
+  readonly clock?: () => Date;
+  /** Refuse to create a missing SQLite file: commands that only read should not leave empty files behind. */
+  readonly mustExist?: boolean;
+}
+
+export const openStore = async (location: StoreLocation, options: OpenOptions = {}): Promise<OpenedStore> =>
+  match(location)
+    .with({ kind: 'memory' }, async (memory): Promise<OpenedStore> => {
+      const store = new InMemoryEventStore(options.clock ? { clock: options.clock } : {});
+      return { location: memory, store, projectionStore: new InMemoryProjectionStore(), close: () => store.close() };
+    })
+    .with({ kind: 'sqlite' }, async (sqlite): Promise<OpenedStore> => {
+      if (options.mustExist && !existsSync(sqlite.path)) {
+        throw usageError(`no store at ${sqlite.path}: run \`aftersales demo\` or \`aftersales run\` first, or pass --store`);
+      }
+      const { SqliteEventStore } = await import('@aftersales/sqlite');
+      const opened = SqliteEventStore.open(sqlite.path, options.clock ? { clock: options.clock } : {});
+      if (E.isLeft(opened)) throw storeError(opened.left);
+      const store = opened.right;
+      return { location: sqlite, store, projectionStore: store.projectionStore(), close: () => store.close() };
+    })
+    .with({ kind: 'esdb' }, async (): Promise<OpenedStore> => {
+      throw new CliError('the EventStoreDB store is not available in this build');
+    })
+    .exhaustive();
+
+/** Deletes a SQLite store with its write-ahead log, so that the next open starts from nothing. */
+export const deleteSqliteFile = (path: string): void => {
+  for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(`${path}${suffix}`, { force: true });
+};
