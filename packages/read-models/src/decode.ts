@@ -1,10 +1,11 @@
 import type { RecordedEvent } from '@aftersales/core';
-import { createUpcasting, zodIssues } from '@aftersales/core';
-import type { DepartmentEvent } from './department-events.js';
-import { departmentEventSchema, repairOrderUpcasters } from './department-events.js';
+import { zodIssues } from '@aftersales/core';
+import type { DepartmentEvent } from '@aftersales/domain';
+import { departmentEventSchema, departmentUpcasting } from '@aftersales/domain';
 
-const upcasting = createUpcasting(repairOrderUpcasters);
-const departmentTypes = new Set<string>(departmentEventSchema.options.map((option) => option.shape.type.value));
+const departmentTypes = new Set<string>(
+  departmentEventSchema.options.flatMap((aggregateEvents) => aggregateEvents.options.map((option) => option.shape.type.value)),
+);
 
 export type Decoded =
   | { readonly kind: 'department'; readonly event: DepartmentEvent }
@@ -19,7 +20,7 @@ export type Decoded =
  */
 export const decodeDepartmentEvent = (recorded: RecordedEvent): Decoded => {
   if (!departmentTypes.has(recorded.type)) return { kind: 'foreign' };
-  const upcast = upcasting.upcast(recorded, recorded.type, recorded.metadata.schemaVersion, recorded.data);
+  const upcast = departmentUpcasting.upcast(recorded, recorded.type, recorded.metadata.schemaVersion, recorded.data);
   if (upcast._tag === 'Left') return { kind: 'undecodable', problem: upcast.left.message };
   const parsed = departmentEventSchema.safeParse({ type: recorded.type, data: upcast.right });
   if (!parsed.success) {

@@ -1,13 +1,10 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { EventStore, Projection, ProjectionSnapshot, ProjectionStore, RecordedEvent } from '@aftersales/core';
-import { InMemoryEventStore, collect, createCommandRouter, createProjectionRunner, createUpcasting, deterministicEventId, secondWriter } from '@aftersales/core';
+import { InMemoryEventStore, collect, createProjectionRunner, deterministicEventId, secondWriter } from '@aftersales/core';
+import { createDepartment } from '@aftersales/domain';
 import { simulateYear } from '@aftersales/domain/simulation';
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
-import { appraisal } from '../../domain/src/appraisal/index.js';
-import { budget } from '../../domain/src/budget/index.js';
-import { repairOrder, repairOrderUpcasters } from '../../domain/src/repair-order/index.js';
-import { serviceStandard } from '../../domain/src/service-standard/index.js';
 import { auditTrailProjection } from './audit-trail.js';
 import { kpiFactsProjection } from './kpi-facts.js';
 import { createReadModels } from './read-models.js';
@@ -71,7 +68,7 @@ describe('read models over generated department histories', () => {
         fc.nat({ max: 400 }),
         async (seed, orders, share, stops, prefix) => {
           const store = new InMemoryEventStore({ clock: () => new Date('2027-01-01T00:00:00Z') });
-          const router = createCommandRouter({ store, upcasting: createUpcasting(repairOrderUpcasters) }, [repairOrder, serviceStandard, appraisal, budget]);
+          const router = createDepartment({ store });
           const live = createReadModels({ store, flushAfterMs: 1 });
           right(await live.start());
 

@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '@aftersales/core';
-import type { DepartmentEvent } from './department-events.js';
+import type { DepartmentEvent } from '@aftersales/domain';
 import { match } from 'ts-pattern';
 import { z } from 'zod';
 import { decodeDepartmentEvent } from './decode.js';

@@ -1,10 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { Actor, CommandAccepted, EventStore } from '@aftersales/core';
-import { InMemoryEventStore, createCommandRouter, createUpcasting, createProjectionRunner } from '@aftersales/core';
-import { appraisal } from '../../domain/src/appraisal/index.js';
-import { budget } from '../../domain/src/budget/index.js';
-import { repairOrder, repairOrderUpcasters } from '../../domain/src/repair-order/index.js';
-import { serviceStandard } from '../../domain/src/service-standard/index.js';
+import { InMemoryEventStore, createProjectionRunner } from '@aftersales/core';
+import { createDepartment } from '@aftersales/domain';
 import type { KpiFactsState } from './kpi-facts.js';
 import { kpiFactsProjection } from './kpi-facts.js';
 
@@ -19,7 +16,7 @@ const finance: Actor = { id: 'FIN-01', role: 'Finance' };
  */
 export const testDepartment = () => {
   const store: EventStore = new InMemoryEventStore({ clock: () => new Date('2027-01-01T00:00:00Z') });
-  const router = createCommandRouter({ store, upcasting: createUpcasting(repairOrderUpcasters) }, [repairOrder, serviceStandard, appraisal, budget]);
+  const router = createDepartment({ store });
   const endpointOf = new Map<string, string>();
   const specialistOf = new Map<string, string>();
   let sent = 0;
