@@ -3,7 +3,7 @@ import { specify } from '@aftersales/core/testing';
 import fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
-import { arbitraryAppraisalCommands } from '../testing/appraisal.js';
+import { appraisalEvents, arbitraryAppraisalCommands } from '../testing/appraisal.js';
 import type { AppraisalEvent, AppraisalState } from './index.js';
 import { AppraisalCommand, AppraisalEvent as EventSchema, appraisal, appraisalEventTypes } from './index.js';
 
@@ -100,6 +100,23 @@ describe('Appraisal properties', () => {
         expect(fold(appraisal.decider, decoded)).toEqual(state);
       }),
       { numRuns: 200 },
+    );
+  });
+
+  it('evolve folds events in any order without throwing, so a replay never stops half-way', () => {
+    const event: fc.Arbitrary<AppraisalEvent> = fc.oneof(
+      fc.constant(appraisalEvents.planned()),
+      fc.constantFrom('A', 'D').map((rating) => appraisalEvents.scored(rating)),
+      fc.constant(appraisalEvents.completed()),
+      fc.constant(appraisalEvents.proposed()),
+      fc.boolean().map((approved) => appraisalEvents.decided('reward', approved)),
+      fc.constant(appraisalEvents.acknowledged()),
+    );
+    fc.assert(
+      fc.property(fc.array(event, { maxLength: 20 }), (events) => {
+        const state = fold(appraisal.decider, events);
+        expect(['New', 'Planned', 'Scored', 'Completed']).toContain(state.status);
+      }),
     );
   });
 });

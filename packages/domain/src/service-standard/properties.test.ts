@@ -3,7 +3,7 @@ import { specify } from '@aftersales/core/testing';
 import fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
-import { arbitraryStandardCommands } from '../testing/service-standard.js';
+import { arbitraryStandardCommands, standardEvents } from '../testing/service-standard.js';
 import type { ServiceStandardEvent, ServiceStandardState } from './index.js';
 import { ServiceStandardCommand, ServiceStandardEvent as EventSchema, serviceStandard, serviceStandardEventTypes } from './index.js';
 
@@ -141,6 +141,27 @@ describe('ServiceStandard properties', () => {
         expect(fold(serviceStandard.decider, decoded)).toEqual(state);
       }),
       { numRuns: 200 },
+    );
+  });
+
+  it('evolve folds events in any order without throwing, so a replay never stops half-way', () => {
+    const version = fc.integer({ min: 1, max: 3 });
+    const endpointId = fc.constantFrom('EP-01', 'EP-02');
+    const event: fc.Arbitrary<ServiceStandardEvent> = fc.oneof(
+      version.map((n) => standardEvents.drafted(n)),
+      version.map(standardEvents.submitted),
+      version.map(standardEvents.approved),
+      version.map((n) => standardEvents.rejected(n)),
+      version.map((n) => standardEvents.published(n)),
+      fc.tuple(version, version).map(([n, by]) => standardEvents.superseded(n, by)),
+      fc.tuple(version, endpointId).map(([n, id]) => standardEvents.acknowledged(n, id)),
+      fc.constant(standardEvents.retired()),
+    );
+    fc.assert(
+      fc.property(fc.array(event, { maxLength: 30 }), (events) => {
+        const state = fold(serviceStandard.decider, events);
+        expect(['New', 'Established', 'Retired']).toContain(state.status);
+      }),
     );
   });
 });
