@@ -1,0 +1,54 @@
+import * as E from 'fp-ts/lib/Either.js';
+import type { AnyAggregateDefinition, Command, DomainEvent, RecordedEvent } from '@aftersales/core';
+import { auditTrailProjection, kpiFactsProjection } from '@aftersales/read-models';
+import { definitions } from './department.js';
+import type { Timing } from './stopwatch.js';
+import { Stopwatch } from './stopwatch.js';
+import { commandChunks } from './workload.js';
+
+export interface FloorRun {
+  readonly count: number;
+  readonly seconds: Timing;
+}
+
+/**
+ * The same commands through the same deciders with nothing else: no decoding, no authorization, no
+ * store, no hashing; each stream's state lives in a map. What the library adds is measured against this.
+ */
+export const floorCommands = (orders: number): FloorRun => {
+  const byType = new Map<string, AnyAggregateDefinition>();
+  for (const definition of definitions) for (const type of definition.commandTypes) byType.set(type, definition);
+  const states = new Map<string, unknown>();
+  let count = 0;
+  const stopwatch = new Stopwatch();
+  for (const chunk of commandChunks(orders)) {
+    stopwatch.time(() => {
+      for (const command of chunk as readonly Command[]) {
+        const definition = byType.get(command.type)!;
+        const streamId = definition.streamId(command);
+        let state = states.get(streamId) ?? definition.decider.initialState;
+        const decision = definition.decider.decide(command, state) as E.Either<unknown, readonly DomainEvent[]>;
+        if (E.isRight(decision)) {
+          for (const event of decision.right) state = definition.decider.evolve(state, event);
+          states.set(streamId, state);
+        }
+      }
+    });
+    count += chunk.length;
+  }
+  return { count, seconds: stopwatch.seconds };
+};
+
+/** The read models' own evolve functions over events already in memory: no store, no runner, no verification. */
+export const floorRebuild = (events: readonly RecordedEvent[]): FloorRun => {
+  let kpiFacts = kpiFactsProjection.initialState;
+  let auditTrail = auditTrailProjection.initialState;
+  const stopwatch = new Stopwatch();
+  stopwatch.time(() => {
+    for (const event of events) {
+      kpiFacts = kpiFactsProjection.evolve(kpiFacts, event);
+      auditTrail = auditTrailProjection.evolve(auditTrail, event);
+    }
+  });
+  return { count: events.length, seconds: stopwatch.seconds };
+};

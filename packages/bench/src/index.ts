@@ -1,0 +1,5 @@
+export { runBenchmark } from './benchmark.js';
+export type { BenchmarkOptions } from './benchmark.js';
+export { formatTable, summarise, targets } from './report.js';
+export type { BenchmarkResult, Growth } from './report.js';
+export type { SizeFigures } from './run.js';

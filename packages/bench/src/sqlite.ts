@@ -1,0 +1,26 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as E from 'fp-ts/lib/Either.js';
+import { SqliteEventStore } from '@aftersales/sqlite';
+
+/** A fresh store file in a temporary folder; `remove` closes it and deletes the folder. */
+export const temporarySqliteStore = (name: string): { readonly store: SqliteEventStore; readonly path: string; remove(): Promise<void> } => {
+  const folder = mkdtempSync(join(tmpdir(), 'aftersales-bench-'));
+  const path = join(folder, `${name}.db`);
+  const store = openSqlite(path);
+  return {
+    store,
+    path,
+    remove: async () => {
+      await store.close();
+      rmSync(folder, { recursive: true, force: true });
+    },
+  };
+};
+
+export const openSqlite = (path: string): SqliteEventStore => {
+  const opened = SqliteEventStore.open(path);
+  if (E.isLeft(opened)) throw new Error(`cannot open ${path}: ${opened.left.message}`);
+  return opened.right;
+};
