@@ -1,0 +1,17 @@
+import type { Position } from '@eventstore/db-client';
+
+const PREPARE_BITS = 64n;
+const PREPARE_MASK = (1n << PREPARE_BITS) - 1n;
+
+/**
+ * `$all` is ordered by commit position, then prepare position, both unsigned 64-bit. Placing the
+ * commit position in the high 64 bits and the prepare position in the low 64 bits gives one bigint
+ * whose numeric order is exactly that order, and which decodes back to the pair without loss, so a
+ * saved global position resumes reads and subscriptions at the precise event.
+ */
+export const toGlobalPosition = (position: Position): bigint => (position.commit << PREPARE_BITS) | (position.prepare & PREPARE_MASK);
+
+export const fromGlobalPosition = (globalPosition: bigint): Position => ({
+  commit: globalPosition >> PREPARE_BITS,
+  prepare: globalPosition & PREPARE_MASK,
+});

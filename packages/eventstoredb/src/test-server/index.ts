@@ -1,0 +1,3 @@
+export { EventStoreDBTestServer } from './server.js';
+export type { EventStoreDBTestServerOptions } from './server.js';
+export type { LogPosition, StoredRecord } from './log.js';
