@@ -1,0 +1,18 @@
+import * as E from 'fp-ts/lib/Either.js';
+import { describeEventStoreConformance } from '@aftersales/core/testing';
+import { EventStoreDBTestServer } from './test-server/index.js';
+import { EventStoreDBEventStore } from './event-store.js';
+
+// A fresh wire-level test server per test: the suite reads the whole of `$all`, so nothing is shared.
+describeEventStoreConformance('EventStoreDBEventStore over the wire-level test server', async () => {
+  const server = await EventStoreDBTestServer.start();
+  const store = EventStoreDBEventStore.fromConnectionString(server.connectionString);
+  if (E.isLeft(store)) throw new Error(store.left.message);
+  return {
+    store: store.right,
+    cleanup: async () => {
+      await store.right.close();
+      await server.close();
+    },
+  };
+});

@@ -1,0 +1,5 @@
+export { EventStoreDBEventStore, CONNECTION_STRING_VARIABLE } from './event-store.js';
+export type { EventStoreDBEventStoreOptions, ConfigurationError } from './event-store.js';
+export type { ResubscribeOptions } from './subscription.js';
+export { fromGlobalPosition, toGlobalPosition } from './position.js';
+export { metadataToWrite } from './codec.js';
