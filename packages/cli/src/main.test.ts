@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as E from 'fp-ts/lib/Either.js';
+import { EventStoreDBTestServer } from '@aftersales/eventstoredb/test-server';
 import { SqliteProjectionStore } from '@aftersales/sqlite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { aftersales, scratchDirectory } from './testing.js';
@@ -128,6 +129,26 @@ describe('aftersales kpi', () => {
   });
 });
 
+describe('aftersales audit trail', () => {
+  it('lists who did what and when, filtered by stream or by actor', async () => {
+    const store = `sqlite:${scratch.file('audit.db')}`;
+    await aftersales(['run', '-', '--store', store], {
+      input: [receive('RO-1', '2026-03-02T09:00:00+08:00'), confirm('RO-1', '2026-03-02T10:00:00+08:00'), receive('RO-2', '2026-03-02T11:00:00+08:00')].join('\n'),
+    });
+    const byStream = await aftersales(['audit', 'trail', '--stream', 'RepairOrder-RO-1', '--json', '--store', store]);
+    expect(byStream.code).toBe(0);
+    const entries = JSON.parse(byStream.stdout) as Array<{ type: string; actor: { id: string; role: string }; occurredAt: string }>;
+    expect(entries.map((entry) => [entry.type, entry.actor.id, entry.occurredAt])).toEqual([
+      ['RepairOrderReceived', 'EP-01', '2026-03-02T09:00:00+08:00'],
+      ['ReceiptConfirmed', 'DM-01', '2026-03-02T10:00:00+08:00'],
+    ]);
+    const byActor = await aftersales(['audit', 'trail', '--actor', 'DM-01', '--store', store]);
+    expect(byActor.code).toBe(0);
+    expect(byActor.stdout).toContain('ReceiptConfirmed');
+    expect(byActor.stdout).not.toContain('RepairOrderReceived');
+  });
+});
+
 describe('aftersales export and import', () => {
   it('round-trips a demo year: the imported store exports byte for byte the same log', async () => {
     const original = `sqlite:${scratch.file('original.db')}`;
@@ -214,5 +235,23 @@ describe('errors', () => {
     const finished = await aftersales(['kpi', '--store', `sqlite:${scratch.file('missing.db')}`]);
     expect(finished.code).toBe(2);
     expect(finished.stderr).toMatch(/no store at/);
+  });
+});
+
+describe('aftersales on EventStoreDB', () => {
+  it('runs commands and exports the log through an esdb:// connection string', async () => {
+    const server = await EventStoreDBTestServer.start();
+    try {
+      const store = server.connectionString;
+      const ran = await aftersales(['run', '-', '--store', store], {
+        input: [receive('RO-1', '2026-03-02T09:00:00+08:00'), confirm('RO-1', '2026-03-02T10:00:00+08:00')].join('\n'),
+      });
+      expect(ran.code).toBe(0);
+      expect(results(ran.stdout).map((result) => result.ok)).toEqual([true, true]);
+      const exported = await aftersales(['export', '--store', store]);
+      expect(exported.stdout.trim().split('\n').map((line) => (JSON.parse(line) as { type: string }).type)).toEqual(['RepairOrderReceived', 'ReceiptConfirmed']);
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -4,7 +4,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { match } from 'ts-pattern';
 import type { EventStore, ProjectionStore } from '@aftersales/core';
 import { InMemoryEventStore, InMemoryProjectionStore } from '@aftersales/core';
-import { CliError, storeError, usageError } from './cli-error.js';
+import { storeError, usageError } from './cli-error.js';
 
 export const DEFAULT_STORE = 'sqlite:./aftersales.db';
 
@@ -66,8 +66,13 @@ export const openStore = async (location: StoreLocation, options: OpenOptions = 
       const store = opened.right;
       return { location: sqlite, store, projectionStore: store.projectionStore(), close: () => store.close() };
     })
-    .with({ kind: 'esdb' }, async (): Promise<OpenedStore> => {
-      throw new CliError('the EventStoreDB store is not available in this build');
+    .with({ kind: 'esdb' }, async (esdb): Promise<OpenedStore> => {
+      const { EventStoreDBEventStore } = await import('@aftersales/eventstoredb');
+      const opened = EventStoreDBEventStore.fromConnectionString(esdb.connectionString, options.clock ? { clock: options.clock } : {});
+      if (E.isLeft(opened)) throw usageError(opened.left.message);
+      const store = opened.right;
+      // EventStoreDB holds the events only; read models are rebuilt in memory at every start.
+      return { location: esdb, store, projectionStore: new InMemoryProjectionStore(), close: () => store.close() };
     })
     .exhaustive();
 

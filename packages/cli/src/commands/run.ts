@@ -93,7 +93,7 @@ export const run: CliCommand = {
               await out.flush();
             }
             context.stderr.write(
-              `${lineNumber} line(s): ${accepted} accepted, ${refused} refused by the domain, ${malformed} malformed\n`,
+              `${accepted + refused + malformed} command line(s): ${accepted} accepted, ${refused} refused by the domain, ${malformed} malformed\n`,
             );
             return malformed > 0 ? ExitCode.problems : ExitCode.ok;
           });
