@@ -1,3 +1,4 @@
 export * from './specify.js';
 export * from './conformance.js';
 export * from './counter.js';
+export * from './faulty-store.js';
