@@ -86,5 +86,5 @@ export const scheduleBudget = (timeline: Timeline, random: Random, year: number)
   });
   approve(9, 19, steamPress);
   claim(12, 30, 'materials', yuan(1_200), 'year-end stock of lining fabric', specialist(random.pick(specialistIds)));
-  emit(at(12, 31, 20), finance, 'CloseBudget', { budgetId });
+  emit(at(12, 31, 17), finance, 'CloseBudget', { budgetId });
 };

@@ -1,5 +1,5 @@
 import type { Role } from '../shared/roles.js';
-import { isoLocal } from './calendar.js';
+import { isoLocal, onDuty } from './calendar.js';
 import type { DepartmentCommandJson, Timeline } from './timeline.js';
 
 type CommandType = DepartmentCommandJson['type'];
@@ -11,13 +11,18 @@ export interface Actor {
 }
 
 /**
- * Writes one aggregate's commands onto the timeline. Command ids are `<aggregate id>/<n>`, so they are
- * unique, stable for a seed, and tell a reader of the log which aggregate a command was for.
+ * Writes one aggregate's commands onto the timeline, each at the working hour nearest after the
+ * instant asked for (people do not confirm receipts at midnight). With `inOrder`, for a life written
+ * step after step, each command also comes strictly after the one before. Command ids are
+ * `<aggregate id>/<n>`: unique, stable for a seed, and naming the aggregate a command was for.
  */
-export const emitterFor = (timeline: Timeline, aggregateId: string) => {
+export const emitterFor = (timeline: Timeline, aggregateId: string, inOrder = false) => {
   let count = 0;
-  return <T extends CommandType>(at: number, actor: Actor, type: T, data: DataOf<T>, commandId?: string): void => {
+  let last = Number.NEGATIVE_INFINITY;
+  return <T extends CommandType>(wanted: number, actor: Actor, type: T, data: DataOf<T>, commandId?: string): void => {
     count += 1;
+    const at = inOrder ? onDuty(Math.max(onDuty(wanted), last + 1000)) : onDuty(wanted);
+    last = at;
     const command = {
       type,
       data,

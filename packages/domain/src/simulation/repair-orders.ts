@@ -55,7 +55,7 @@ export const scheduleRepairOrder = (
   orderId: string,
   receivedAt: number,
 ): void => {
-  const emit = emitterFor(timeline, orderId);
+  const emit = emitterFor(timeline, orderId, true);
   const endpointId = random.pick(endpointIds);
   const counter = endpoint(endpointId);
   const firstItem = random.pick(workItems);

@@ -5,6 +5,7 @@ import { AppraisalCommand } from '../appraisal/commands.js';
 import { BudgetCommand } from '../budget/commands.js';
 import { RepairOrderCommand } from '../repair-order/commands.js';
 import { ServiceStandardCommand } from '../service-standard/commands.js';
+import { localTime, onDuty } from './calendar.js';
 import { deliberateRefusals, seededRandom, simulateYear } from './index.js';
 
 const DepartmentCommand = z.union([RepairOrderCommand, ServiceStandardCommand, AppraisalCommand, BudgetCommand]);
@@ -76,6 +77,24 @@ describe('seededRandom', () => {
           expect(value).toBeGreaterThanOrEqual(min);
           expect(value).toBeLessThanOrEqual(min + span);
         }
+      }),
+    );
+  });
+});
+
+describe('onDuty', () => {
+  it('keeps working hours and moves the night to the next morning, never earlier than asked', () => {
+    const at = (day: number, hour: number, minute = 0) => localTime(2026, 3, day, hour, minute);
+    expect(onDuty(at(2, 10))).toBe(at(2, 10));
+    expect(onDuty(at(2, 19))).toBe(at(3, 9));
+    expect(onDuty(at(3, 2))).toBeGreaterThan(at(3, 9));
+    expect(onDuty(at(3, 8, 59))).toBeLessThan(at(3, 9, 30));
+    fc.assert(
+      fc.property(fc.integer({ min: at(1, 0), max: at(31, 0) }), (instant) => {
+        const moved = onDuty(instant);
+        expect(moved).toBeGreaterThanOrEqual(instant);
+        const hour = new Date(moved + 8 * 3_600_000).getUTCHours();
+        expect(hour >= 9 && hour < 19).toBe(true);
       }),
     );
   });
