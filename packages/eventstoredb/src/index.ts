@@ -3,3 +3,5 @@ export type { EventStoreDBEventStoreOptions, ConfigurationError } from './event-
 export type { ResubscribeOptions } from './subscription.js';
 export { fromGlobalPosition, toGlobalPosition } from './position.js';
 export { metadataToWrite } from './codec.js';
+export { EventStoreDBProjectionStore, CHECKPOINT_STREAM_PREFIX, checkpointStreamOf } from './projection-store.js';
+export type { EventStoreDBProjectionStoreOptions } from './projection-store.js';
