@@ -255,3 +255,16 @@ describe('aftersales on EventStoreDB', () => {
     }
   });
 });
+
+describe('docs/cli.md', () => {
+  it('shows a run whose commands and results are what the command does', async () => {
+    const docs = readFileSync(new URL('../../../docs/cli.md', import.meta.url), 'utf8');
+    const commands = /```jsonl\n([\s\S]*?)```/.exec(docs)?.[1];
+    expect(commands).toBeDefined();
+    const finished = await aftersales(['run', '-', '--store', 'memory:'], { input: commands ?? '' });
+    expect(finished.code).toBe(0);
+    const output = finished.stdout.trim().split('\n');
+    for (const documented of [output[0], output[3]]) expect(docs).toContain(documented);
+    expect(docs).toContain(finished.stderr.trim());
+  });
+});
