@@ -1,0 +1,79 @@
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as E from 'fp-ts/lib/Either.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SqliteKeyStore } from './key-store.js';
+
+const directories: string[] = [];
+const openAt = (path?: string) => {
+  const file = path ?? join(mkdtempSync(join(tmpdir(), 'aftersales-keys-')), 'keys.db');
+  if (path === undefined) directories.push(join(file, '..'));
+  const opened = SqliteKeyStore.open(file);
+  if (E.isLeft(opened)) throw new Error(opened.left.message);
+  return { file, keys: opened.right };
+};
+const right = <A>(result: E.Either<{ message: string }, A>): A => {
+  if (E.isLeft(result)) throw new Error(result.left.message);
+  return result.right;
+};
+
+afterEach(() => {
+  for (const directory of directories.splice(0)) rmSync(directory, { recursive: true, force: true });
+});
+
+describe('SqliteKeyStore', () => {
+  it('keeps one key per subject, and keys and secret across reopening', async () => {
+    const { file, keys } = openAt();
+    const first = right(await keys.activeKey('subject-a'));
+    expect(right(await keys.activeKey('subject-a'))).toEqual(first);
+    const other = right(await keys.activeKey('subject-b'));
+    expect(other.keyId).not.toBe(first.keyId);
+    const secret = right(await keys.pseudonymSecret());
+    keys.close();
+
+    const reopened = openAt(file).keys;
+    expect(right(await reopened.key(first.keyId))).toEqual({ status: 'active', key: first.key });
+    expect(Buffer.from(right(await reopened.pseudonymSecret()))).toEqual(Buffer.from(secret));
+    expect(right(await reopened.key('k-never'))).toEqual({ status: 'unknown' });
+    reopened.close();
+  });
+
+  it('destroys the keys of an erased subject, leaving a tombstone and no copy of the key in its files', async () => {
+    const { file, keys } = openAt();
+    const { keyId, key } = right(await keys.activeKey('subject-a'));
+    const kept = right(await keys.activeKey('subject-b'));
+    expect(right(await keys.eraseSubject('subject-a', '2026-04-01T00:00:00Z'))).toEqual([keyId]);
+    expect(right(await keys.eraseSubject('subject-a', '2026-04-02T00:00:00Z'))).toEqual([]);
+    expect(right(await keys.key(keyId))).toEqual({ status: 'erased', erasedAt: '2026-04-01T00:00:00Z' });
+    expect(right(await keys.key(kept.keyId))).toEqual({ status: 'active', key: kept.key });
+
+    const directory = join(file, '..');
+    for (const name of readdirSync(directory)) {
+      expect(readFileSync(join(directory, name)).includes(Buffer.from(key))).toBe(false);
+    }
+    keys.close();
+    for (const name of readdirSync(directory)) {
+      expect(readFileSync(join(directory, name)).includes(Buffer.from(key))).toBe(false);
+    }
+  });
+
+  it('gives a subject a new key after its erasure, and erases one key by its id', async () => {
+    const { keys } = openAt();
+    const before = right(await keys.activeKey('subject-a'));
+    right(await keys.eraseSubject('subject-a', '2026-04-01T00:00:00Z'));
+    const after = right(await keys.activeKey('subject-a'));
+    expect(after.keyId).not.toBe(before.keyId);
+    expect(right(await keys.eraseKey(after.keyId, '2026-05-01T00:00:00Z'))).toBe(true);
+    expect(right(await keys.eraseKey(after.keyId, '2026-05-01T00:00:00Z'))).toBe(false);
+    expect(right(await keys.key(after.keyId))).toMatchObject({ status: 'erased' });
+    keys.close();
+  });
+
+  it('reports a file it cannot open as unavailable', () => {
+    const { file, keys } = openAt();
+    keys.close();
+    const opened = SqliteKeyStore.open(join(file, 'keys.db'));
+    expect(E.isLeft(opened) && opened.left.code).toBe('KeyStoreUnavailable');
+  });
+});
