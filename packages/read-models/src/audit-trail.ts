@@ -83,7 +83,7 @@ export const auditTrailProjection: Projection<AuditTrailState> = {
     return { entries: [] };
   },
   evolve: evolveAuditTrail,
-  serialize: (state) => structuredClone(state),
+  serialize: (state) => state,
   deserialize: (stored) => {
     const parsed = AuditTrailState.safeParse(stored);
     return parsed.success ? E.right(parsed.data) : E.left(parsed.error.issues.map((issue) => `${issue.path.map(String).join('.')}: ${issue.message}`).join('; '));

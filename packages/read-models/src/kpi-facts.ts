@@ -8,6 +8,8 @@ import { decodeDepartmentEvent } from './decode.js';
 export const Evidence = z.object({
   type: z.string(),
   at: z.string(),
+  /** `at` as milliseconds since the epoch, parsed once: KPI queries compare times of every item. */
+  epochMs: z.number(),
   streamId: z.string(),
   revision: z.number().int().nonnegative(),
   position: z.string(),
@@ -124,6 +126,7 @@ export const standardVersionKey = (standardId: string, version: number): string 
 const evidenceOf = (recorded: RecordedEvent): Evidence => ({
   type: recorded.type,
   at: recorded.metadata.occurredAt,
+  epochMs: Date.parse(recorded.metadata.occurredAt),
   streamId: recorded.streamId,
   revision: recorded.revision,
   position: recorded.globalPosition.toString(),
@@ -317,6 +320,6 @@ export const kpiFactsProjection: Projection<KpiFactsState> = {
   },
   evolve: evolveKpiFacts,
   filter: { streamPrefixes: ['RepairOrder-', 'ServiceStandard-', 'Appraisal-', 'Budget-'] },
-  serialize: (state) => structuredClone(state),
+  serialize: (state) => state,
   deserialize: deserializeKpiFacts,
 };

@@ -3,7 +3,7 @@ import type { KpiConfig, KpiRules } from './config.js';
 import { defaultKpiConfig, rulesResolver } from './config.js';
 import type { Evidence, InspectionFact, KpiFactsState, OrderFacts } from './kpi-facts.js';
 import type { Period } from './periods.js';
-import { formatPeriod, isInPeriod, localDateOf, parsePeriod } from './periods.js';
+import { formatPeriod, localDateOf, parsePeriod } from './periods.js';
 
 /** The twelve completion rates (达标率), with the ids DOMAIN.md gives them. */
 export const kpiIds = [
@@ -111,40 +111,44 @@ interface Context {
 }
 
 const ms = (instant: string): number => Date.parse(instant);
-const happened = (context: Context, evidence: Evidence): boolean => ms(evidence.at) <= context.asOf;
+const happened = (context: Context, evidence: Evidence): boolean => evidence.epochMs <= context.asOf;
 const iso = (epochMs: number): string => new Date(epochMs).toISOString();
 const compareIds = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Orders events by business time, then by log order, as an auditor would read them. */
-const before = (a: Evidence, b: Evidence): boolean => ms(a.at) < ms(b.at) || (ms(a.at) === ms(b.at) && BigInt(a.position) < BigInt(b.position));
+const positionBefore = (a: string, b: string): boolean => (a.length === b.length ? a < b : a.length < b.length);
+const before = (a: Evidence, b: Evidence): boolean => a.epochMs < b.epochMs || (a.epochMs === b.epochMs && positionBefore(a.position, b.position));
+
+/** The instant that places an item in a period. */
+type Anchor = Pick<Evidence, 'at' | 'epochMs'>;
 
 const item = (
   context: Context,
-  fields: Omit<KpiItem, 'month' | 'timeZone' | 'periodAnchor'> & { readonly periodAnchor: string },
+  fields: Omit<KpiItem, 'month' | 'timeZone' | 'periodAnchor'> & { readonly anchor: Anchor },
 ): KpiItem => {
-  const anchor = ms(fields.periodAnchor);
-  const { timeZone } = context.rulesAt(anchor);
-  const { year, month } = localDateOf(anchor, timeZone);
-  return { ...fields, month: formatPeriod({ kind: 'month', year, month }), timeZone };
+  const { anchor, ...rest } = fields;
+  const { timeZone } = context.rulesAt(anchor.epochMs);
+  const { year, month } = localDateOf(anchor.epochMs, timeZone);
+  return { ...rest, periodAnchor: anchor.at, month: formatPeriod({ kind: 'month', year, month }), timeZone };
 };
 
 const reason = (en: string, zh: string): Reason => ({ en, zh });
 
 const timelyReceipt = (context: Context, order: OrderFacts): KpiItem | undefined => {
   if (!happened(context, order.received)) return undefined;
-  const received = ms(order.received.at);
+  const received = order.received.epochMs;
   const { receiptSlaHours } = context.rulesAt(received);
   const deadline = received + receiptSlaHours * 3_600_000;
-  const base = { kpi: 'timelyReceipt' as const, itemId: order.orderId, periodAnchor: order.received.at, deadline: iso(deadline), breakdown: { endpoint: order.endpointId } };
+  const base = { kpi: 'timelyReceipt' as const, itemId: order.orderId, anchor: order.received, deadline: iso(deadline), breakdown: { endpoint: order.endpointId } };
   const cancelled = order.cancelled !== undefined && happened(context, order.cancelled) ? order.cancelled : undefined;
-  if (cancelled !== undefined && ms(cancelled.at) < deadline) {
+  if (cancelled !== undefined && cancelled.epochMs < deadline) {
     return item(context, { ...base, verdict: 'excluded', reason: reason('cancelled before its receipt deadline', '在接收时限前已取消'), evidence: [order.received, cancelled] });
   }
   const confirmed = order.confirmations.find((evidence) => happened(context, evidence));
   const scheduled = order.promises.map((promise) => promise.evidence).find((evidence) => happened(context, evidence));
   const evidence = [order.received, ...(confirmed ? [confirmed] : []), ...(scheduled ? [scheduled] : []), ...(cancelled ? [cancelled] : [])];
-  const confirmedInTime = confirmed !== undefined && ms(confirmed.at) <= deadline;
-  const scheduledInTime = scheduled !== undefined && ms(scheduled.at) <= deadline;
+  const confirmedInTime = confirmed !== undefined && confirmed.epochMs <= deadline;
+  const scheduledInTime = scheduled !== undefined && scheduled.epochMs <= deadline;
   if (confirmedInTime && scheduledInTime) {
     return item(context, { ...base, verdict: 'hit', reason: reason('confirmed and scheduled by the deadline', '在时限内确认接收并排期'), evidence });
   }
@@ -177,12 +181,12 @@ const onTimeAccurateRepair = (context: Context, order: OrderFacts): KpiItem | un
   const promise = order.promises.filter((candidate) => !before(passedAt, candidate.evidence)).at(-1);
   const completion = order.completions.filter((candidate) => !before(passedAt, candidate.evidence)).at(-1);
   const specialist = completion?.specialistId ?? promise?.specialistId;
-  const onTime = promise !== undefined && ms(passedAt.at) <= ms(promise.promisedBy);
+  const onTime = promise !== undefined && passedAt.epochMs <= ms(promise.promisedBy);
   const evidence = [...(promise ? [promise.evidence] : []), ...pass.tried.map((inspection) => inspection.evidence)];
   const base = {
     kpi: 'onTimeAccurateRepair' as const,
     itemId: order.orderId,
-    periodAnchor: passedAt.at,
+    anchor: passedAt,
     ...(promise ? { deadline: promise.promisedBy } : {}),
     evidence,
     breakdown: { endpoint: order.endpointId, ...(specialist === undefined ? {} : { specialist }) },
@@ -205,7 +209,7 @@ const finishingCompliance = (context: Context, order: OrderFacts): KpiItem | und
   const base = {
     kpi: 'finishingCompliance' as const,
     itemId: order.orderId,
-    periodAnchor: passedAt.at,
+    anchor: passedAt,
     evidence: pass.tried.map((inspection) => inspection.evidence),
     breakdown: { endpoint: order.endpointId, ...(specialist === undefined ? {} : { specialist }) },
   };
@@ -224,7 +228,7 @@ const customerSatisfaction = (context: Context, order: OrderFacts): KpiItem | un
   return item(context, {
     kpi: 'customerSatisfaction',
     itemId: order.orderId,
-    periodAnchor: feedback.evidence.at,
+    anchor: feedback.evidence,
     evidence: [feedback.evidence],
     breakdown: { endpoint: order.endpointId },
     verdict: feedback.satisfied ? 'hit' : 'miss',
@@ -239,7 +243,7 @@ const standardExecution = (context: Context, facts: KpiFactsState): KpiItem[] =>
       item(context, {
         kpi: 'standardExecution',
         itemId: `${inspection.standardId}@${inspection.version}/${inspection.endpointId}#${inspection.evidence.revision}`,
-        periodAnchor: inspection.evidence.at,
+        anchor: inspection.evidence,
         evidence: [inspection.evidence],
         breakdown: { endpoint: inspection.endpointId },
         verdict: inspection.compliant ? 'hit' : 'miss',
@@ -256,7 +260,7 @@ const assessmentPass = (context: Context, facts: KpiFactsState): KpiItem[] =>
       item(context, {
         kpi: 'assessmentPass',
         itemId: `${assessment.standardId}@${assessment.version}/${assessment.employeeId}#${assessment.evidence.revision}`,
-        periodAnchor: assessment.evidence.at,
+        anchor: assessment.evidence,
         evidence: [assessment.evidence],
         breakdown: { endpoint: assessment.endpointId, employee: assessment.employeeId },
         verdict: assessment.passed ? 'hit' : 'miss',
@@ -282,7 +286,7 @@ const standardAwareness = (context: Context, facts: KpiFactsState): KpiItem[] =>
       const base = {
         kpi: 'standardAwareness' as const,
         itemId: `${version.standardId}@${version.version}/${endpointId}`,
-        periodAnchor: published.evidence.at,
+        anchor: published.evidence,
         evidence,
         breakdown: { endpoint: endpointId },
         ...(end ? { deadline: end.at } : {}),
@@ -315,12 +319,12 @@ const appraisalOnTime = (context: Context, facts: KpiFactsState): KpiItem[] =>
       const base = {
         kpi: 'appraisalOnTime' as const,
         itemId: appraisal.appraisalId,
-        periodAnchor: appraisal.dueBy,
+        anchor: { at: appraisal.dueBy, epochMs: due },
         deadline: appraisal.dueBy,
         evidence: [appraisal.planned, ...(completed ? [completed] : [])],
         breakdown: { employee: appraisal.employeeId },
       };
-      if (completed !== undefined && ms(completed.at) <= due) {
+      if (completed !== undefined && completed.epochMs <= due) {
         return item(context, { ...base, verdict: 'hit', reason: reason('completed by its due date', '在截止时间前完成') });
       }
       if (due > context.asOf) {
@@ -341,7 +345,7 @@ const staffCompetency = (context: Context, facts: KpiFactsState): KpiItem[] =>
       item(context, {
         kpi: 'staffCompetency',
         itemId: appraisal.appraisalId,
-        periodAnchor: completed.evidence.at,
+        anchor: completed.evidence,
         evidence: [completed.evidence],
         breakdown: { employee: appraisal.employeeId },
         verdict: completed.competent ? 'hit' : 'miss',
@@ -361,7 +365,7 @@ const recommendationApproval = (context: Context, facts: KpiFactsState): KpiItem
         item(context, {
           kpi: 'recommendationApproval',
           itemId: `${appraisal.appraisalId}/${index + 1}`,
-          periodAnchor: decision.evidence.at,
+          anchor: decision.evidence,
           evidence: [decision.evidence],
           breakdown: { kind: decision.kind, employee: appraisal.employeeId },
           verdict: decision.approved ? 'hit' : 'miss',
@@ -380,7 +384,7 @@ const budgetExecution = (context: Context, facts: KpiFactsState): KpiItem[] =>
   Object.values(facts.budgets).flatMap((budget) => {
     const closed = budget.closed;
     if (closed === undefined || !happened(context, closed.evidence)) return [];
-    const { executionFloor } = context.rulesAt(ms(closed.evidence.at));
+    const { executionFloor } = context.rulesAt(closed.evidence.epochMs);
     return closed.lines.map((line) => {
       const within = line.approvedSpend <= line.amount && reachesFloor(line.approvedSpend, line.amount, executionFloor);
       const spent = `${line.approvedSpend} of ${line.amount} fen (${percent(line.approvedSpend, line.amount)})`;
@@ -388,7 +392,7 @@ const budgetExecution = (context: Context, facts: KpiFactsState): KpiItem[] =>
       return item(context, {
         kpi: 'budgetExecution',
         itemId: `${budget.budgetId}/${line.category}`,
-        periodAnchor: closed.evidence.at,
+        anchor: closed.evidence,
         evidence: [closed.evidence],
         breakdown: { category: line.category },
         verdict: within ? 'hit' : 'miss',
@@ -408,7 +412,7 @@ const costControl = (context: Context, facts: KpiFactsState): KpiItem[] =>
       const base = {
         kpi: 'costControl' as const,
         itemId: `${budget.budgetId}/${line.category}`,
-        periodAnchor: closed.evidence.at,
+        anchor: closed.evidence,
         evidence: [...raises.map((raise) => raise.evidence), closed.evidence],
         breakdown: { category: line.category },
       };
@@ -484,7 +488,9 @@ const summarise = (kpi: KpiId, period: string, asOf: number, items: readonly Kpi
     for (const one of counted) {
       const key = one.breakdown[dimension];
       if (key === undefined) continue;
-      groups.set(key, [...(groups.get(key) ?? []), one]);
+      const group = groups.get(key);
+      if (group === undefined) groups.set(key, [one]);
+      else group.push(one);
     }
     const rows: Record<string, BreakdownRow> = {};
     for (const key of [...groups.keys()].sort(compareIds)) {
@@ -522,15 +528,20 @@ const prepare = (query: KpiQuery): E.Either<string, { period: Period; context: C
   });
 };
 
-const inPeriod = (context: Context, period: Period) => (one: KpiItem) =>
-  isInPeriod(ms(one.periodAnchor), period, context.rulesAt(ms(one.periodAnchor)).timeZone);
+/** Whether an item's month (already read in its own time zone) is in the period. */
+const inPeriod = (period: Period) => (one: KpiItem) => {
+  const year = Number(one.month.slice(0, 4));
+  if (year !== period.year) return false;
+  const month = Number(one.month.slice(5, 7));
+  return period.kind === 'year' || (period.kind === 'month' ? month === period.month : Math.ceil(month / 3) === period.quarter);
+};
 
 /** Every item of one KPI in a period as of an instant, hits, misses, pending and excluded alike, sorted by id. */
 export const kpiItems = (facts: KpiFactsState, kpi: KpiId, query: KpiQuery): E.Either<string, KpiItem[]> => {
   const prepared = prepare(query);
   if (E.isLeft(prepared)) return prepared;
   const { period, context } = prepared.right;
-  return E.right(judges[kpi](context, facts).filter(inPeriod(context, period)).sort((a, b) => compareIds(a.itemId, b.itemId)));
+  return E.right(judges[kpi](context, facts).filter(inPeriod(period)).sort((a, b) => compareIds(a.itemId, b.itemId)));
 };
 
 /** The twelve completion rates (or those asked for) of a period, as of an instant. */
@@ -539,7 +550,7 @@ export const computeKpis = (facts: KpiFactsState, query: KpiQuery): E.Either<str
   if (E.isLeft(prepared)) return prepared;
   const { period, context, kpis } = prepared.right;
   const label = formatPeriod(period);
-  return E.right(kpis.map((kpi) => summarise(kpi, label, context.asOf, judges[kpi](context, facts).filter(inPeriod(context, period)))));
+  return E.right(kpis.map((kpi) => summarise(kpi, label, context.asOf, judges[kpi](context, facts).filter(inPeriod(period)))));
 };
 
 /**

@@ -83,10 +83,39 @@ const wallClock = (epochMs: number, timeZone: string) => {
   };
 };
 
+const DAY = 24 * 60 * 60 * 1000;
+const days = new Map<string, Map<number, number | null>>();
+
+const offsetFromIntl = (epochMs: number, timeZone: string): number => {
+  const clock = wallClock(epochMs, timeZone);
+  return Date.UTC(clock.year, clock.month - 1, clock.day, clock.hour, clock.minute, clock.second) - Math.floor(epochMs / 1000) * 1000;
+};
+
+/**
+ * The zone's offset from UTC at an instant. KPI queries place every item in a period, and asking
+ * Intl each time would dominate a query, so the offset is cached per UTC day when it is the same at
+ * both ends of the day (a day with a clock change asks Intl for each instant).
+ */
+const offsetAt = (epochMs: number, timeZone: string): number => {
+  let byZone = days.get(timeZone);
+  if (byZone === undefined) {
+    byZone = new Map();
+    days.set(timeZone, byZone);
+  }
+  const day = Math.floor(epochMs / DAY);
+  let offset = byZone.get(day);
+  if (offset === undefined) {
+    const first = offsetFromIntl(day * DAY, timeZone);
+    offset = first === offsetFromIntl(day * DAY + DAY - 1000, timeZone) ? first : null;
+    byZone.set(day, offset);
+  }
+  return offset ?? offsetFromIntl(epochMs, timeZone);
+};
+
 /** The calendar date of an instant in a time zone. */
 export const localDateOf = (epochMs: number, timeZone: string): LocalDate => {
-  const { year, month, day } = wallClock(epochMs, timeZone);
-  return { year, month, day };
+  const local = new Date(epochMs + offsetAt(epochMs, timeZone));
+  return { year: local.getUTCFullYear(), month: local.getUTCMonth() + 1, day: local.getUTCDate() };
 };
 
 /** Whether an instant falls in a period, reading the calendar in the given time zone. */
