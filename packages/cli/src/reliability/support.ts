@@ -1,0 +1,98 @@
+import type { ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import * as E from 'fp-ts/lib/Either.js';
+import { z } from 'zod';
+import type { EventStore, RecordedEvent } from '@aftersales/core';
+import { collect, verifyLog } from '@aftersales/core';
+import { simulateYear } from '@aftersales/domain/simulation';
+import { SqliteEventStore } from '@aftersales/sqlite';
+import { repositoryRoot } from '../testing.js';
+
+/** A seeded year of the department as JSON Lines, the way a caller feeds `aftersales run`. */
+export const simulatedCommandLines = (seed: number, orders: number): string[] => [...simulateYear({ seed, orders })].map((command) => JSON.stringify(command));
+
+export interface RunningCommand {
+  readonly child: ChildProcess;
+  /** Everything printed on stdout so far. */
+  readonly stdout: () => string;
+  readonly stderr: () => string;
+  /** Resolves with the exit code, or the signal that ended the process. */
+  readonly exited: Promise<{ readonly code: number | null; readonly signal: NodeJS.Signals | null }>;
+}
+
+/** Starts `aftersales <args>` in a process of its own, from source, and keeps what it prints. */
+export const startAftersales = (args: readonly string[], env: NodeJS.ProcessEnv = {}): RunningCommand => {
+  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', 'packages/cli/src/main.ts', ...args], {
+    cwd: repositoryRoot,
+    env: { ...process.env, AFTERSALES_STORE: undefined, AFTERSALES_DEBUG: '1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal }));
+  });
+  return { child, stdout: () => stdout, stderr: () => stderr, exited };
+};
+
+/** One line of `aftersales run` output. */
+export const RunResult = z.object({
+  line: z.number(),
+  commandId: z.string().nullable(),
+  ok: z.boolean(),
+  events: z.array(z.object({ streamId: z.string(), revision: z.number(), type: z.string() })).optional(),
+  duplicate: z.boolean().optional(),
+  error: z.object({ code: z.string(), message: z.string() }).optional(),
+});
+export type RunResult = z.infer<typeof RunResult>;
+
+/** The complete lines printed (a line cut off by a kill is no answer and is left out). */
+export const printedResults = (stdout: string): RunResult[] => {
+  const complete = stdout.slice(0, stdout.lastIndexOf('\n') + 1);
+  return complete
+    .split('\n')
+    .filter((line) => line.length > 0)
+    .map((line) => RunResult.parse(JSON.parse(line)));
+};
+
+/** Opens a SQLite store, gives it to `work`, and closes it. */
+export const withSqlite = async <A>(path: string, work: (store: SqliteEventStore) => Promise<A>): Promise<A> => {
+  const opened = SqliteEventStore.open(path, { busyTimeoutMs: 20_000 });
+  if (E.isLeft(opened)) throw new Error(opened.left.message);
+  try {
+    return await work(opened.right);
+  } finally {
+    await opened.right.close();
+  }
+};
+
+export const readAllEvents = async (store: EventStore): Promise<RecordedEvent[]> => {
+  const read = await collect(store.readAll());
+  if (E.isLeft(read)) throw new Error(`${read.left.code}: ${read.left.message}`);
+  return read.right;
+};
+
+/** What `verifyLog` finds wrong, as readable lines: none for an intact log. */
+export const integrityProblems = async (store: EventStore): Promise<string[]> => {
+  const report = await verifyLog(store);
+  if (E.isLeft(report)) return [`${report.left.code}: ${report.left.message}`];
+  return report.right.problems.map((problem) => `${problem.kind} ${problem.streamId}@${problem.revision}: ${problem.message}`);
+};
+
+/**
+ * A log as two runs of the same commands must both have written it: every event in global order,
+ * without what only the moment of writing decides (`recordedAt`, and the hashes that cover it) or
+ * the store's own numbering of `$all`.
+ */
+export const comparableLog = (events: readonly RecordedEvent[]) =>
+  events.map(({ streamId, revision, eventId, type, data, metadata: { recordedAt: _recordedAt, hash: _hash, prevHash: _prevHash, ...metadata } }) => ({
+    streamId,
+    revision,
+    eventId,
+    type,
+    data,
+    metadata,
+  }));
