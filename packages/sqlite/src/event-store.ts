@@ -42,13 +42,12 @@ export interface SqliteEventStoreOptions extends SqliteOptions {
   readonly readPageSize?: number;
 }
 
-interface EventRow {
-  readonly position: number;
+/** A row of `events` in column order: rows are read as arrays, which is markedly faster than objects. */
+type EventRow = readonly [position: number, streamId: string, revision: number, eventId: string, type: string, data: string, metadata: string];
+
+interface StreamHead {
   readonly stream_id: string;
   readonly revision: number;
-  readonly event_id: string;
-  readonly type: string;
-  readonly data: string;
   readonly metadata: string;
 }
 
@@ -68,32 +67,22 @@ const parseJson = (text: string): E.Either<string, unknown> => {
 };
 
 /** Decodes a stored row; a row that does not decode is reported, naming its stream and revision. */
-export const decodeEventRow = (row: EventRow): RecordedEvent => {
-  const data = parseJson(row.data);
-  if (E.isLeft(data)) throw new StoreFailure(corruptedEvent(row.stream_id, row.revision, `the data is not JSON (${data.left})`));
-  const metadataJson = parseJson(row.metadata);
-  if (E.isLeft(metadataJson)) {
-    throw new StoreFailure(corruptedEvent(row.stream_id, row.revision, `the metadata is not JSON (${metadataJson.left})`));
-  }
+export const decodeEventRow = ([position, streamId, revision, eventId, type, dataText, metadataText]: EventRow): RecordedEvent => {
+  const data = parseJson(dataText);
+  if (E.isLeft(data)) throw new StoreFailure(corruptedEvent(streamId, revision, `the data is not JSON (${data.left})`));
+  const metadataJson = parseJson(metadataText);
+  if (E.isLeft(metadataJson)) throw new StoreFailure(corruptedEvent(streamId, revision, `the metadata is not JSON (${metadataJson.left})`));
   const metadata = MetadataSchema.safeParse(metadataJson.right);
   if (!metadata.success) {
     const detail = metadata.error.issues.map((issue) => `${issue.path.map(String).join('.')}: ${issue.message}`).join('; ');
-    throw new StoreFailure(corruptedEvent(row.stream_id, row.revision, `the metadata does not decode (${detail})`));
+    throw new StoreFailure(corruptedEvent(streamId, revision, `the metadata does not decode (${detail})`));
   }
-  return {
-    streamId: row.stream_id,
-    revision: row.revision,
-    globalPosition: BigInt(row.position),
-    eventId: row.event_id,
-    type: row.type,
-    data: data.right,
-    metadata: metadata.data,
-  };
+  return { streamId, revision, globalPosition: BigInt(position), eventId, type, data: data.right, metadata: metadata.data };
 };
 
 interface Statements {
-  readonly head: Database.Statement<[string], Pick<EventRow, 'revision' | 'metadata' | 'stream_id'>>;
-  readonly byEventId: Database.Statement<[string], Pick<EventRow, 'stream_id' | 'revision'>>;
+  readonly head: Database.Statement<[string], StreamHead>;
+  readonly byEventId: Database.Statement<[string], Pick<StreamHead, 'stream_id' | 'revision'>>;
   readonly streamFrom: Database.Statement<[string, number, number], EventRow>;
   readonly streamBackwardsFrom: Database.Statement<[string, number, number], EventRow>;
   readonly streamExists: Database.Statement<[string], { readonly found: number }>;
@@ -103,8 +92,10 @@ interface Statements {
 const prepareStatements = (db: Connection): Statements => ({
   head: db.prepare(`SELECT stream_id, revision, metadata FROM events WHERE stream_id = ? ORDER BY revision DESC LIMIT 1`),
   byEventId: db.prepare(`SELECT stream_id, revision FROM events WHERE event_id = ?`),
-  streamFrom: db.prepare(`SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?`),
-  streamBackwardsFrom: db.prepare(`SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`),
+  streamFrom: db.prepare<[string, number, number], EventRow>(`SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?`).raw(true),
+  streamBackwardsFrom: db
+    .prepare<[string, number, number], EventRow>(`SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`)
+    .raw(true),
   streamExists: db.prepare(`SELECT 1 AS found FROM events WHERE stream_id = ? LIMIT 1`),
   insert: db.prepare(`INSERT INTO events (stream_id, revision, event_id, type, data, metadata) VALUES (?, ?, ?, ?, ?, ?)`),
 });
@@ -223,7 +214,7 @@ export class SqliteEventStore implements EventStore {
       for (const row of rows) yield decodeEventRow(row);
       remaining -= rows.length;
       if (rows.length < limit || remaining <= 0) return;
-      next = rows[rows.length - 1]!.revision + (backwards ? -1 : 1);
+      next = rows[rows.length - 1]![2] + (backwards ? -1 : 1);
       limit = Math.min(this.pageSize, remaining);
       rows = page();
     }
@@ -240,7 +231,7 @@ export class SqliteEventStore implements EventStore {
       for (const row of rows) yield decodeEventRow(row);
       if (rows.length < limit) return;
       remaining -= rows.length;
-      after = rows[rows.length - 1]!.position;
+      after = rows[rows.length - 1]![0];
     }
   }
 
@@ -321,7 +312,7 @@ export class SqliteEventStore implements EventStore {
     const matched: RecordedEvent[] = [];
     for (const [offset, event] of events.entries()) {
       const row = stored[offset];
-      if (row?.event_id !== event.eventId) break;
+      if (row?.[3] !== event.eventId) break;
       matched.push(decodeEventRow(row));
     }
     return matched.length === events.length
@@ -329,7 +320,7 @@ export class SqliteEventStore implements EventStore {
       : E.left(concurrencyConflict(streamId, expected, actualRevision(current)));
   }
 
-  private headHash(head: Pick<EventRow, 'stream_id' | 'revision' | 'metadata'>): string {
+  private headHash(head: StreamHead): string {
     const metadata = parseJson(head.metadata);
     const hash = E.isRight(metadata) && typeof metadata.right === 'object' && metadata.right !== null && 'hash' in metadata.right ? metadata.right.hash : undefined;
     if (typeof hash !== 'string') {
@@ -364,7 +355,7 @@ export class SqliteEventStore implements EventStore {
     const sql = readAllSql(filter);
     let statement = this.readAllStatements.get(sql);
     if (statement === undefined) {
-      statement = this.query('reading $all', () => this.db.prepare<unknown[], EventRow>(sql));
+      statement = this.query('reading $all', () => this.db.prepare<unknown[], EventRow>(sql).raw(true));
       this.readAllStatements.set(sql, statement);
     }
     return statement;
