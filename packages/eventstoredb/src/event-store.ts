@@ -41,8 +41,8 @@ export interface EventStoreDBEventStoreOptions {
   readonly appendDeadlineMs?: number;
   /**
    * With `expectedRevision` `any` or `streamExists`, the append is sent at the exact revision it read
-   * (the hash chain needs it); when another writer gets in between, it reads and tries again, this
-   * many times at most (default 5).
+   * (the hash chain needs it); when another writer gets in between, or the connection is being
+   * re-established, it reads and tries again, this many times at most (default 5).
    */
   readonly maxAppendAttempts?: number;
   /** Events per page when reading `$all` (default 1 000). */
@@ -148,33 +148,52 @@ export class EventStoreDBEventStore implements EventStore {
     events: readonly EventToAppend[],
     options: AppendOptions,
   ): Promise<E.Either<StoreError, AppendResult>> {
-    const expected = options.expectedRevision;
+    let outcome: E.Either<StoreError, AppendResult> | 'moved' = E.left(storeUnavailable(`append to ${streamId}: not attempted`));
     for (let attempt = 1; attempt <= this.maxAppendAttempts; attempt += 1) {
-      const head = await this.readHead(streamId);
-      if (E.isLeft(head)) return head;
-      const current = head.right.revision;
-
-      const retried = await this.findRetry(streamId, events, expected, current);
-      if (retried !== undefined) return retried;
-      const conflict = checkExpectedRevision(streamId, expected, current);
-      if (conflict !== undefined) return E.left(conflict);
-
-      const sealed = sealEvents(streamId, current + 1, head.right.hash, events, this.clock().toISOString());
-      const expectedRevision: AppendExpectedRevision = current < 0 ? NO_STREAM : BigInt(current);
-      try {
-        await this.client.appendToStream(streamId, sealed.map(toEventData), { expectedRevision, deadline: this.appendDeadlineMs });
-      } catch (thrown) {
-        // Someone appended between the read and the write: read again and decide afresh.
-        if (thrown instanceof WrongExpectedVersionError) continue;
-        if (isStreamDeleted(thrown)) return E.left(invalidAppend(`stream ${streamId} was deleted in EventStoreDB`));
-        return E.left(toStoreError(thrown));
+      outcome = await this.appendOnce(streamId, events, options);
+      if (outcome === 'moved') continue;
+      // A channel being replaced after a drop fails the first calls on it; retrying is safe, as a
+      // batch that did land is recognized by its event ids. The deadline bounds the whole.
+      if (E.isLeft(outcome) && outcome.left.code === 'StoreUnavailable' && attempt < this.maxAppendAttempts) {
+        await sleep(50 * attempt);
+        continue;
       }
-      // Read the events back for their positions in $all, which the append answer gives only for the last.
-      const stored = await collect(this.readStream(streamId, { from: current + 1, maxCount: events.length }));
-      if (E.isLeft(stored)) return stored;
-      return E.right({ nextExpectedRevision: current + events.length, events: stored.right });
+      return outcome;
     }
-    return E.left(storeUnavailable(`append to ${streamId}: other writers kept moving the stream; ${this.maxAppendAttempts} attempts made`));
+    return outcome === 'moved'
+      ? E.left(storeUnavailable(`append to ${streamId}: other writers kept moving the stream; ${this.maxAppendAttempts} attempts made`))
+      : outcome;
+  }
+
+  /** One read-seal-write round; `moved` when another writer got in between the read and the write. */
+  private async appendOnce(
+    streamId: string,
+    events: readonly EventToAppend[],
+    options: AppendOptions,
+  ): Promise<E.Either<StoreError, AppendResult> | 'moved'> {
+    const expected = options.expectedRevision;
+    const head = await this.readHead(streamId);
+    if (E.isLeft(head)) return head;
+    const current = head.right.revision;
+
+    const retried = await this.findRetry(streamId, events, expected, current);
+    if (retried !== undefined) return retried;
+    const conflict = checkExpectedRevision(streamId, expected, current);
+    if (conflict !== undefined) return E.left(conflict);
+
+    const sealed = sealEvents(streamId, current + 1, head.right.hash, events, this.clock().toISOString());
+    const expectedRevision: AppendExpectedRevision = current < 0 ? NO_STREAM : BigInt(current);
+    try {
+      await this.client.appendToStream(streamId, sealed.map(toEventData), { expectedRevision, deadline: this.appendDeadlineMs });
+    } catch (thrown) {
+      if (thrown instanceof WrongExpectedVersionError) return 'moved';
+      if (isStreamDeleted(thrown)) return E.left(invalidAppend(`stream ${streamId} was deleted in EventStoreDB`));
+      return E.left(toStoreError(thrown));
+    }
+    // Read the events back for their positions in $all, which the append answer gives only for the last.
+    const stored = await collect(this.readStream(streamId, { from: current + 1, maxCount: events.length }));
+    if (E.isLeft(stored)) return stored;
+    return E.right({ nextExpectedRevision: current + events.length, events: stored.right });
   }
 
   /**
