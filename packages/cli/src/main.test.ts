@@ -177,7 +177,7 @@ describe('aftersales export and import', () => {
       input: [receive('RO-1', '2026-03-02T09:00:00+08:00'), confirm('RO-1', '2026-03-02T10:00:00+08:00')].join('\n'),
     });
     const log = scratch.file('log.jsonl');
-    writeFileSync(log, (await aftersales(['export', '--store', original])).stdout.replace('王芳', '李四'));
+    writeFileSync(log, (await aftersales(['export', '--store', original])).stdout.replace('wool coat', 'silk coat'));
     const target = scratch.file('target.db');
     const refused = await aftersales(['import', log, '--store', `sqlite:${target}`]);
     expect(refused.code).toBe(1);

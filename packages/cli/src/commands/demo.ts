@@ -175,6 +175,7 @@ export const demo: CliCommand = {
               if (E.isLeft(marked)) throw storeError(marked.left);
             }
 
+            if (context.interactive) context.stderr.write('Building the KPI and audit-trail read models…\n');
             const readStarted = performance.now();
             const models = readModelsOf(opened);
             await catchUp(models.kpiFacts, 'KPI', context);
