@@ -14,8 +14,8 @@ export const createProgram = (context: CliContext): Command => {
       writeErr: (text) => context.stderr.write(text),
     })
     .exitOverride();
+  // Subcommands inherit the exit override and the output streams, as they are created after them.
   for (const command of commands) command.register(program, context);
-  for (const sub of program.commands) sub.exitOverride().configureOutput({ writeOut: (text) => context.stdout.write(text), writeErr: (text) => context.stderr.write(text) });
   return program;
 };
 
