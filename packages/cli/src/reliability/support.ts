@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import * as E from 'fp-ts/lib/Either.js';
 import { z } from 'zod';
 import type { EventStore, RecordedEvent } from '@aftersales/core';
-import { collect, verifyLog } from '@aftersales/core';
+import { EncryptedField, collect, verifyLog } from '@aftersales/core';
 import { simulateYear } from '@aftersales/domain/simulation';
 import { SqliteEventStore } from '@aftersales/sqlite';
 import { repositoryRoot } from '../testing.js';
@@ -13,6 +13,8 @@ export const simulatedCommandLines = (seed: number, orders: number): string[] =>
 
 export interface RunningCommand {
   readonly child: ChildProcess;
+  /** Where to write the command's input, when it was started with `stdin: 'pipe'`. */
+  readonly stdin: NodeJS.WritableStream | null;
   /** Everything printed on stdout so far. */
   readonly stdout: () => string;
   readonly stderr: () => string;
@@ -21,11 +23,11 @@ export interface RunningCommand {
 }
 
 /** Starts `aftersales <args>` in a process of its own, from source, and keeps what it prints. */
-export const startAftersales = (args: readonly string[], env: NodeJS.ProcessEnv = {}): RunningCommand => {
+export const startAftersales = (args: readonly string[], options: { readonly env?: NodeJS.ProcessEnv; readonly stdin?: 'pipe' | 'ignore' } = {}): RunningCommand => {
   const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', 'packages/cli/src/main.ts', ...args], {
     cwd: repositoryRoot,
-    env: { ...process.env, AFTERSALES_STORE: undefined, AFTERSALES_DEBUG: '1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, AFTERSALES_STORE: undefined, AFTERSALES_DEBUG: '1', ...options.env },
+    stdio: [options.stdin ?? 'ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
   let stderr = '';
@@ -35,7 +37,7 @@ export const startAftersales = (args: readonly string[], env: NodeJS.ProcessEnv 
     child.on('error', reject);
     child.on('close', (code, signal) => resolve({ code, signal }));
   });
-  return { child, stdout: () => stdout, stderr: () => stderr, exited };
+  return { child, stdin: child.stdin, stdout: () => stdout, stderr: () => stderr, exited };
 };
 
 /** One line of `aftersales run` output. */
@@ -93,6 +95,14 @@ export const comparableLog = (events: readonly RecordedEvent[]) =>
     revision,
     eventId,
     type,
-    data,
+    data: withoutCiphertext(data),
     metadata,
   }));
+
+/** Personal data is encrypted under a fresh key and IV in every run, so only its place is compared. */
+const withoutCiphertext = (value: unknown): unknown => {
+  if (EncryptedField.safeParse(value).success) return '[encrypted]';
+  if (Array.isArray(value)) return value.map(withoutCiphertext);
+  if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([key, member]) => [key, withoutCiphertext(member)]));
+  return value;
+};
