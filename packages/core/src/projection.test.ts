@@ -107,6 +107,9 @@ const redelivering = (store: InMemoryEventStore): EventStore => ({
   },
 });
 
+/** Waiting on a live runner is not a timing assertion: allow for a loaded machine. */
+const patience = { timeout: 10_000 };
+
 const expectRight = <A>(result: E.Either<unknown, A>): A => {
   if (E.isLeft(result)) expect.fail(`expected Right, got ${JSON.stringify(result.left)}`);
   return (result as E.Right<A>).right;
@@ -121,10 +124,10 @@ describe('projection runner', () => {
     const runner = createProjectionRunner({ store, projection: totals(), flushAfterMs: 1 });
     let caughtUpTotal: number | undefined;
     const running = runner.run({ onCaughtUp: () => (caughtUpTotal = runner.state().total) });
-    await vi.waitFor(() => expect(caughtUpTotal).toBe(3));
+    await vi.waitFor(() => expect(caughtUpTotal).toBe(3), patience);
     await increment(store, 4);
     await increment(store, 8, 'b');
-    await vi.waitFor(() => expect(runner.state().total).toBe(15));
+    await vi.waitFor(() => expect(runner.state().total).toBe(15), patience);
     expect(runner.position()).toBe(5n);
     await runner.stop();
     expectRight(await running);
@@ -155,7 +158,7 @@ describe('projection runner', () => {
     const runner = createProjectionRunner({ store, projection: totals(), projectionStore, flushAfterMs: 1 });
     const running = runner.run();
     await increment(store, 2);
-    await vi.waitFor(() => expect(runner.state().total).toBe(3));
+    await vi.waitFor(() => expect(runner.state().total).toBe(3), patience);
     await runner.stop();
     expectRight(await running);
     await increment(store, 4);
@@ -163,7 +166,7 @@ describe('projection runner', () => {
     const resumed = createProjectionRunner({ store, projection: totals(), projectionStore, flushAfterMs: 1 });
     const runningAgain = resumed.run();
     await increment(store, 8);
-    await vi.waitFor(() => expect(resumed.state().total).toBe(15));
+    await vi.waitFor(() => expect(resumed.state().total).toBe(15), patience);
     await resumed.stop();
     expectRight(await runningAgain);
     expect(resumed.state().applied).toEqual(['1', '2', '3', '4']);
@@ -239,7 +242,7 @@ describe('projection runner', () => {
     const live = createProjectionRunner({ store, projection: totals(), projectionStore, flushAfterMs: 1 });
     let caughtUp = false;
     const running = live.run({ onCaughtUp: () => (caughtUp = true) });
-    await vi.waitFor(() => expect(caughtUp).toBe(true));
+    await vi.waitFor(() => expect(caughtUp).toBe(true), patience);
     await increment(store, 2);
     const intruder = createProjectionRunner({ store, projection: totals(), projectionStore });
     // The intruder loaded the live runner's checkpoint (1) or its next save (2); either way it writes after.

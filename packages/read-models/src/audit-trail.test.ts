@@ -57,10 +57,18 @@ describe('audit trail', () => {
     await d.budgets.activate('B-1', at('01-05T09:00'), [{ category: 'tools', amount: 50_000 }]);
     await appendRaw(
       store,
-      'SecurityLog-2026',
+      'SecurityLog-2026-03-03',
       'CommandRefused',
-      { commandType: 'ApproveBudget', code: 'Forbidden', reason: 'the Auditor role is read-only', actor: { id: 'AU-01', role: 'Auditor' } },
-      { at: at('03-03T09:00') },
+      {
+        commandId: 'cmd-x',
+        commandType: 'CloseRepairOrder',
+        code: 'Forbidden',
+        reason: 'the Auditor role is read-only',
+        actor: { id: 'AU-01', role: 'Auditor' },
+        at: at('03-03T09:00'),
+        targetStreamId: 'RepairOrder-RO-1',
+      },
+      { at: at('03-03T09:00'), actor: { id: 'AU-01', role: 'Auditor' } },
     );
     await appendRaw(store, 'Mailbox-1', 'ReminderSent', { to: 'EP-01' }, { at: at('03-04T09:00') });
     await appendRaw(store, 'RepairOrder-RO-9', 'RepairOrderReceived', { orderId: 'RO-9', endpointId: 'EP-01', workItem: 'hemming', customer: { name: 'x', phone: 'y' }, garment: 'silk shirt', requirements: '' }, { at: at('03-05T09:00'), schemaVersion: 1, actor: { id: 'EP-01', role: 'BusinessEndpoint' } });
@@ -104,13 +112,14 @@ describe('audit trail', () => {
   it('summarises refused commands of the security log, naming who was refused', () => {
     const [refused] = queryAuditTrail(trail, { aggregateType: 'SecurityLog' });
     expect(refused).toMatchObject({
-      aggregateId: '2026',
+      aggregateId: '2026-03-03',
       type: 'CommandRefused',
       subject: { id: 'AU-01', role: 'Auditor' },
+      targetStreamId: 'RepairOrder-RO-1',
       decoded: true,
       summary: {
-        en: 'Refused ApproveBudget from AU-01 (Auditor): Forbidden, the Auditor role is read-only',
-        zh: '拒绝了 AU-01（Auditor） 的命令 ApproveBudget：Forbidden，the Auditor role is read-only',
+        en: 'Refused CloseRepairOrder on RepairOrder-RO-1 from AU-01 (Auditor): Forbidden, the Auditor role is read-only',
+        zh: '拒绝了 AU-01（Auditor） 的命令 CloseRepairOrder（RepairOrder-RO-1）：Forbidden，the Auditor role is read-only',
       },
     });
   });
@@ -133,7 +142,9 @@ describe('audit trail', () => {
 
   it('answers by aggregate, stream, actor, role, correlation, command and time range', () => {
     const types = (entries: ReadonlyArray<{ type: string }>) => entries.map((entry) => entry.type);
-    expect(types(queryAuditTrail(trail, { aggregateType: 'RepairOrder', aggregateId: 'RO-1' }))).toEqual(['RepairOrderReceived', 'ReceiptConfirmed', 'RepairScheduled']);
+    expect(types(queryAuditTrail(trail, { aggregateType: 'RepairOrder', aggregateId: 'RO-1' }))).toEqual(['RepairOrderReceived', 'ReceiptConfirmed', 'RepairScheduled', 'CommandRefused']);
+    expect(types(queryAuditTrail(trail, { streamId: 'RepairOrder-RO-1' }))).toEqual(['RepairOrderReceived', 'ReceiptConfirmed', 'RepairScheduled', 'CommandRefused']);
+    expect(types(queryAuditTrail(trail, { aggregateType: 'Budget', aggregateId: 'RO-1' }))).toEqual([]);
     expect(types(queryAuditTrail(trail, { streamId: 'Budget-B-1' }))).toEqual(['BudgetDrafted', 'BudgetSubmitted', 'BudgetReviewed', 'BudgetApproved']);
     expect(types(queryAuditTrail(trail, { actorId: 'FIN-01' }))).toEqual(['BudgetReviewed']);
     expect(types(queryAuditTrail(trail, { actorId: 'AU-01' }))).toEqual(['CommandRefused']);

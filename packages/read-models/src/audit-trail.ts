@@ -1,5 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { Projection, RecordedEvent } from '@aftersales/core';
+import { COMMAND_REFUSED, CommandRefused } from '@aftersales/core';
 import { z } from 'zod';
 import { summariseEvent } from './summaries.js';
 
@@ -18,6 +19,8 @@ export const AuditEntry = z.object({
   actor: z.object({ id: z.string(), role: z.string() }),
   /** For a refused command: whoever sent it, when the security log names them. */
   subject: z.object({ id: z.string(), role: z.string() }).optional(),
+  /** For a refused command: the aggregate stream it was aimed at, when it got that far. */
+  targetStreamId: z.string().optional(),
   commandId: z.string(),
   correlationId: z.string(),
   causationId: z.string(),
@@ -37,11 +40,11 @@ const category = (streamId: string): { aggregateType: string; aggregateId: strin
   return dash < 0 ? { aggregateType: streamId, aggregateId: '' } : { aggregateType: streamId.slice(0, dash), aggregateId: streamId.slice(dash + 1) };
 };
 
-const RefusedBy = z.object({ actor: z.object({ id: z.string(), role: z.string() }) });
 
 export const auditEntryOf = (recorded: RecordedEvent): AuditEntry => {
   const { summary, decoded } = summariseEvent(recorded);
-  const refusedBy = recorded.type === 'CommandRefused' ? RefusedBy.safeParse(recorded.data) : undefined;
+  const refused = recorded.type === COMMAND_REFUSED ? CommandRefused.safeParse(recorded.data) : undefined;
+  const refusal = refused?.success ? refused.data : undefined;
   const { metadata } = recorded;
   return {
     position: recorded.globalPosition.toString(),
@@ -53,7 +56,8 @@ export const auditEntryOf = (recorded: RecordedEvent): AuditEntry => {
     occurredAt: metadata.occurredAt,
     recordedAt: metadata.recordedAt,
     actor: { id: metadata.actor.id, role: metadata.actor.role },
-    ...(refusedBy?.success ? { subject: refusedBy.data.actor } : {}),
+    ...(refusal?.actor ? { subject: refusal.actor } : {}),
+    ...(refusal?.targetStreamId ? { targetStreamId: refusal.targetStreamId } : {}),
     commandId: metadata.commandId,
     correlationId: metadata.correlationId,
     causationId: metadata.causationId,
@@ -91,7 +95,10 @@ export const auditTrailProjection: Projection<AuditTrailState> = {
 };
 
 export interface AuditQuery {
-  /** An aggregate type (`RepairOrder`) and optionally its id; or a whole stream id. */
+  /**
+   * An aggregate type (`RepairOrder`) and optionally its id, or a whole stream id. Refused commands
+   * aimed at that aggregate or stream match too, so an auditor sees the attempts beside the facts.
+   */
   readonly aggregateType?: string;
   readonly aggregateId?: string;
   readonly streamId?: string;
@@ -117,9 +124,12 @@ export const queryAuditTrail = (state: AuditTrailState, query: AuditQuery = {}):
   const to = instant(query.to);
   const field = query.timeField ?? 'occurredAt';
   const matches = (entry: AuditEntry): boolean => {
-    if (query.streamId !== undefined && entry.streamId !== query.streamId) return false;
-    if (query.aggregateType !== undefined && entry.aggregateType !== query.aggregateType) return false;
-    if (query.aggregateId !== undefined && entry.aggregateId !== query.aggregateId) return false;
+    const isAggregate = (where: { streamId: string; aggregateType: string; aggregateId: string }) =>
+      (query.streamId === undefined || where.streamId === query.streamId) &&
+      (query.aggregateType === undefined || where.aggregateType === query.aggregateType) &&
+      (query.aggregateId === undefined || where.aggregateId === query.aggregateId);
+    const target = entry.targetStreamId === undefined ? undefined : { streamId: entry.targetStreamId, ...category(entry.targetStreamId) };
+    if (!isAggregate(entry) && (target === undefined || !isAggregate(target))) return false;
     if (query.actorId !== undefined && entry.actor.id !== query.actorId && entry.subject?.id !== query.actorId) return false;
     if (query.role !== undefined && entry.actor.role !== query.role && entry.subject?.role !== query.role) return false;
     if (query.correlationId !== undefined && entry.correlationId !== query.correlationId) return false;

@@ -52,8 +52,8 @@ describe('createReadModels', () => {
     right(await readModels.start());
     await d.order.receive('RO-1', at('03-02T09:00'));
     await d.order.confirm('RO-1', at('03-02T10:00'));
-    await vi.waitFor(() => expect(readModels.audit({ aggregateId: 'RO-1' })).toHaveLength(2));
-    await vi.waitFor(() => expect(readModels.kpiFacts.position()).toBe(2n));
+    await vi.waitFor(() => expect(readModels.audit({ aggregateId: 'RO-1' })).toHaveLength(2), { timeout: 10_000 });
+    await vi.waitFor(() => expect(readModels.kpiFacts.position()).toBe(2n), { timeout: 10_000 });
     const [timelyReceipt] = right(readModels.kpis({ period: '2026-03', kpis: ['timelyReceipt'] }));
     expect(timelyReceipt).toMatchObject({ asOf: '2026-03-02T04:00:00.000Z', denominator: 0, pending: ['RO-1'] });
     expect(right(readModels.kpiItems('timelyReceipt', { period: '2026-03' }))).toMatchObject([{ itemId: 'RO-1', verdict: 'pending' }]);

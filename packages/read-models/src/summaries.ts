@@ -1,7 +1,7 @@
 import type { RecordedEvent } from '@aftersales/core';
+import { COMMAND_REFUSED, CommandRefused } from '@aftersales/core';
 import type { DepartmentEvent } from '@aftersales/domain';
 import { match } from 'ts-pattern';
-import { z } from 'zod';
 import { decodeDepartmentEvent } from './decode.js';
 
 export interface Summary {
@@ -137,30 +137,25 @@ export const summariseDepartmentEvent = (event: DepartmentEvent): Summary =>
     }))
     .exhaustive();
 
-/** A refused command as the security log records it; only the fields a summary needs are required. */
-const CommandRefused = z.object({
-  commandType: z.string().optional(),
-  code: z.string(),
-  reason: z.string().optional(),
-  message: z.string().optional(),
-  actor: z.object({ id: z.string(), role: z.string() }).optional(),
-});
-
-const summariseForeign = (recorded: RecordedEvent): Summary => {
-  if (recorded.type === 'CommandRefused') {
+const summariseForeign = (recorded: RecordedEvent): { readonly summary: Summary; readonly decoded: boolean } => {
+  if (recorded.type === COMMAND_REFUSED) {
     const refused = CommandRefused.safeParse(recorded.data);
     if (refused.success) {
-      const { commandType, code, actor } = refused.data;
-      const why = refused.data.reason ?? refused.data.message ?? '';
+      const { commandType, code, reason, actor, targetStreamId } = refused.data;
       const who = actor ? `${actor.id} (${actor.role})` : 'an unidentified caller';
       const whoZh = actor ? `${actor.id}（${actor.role}）` : '身份不明的调用方';
+      const target = targetStreamId ? ` on ${targetStreamId}` : '';
+      const targetZh = targetStreamId ? `（${targetStreamId}）` : '';
       return {
-        zh: `拒绝了 ${whoZh} 的命令 ${commandType ?? '（未知类型）'}：${code}${why ? `，${why}` : ''}`,
-        en: `Refused ${commandType ?? 'a command'} from ${who}: ${code}${why ? `, ${why}` : ''}`,
+        summary: {
+          zh: `拒绝了 ${whoZh} 的命令 ${commandType ?? '（未知类型）'}${targetZh}：${code}，${reason}`,
+          en: `Refused ${commandType ?? 'a command'}${target} from ${who}: ${code}, ${reason}`,
+        },
+        decoded: true,
       };
     }
   }
-  return { zh: `流 ${recorded.streamId} 上的事件 ${recorded.type}`, en: `${recorded.type} on ${recorded.streamId}` };
+  return { summary: { zh: `流 ${recorded.streamId} 上的事件 ${recorded.type}`, en: `${recorded.type} on ${recorded.streamId}` }, decoded: false };
 };
 
 /** A one-line summary of any stored event; events the library does not know are summarised generically. */
@@ -173,5 +168,5 @@ export const summariseEvent = (recorded: RecordedEvent): { readonly summary: Sum
       decoded: false,
     };
   }
-  return { summary: summariseForeign(recorded), decoded: recorded.type === 'CommandRefused' };
+  return summariseForeign(recorded);
 };
