@@ -175,4 +175,25 @@ describe('SqliteEventStore', () => {
     opened.push(restored);
     expect(right(await collect(restored.readStream('Budget-9')))).toEqual(right(await collect(store.readStream('Budget-9'))));
   });
+
+  it('with group commit, commits concurrent appends together while each succeeds or fails on its own', async () => {
+    const store = open({ groupCommit: true });
+    right(await store.appendToStream('Budget-1', events(1), { expectedRevision: 'noStream' }));
+    const [stored] = right(await collect(store.readStream('Budget-1')));
+    const results = await Promise.all([
+      store.appendToStream('Budget-2', events(2), { expectedRevision: 'noStream' }),
+      store.appendToStream('Budget-1', events(1), { expectedRevision: 5 }),
+      store.appendToStream('Budget-3', [events(1)[0]!, { ...events(1)[0]!, eventId: stored!.eventId }], { expectedRevision: 'noStream' }),
+      store.appendToStream('Budget-1', events(1), { expectedRevision: 0 }),
+      store.appendToStream('Budget-1', events(1), { expectedRevision: 0 }),
+    ]);
+    expect(results.map((result) => (E.isRight(result) ? 'ok' : result.left.code))).toEqual(['ok', 'ConcurrencyConflict', 'InvalidAppend', 'ok', 'ConcurrencyConflict']);
+    expect(await collect(store.readStream('Budget-3'))).toEqual(E.left(expect.objectContaining({ code: 'StreamNotFound' })));
+    const pending = store.appendToStream('Budget-4', events(3), { expectedRevision: 'noStream' });
+    await store.close();
+    expect(right(await pending).nextExpectedRevision).toBe(2);
+    const reopened = open();
+    expect(right(await collect(reopened.readStream('Budget-4')))).toHaveLength(3);
+    expect(verifyStreamChain(right(await collect(reopened.readStream('Budget-1'))))).toEqual([]);
+  });
 });

@@ -26,6 +26,7 @@ import {
   invalidAppend,
   isStoreFailure,
   sealEvents,
+  storeUnavailable,
   streamNotFound,
   validateBatch,
 } from '@aftersales/core';
@@ -40,6 +41,19 @@ export interface SqliteEventStoreOptions extends SqliteOptions {
   readonly pollIntervalMs?: number;
   /** Rows fetched per query when reading (default 1000): memory stays bounded whatever the log's size. */
   readonly readPageSize?: number;
+  /**
+   * Commits the appends made during one turn of the event loop together: each keeps its own
+   * savepoint, so each is still atomic and checked on its own, but they share one commit. Raises
+   * throughput when many commands are handled concurrently; off by default.
+   */
+  readonly groupCommit?: boolean;
+}
+
+interface PendingAppend {
+  readonly streamId: string;
+  readonly events: readonly EventToAppend[];
+  readonly expected: ExpectedRevision;
+  readonly settle: (result: E.Either<StoreError, AppendResult>) => void;
 }
 
 /** A row of `events` in column order: rows are read as arrays, which is markedly faster than objects. */
@@ -137,6 +151,9 @@ export class SqliteEventStore implements EventStore {
   private readonly appendTransaction: Database.Transaction<
     (streamId: string, events: readonly EventToAppend[], expected: ExpectedRevision) => E.Either<StoreError, AppendResult>
   >;
+  private readonly groupTransaction: Database.Transaction<(pending: readonly PendingAppend[]) => Array<E.Either<StoreError, AppendResult>>>;
+  private readonly groupCommit: boolean;
+  private pending: PendingAppend[] = [];
   private closed = false;
 
   private constructor(
@@ -151,6 +168,17 @@ export class SqliteEventStore implements EventStore {
     this.pageSize = Math.max(1, options.readPageSize ?? 1000);
     this.statements = prepareStatements(db);
     this.appendTransaction = db.transaction((streamId, events, expected) => this.appendInTransaction(streamId, events, expected));
+    this.groupCommit = options.groupCommit ?? false;
+    // Inside the group's transaction, each append's transaction function runs as a savepoint.
+    this.groupTransaction = db.transaction((pending) =>
+      pending.map(({ streamId, events, expected }) => {
+        try {
+          return this.appendTransaction(streamId, events, expected);
+        } catch (thrown) {
+          return E.left(this.appendFailure(streamId, expected, thrown));
+        }
+      }),
+    );
   }
 
   /** Opens or creates the store at `path` (`:memory:` for a database that lives as long as the store). */
@@ -180,6 +208,7 @@ export class SqliteEventStore implements EventStore {
   ): Promise<E.Either<StoreError, AppendResult>> {
     const invalid = validateBatch(streamId, events);
     if (invalid !== undefined) return E.left(invalidAppend(invalid));
+    if (this.groupCommit) return this.appendInGroup(streamId, events, options.expectedRevision);
     let result: E.Either<StoreError, AppendResult>;
     try {
       // IMMEDIATE takes the write lock before reading the stream's head, so the head cannot move
@@ -267,12 +296,40 @@ export class SqliteEventStore implements EventStore {
   /** Ends every subscription, then closes the file. Closing twice does nothing. */
   async close(): Promise<void> {
     if (this.closed) return;
+    // Appends already accepted into a group are committed, not dropped.
+    this.commitGroup();
     this.closed = true;
     const subscriptions = [...this.subscriptions];
     this.subscriptions.clear();
     await Promise.all(subscriptions.map((subscription) => subscription.close()));
     this.notify();
     this.db.close();
+  }
+
+  private appendInGroup(streamId: string, events: readonly EventToAppend[], expected: ExpectedRevision): Promise<E.Either<StoreError, AppendResult>> {
+    return new Promise((settle) => {
+      this.pending.push({ streamId, events, expected, settle });
+      if (this.pending.length === 1) setImmediate(() => this.commitGroup());
+    });
+  }
+
+  private commitGroup(): void {
+    const pending = this.pending;
+    if (pending.length === 0) return;
+    this.pending = [];
+    let results: Array<E.Either<StoreError, AppendResult>>;
+    try {
+      results = this.closed
+        ? pending.map(({ streamId }) => E.left(storeUnavailable(`appending to ${streamId}: the store is closed`)))
+        : this.groupTransaction.immediate(pending);
+    } catch (thrown) {
+      results = pending.map(({ streamId, expected }) => E.left(this.appendFailure(streamId, expected, thrown)));
+    }
+    if (results.some(E.isRight)) {
+      this.appends += 1;
+      this.notify();
+    }
+    pending.forEach(({ settle }, index) => settle(results[index]!));
   }
 
   private appendInTransaction(streamId: string, events: readonly EventToAppend[], expected: ExpectedRevision): E.Either<StoreError, AppendResult> {
