@@ -2,9 +2,10 @@ import { existsSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import { match } from 'ts-pattern';
-import type { EventStore, ProjectionStore } from '@aftersales/core';
+import type { EventStore, KeyStore, ProjectionStore } from '@aftersales/core';
 import { InMemoryEventStore, InMemoryProjectionStore } from '@aftersales/core';
 import { storeError, usageError } from './cli-error.js';
+import { decodingStore, openKeyStore } from './key-store.js';
 
 export const DEFAULT_STORE = 'sqlite:./aftersales.db';
 
@@ -37,7 +38,12 @@ export const storeFlag = (location: StoreLocation, given: string): string =>
 
 export interface OpenedStore {
   readonly location: StoreLocation;
+  /** The log as the department reads it: personal data decrypted (or erased), events upcast. */
   readonly store: EventStore;
+  /** The log as stored, ciphertext and all: what export, import and verification read. */
+  readonly raw: EventStore;
+  /** The customers' keys (see `key-store.ts`). */
+  readonly keyStore: KeyStore;
   /** Where read models keep their state: the same SQLite file, or memory (rebuilt at every start). */
   readonly projectionStore: ProjectionStore;
   close(): Promise<void>;
@@ -50,13 +56,29 @@ export interface OpenOptions {
   readonly mustExist?: boolean;
 }
 
-export const openStore = async (location: StoreLocation, options: OpenOptions = {}): Promise<OpenedStore> =>
+/** Opens the log and the customers' keys beside it; `store` reads through them, `raw` does not. */
+export const openStore = async (location: StoreLocation, options: OpenOptions = {}): Promise<OpenedStore> => {
+  const opened = await openRawStore(location, options);
+  const keys = await openKeyStore(location);
+  return {
+    ...opened,
+    raw: opened.store,
+    store: decodingStore(opened.store, keys.keyStore),
+    keyStore: keys.keyStore,
+    close: async () => {
+      keys.close();
+      await opened.close();
+    },
+  };
+};
+
+const openRawStore = async (location: StoreLocation, options: OpenOptions): Promise<Omit<OpenedStore, 'raw' | 'keyStore'>> =>
   match(location)
-    .with({ kind: 'memory' }, async (memory): Promise<OpenedStore> => {
+    .with({ kind: 'memory' }, async (memory): Promise<Omit<OpenedStore, 'raw' | 'keyStore'>> => {
       const store = new InMemoryEventStore(options.clock ? { clock: options.clock } : {});
       return { location: memory, store, projectionStore: new InMemoryProjectionStore(), close: () => store.close() };
     })
-    .with({ kind: 'sqlite' }, async (sqlite): Promise<OpenedStore> => {
+    .with({ kind: 'sqlite' }, async (sqlite): Promise<Omit<OpenedStore, 'raw' | 'keyStore'>> => {
       if (options.mustExist && !existsSync(sqlite.path)) {
         throw usageError(`no store at ${sqlite.path}: run \`aftersales demo\` or \`aftersales run\` first, or pass --store`);
       }
@@ -66,7 +88,7 @@ export const openStore = async (location: StoreLocation, options: OpenOptions = 
       const store = opened.right;
       return { location: sqlite, store, projectionStore: store.projectionStore(), close: () => store.close() };
     })
-    .with({ kind: 'esdb' }, async (esdb): Promise<OpenedStore> => {
+    .with({ kind: 'esdb' }, async (esdb): Promise<Omit<OpenedStore, 'raw' | 'keyStore'>> => {
       const { EventStoreDBEventStore } = await import('@aftersales/eventstoredb');
       const opened = EventStoreDBEventStore.fromConnectionString(esdb.connectionString, options.clock ? { clock: options.clock } : {});
       if (E.isLeft(opened)) throw usageError(opened.left.message);

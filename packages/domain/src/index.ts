@@ -6,3 +6,4 @@ export * from './service-standard/index.js';
 export * from './appraisal/index.js';
 export * from './budget/index.js';
 export * from './department.js';
+export * from './privacy/index.js';

@@ -14,7 +14,8 @@ export const exportLog: CliCommand = {
       .addOption(storeOption(context))
       .action(
         action(async (options: { readonly store: string }) =>
-          withStore(options.store, { mustExist: true }, async ({ store }) => {
+          // The raw log: ciphertext as stored, so the export carries no personal data and its hashes hold.
+          withStore(options.store, { mustExist: true }, async ({ raw: store }) => {
             const out = lineWriter(context.stdout);
             let count = 0;
             try {

@@ -105,7 +105,7 @@ export const importLog: CliCommand = {
           // The store stamps `recordedAt` from its clock; importing sets that clock to each batch's
           // original time, so every event hashes exactly as it did when first stored.
           let recordedAt = new Date(0);
-          return withStore(options.store, { clock: () => recordedAt }, async ({ store }) => {
+          return withStore(options.store, { clock: () => recordedAt }, async ({ raw: store }) => {
             try {
               for await (const _existing of store.readAll({ maxCount: 1 })) {
                 throw usageError('the store already holds events: import only into an empty store (choose another --store)');
