@@ -1,6 +1,14 @@
 import { readFileSync } from 'node:fs';
 import * as E from 'fp-ts/lib/Either.js';
-import { InMemoryProjectionStore } from '@aftersales/core';
+import {
+  InMemoryEventStore,
+  InMemoryKeyStore,
+  InMemoryProjectionStore,
+  createPersonalDataTransform,
+  subjectPseudonym,
+  withEventPipeline,
+} from '@aftersales/core';
+import { createDepartment, customerIdentifier, departmentEventSchema, departmentPersonalData, departmentUpcasting } from '@aftersales/domain';
 import { describe, expect, it, vi } from 'vitest';
 import { createReadModels } from './read-models.js';
 import { testDepartment } from './test-department.js';
@@ -74,5 +82,41 @@ describe('createReadModels', () => {
     await d.order.confirm('RO-1', at('03-02T10:00'));
     right(await second.catchUp());
     expect(await first.catchUp()).toMatchObject(E.left({ code: 'SecondWriter' }));
+  });
+
+  it('reads encrypted orders through the event pipeline, and erasing a customer changes no KPI', async () => {
+    const raw = new InMemoryEventStore();
+    const keyStore = new InMemoryKeyStore();
+    const store = withEventPipeline(raw, {
+      upcasting: departmentUpcasting,
+      transform: createPersonalDataTransform(keyStore, departmentPersonalData),
+      schema: departmentEventSchema,
+    });
+    const department = createDepartment({ store });
+    const send = async (type: string, data: object, commandId: string, actor: object, when: string) =>
+      right(await department.handle({ type, data, metadata: { commandId, actor, at: when } }));
+    const endpoint = { id: 'EP-01', role: 'BusinessEndpoint' };
+    const manager = { id: 'DM-01', role: 'DepartmentManager' };
+    await send('ReceiveRepairOrder', { orderId: 'RO-1', endpointId: 'EP-01', customer: { name: '王芳', phone: '13800000000' }, garment: 'coat', workItems: ['hemming'], requirements: '' }, 'c-1', endpoint, at('03-02T09:00'));
+    await send('ConfirmReceipt', { orderId: 'RO-1' }, 'c-2', manager, at('03-02T10:00'));
+    await send('ScheduleRepair', { orderId: 'RO-1', promisedBy: at('03-06T18:00'), specialistId: 'SP-01' }, 'c-3', manager, at('03-02T11:00'));
+    const query = { period: '2026-03', asOf: at('04-01T00:00'), kpis: ['timelyReceipt' as const] };
+
+    const before = createReadModels({ store });
+    right(await before.catchUp());
+    expect(right(before.kpis(query))).toMatchObject([{ numerator: 1, denominator: 1 }]);
+
+    const secret = right(await keyStore.pseudonymSecret());
+    right(await keyStore.eraseSubject(subjectPseudonym(secret, customerIdentifier('13800000000')), '2026-04-02T00:00:00Z'));
+    const after = createReadModels({ store });
+    right(await after.catchUp());
+    expect(right(after.kpis(query))).toEqual(right(before.kpis(query)));
+    expect(after.audit()).toEqual(before.audit());
+    expect(after.kpiFacts.state().undecodable).toEqual([]);
+
+    // Over the raw store the customer is ciphertext: the order does not decode and is listed, not guessed at.
+    const overRaw = createReadModels({ store: raw });
+    right(await overRaw.catchUp());
+    expect(overRaw.kpiFacts.state().undecodable.map((entry) => entry.evidence.type)).toEqual(['RepairOrderReceived']);
   });
 });
