@@ -287,9 +287,7 @@ export class EventStoreDBTestServer {
     }
     const window = filter === undefined ? undefined : (filter.hasMax() ? filter.getMax() : 32) * Math.max(1, filter.getCheckpointintervalmultiplier());
     let scannedSinceCheckpoint = 0;
-    let lastScanned: LogPosition | undefined;
     const deliver = (record: StoredRecord): void => {
-      lastScanned = record.position;
       if (accepts(record)) call.write(eventResponse(record, structuredIds));
       else scannedSinceCheckpoint += 1;
       if (window !== undefined && scannedSinceCheckpoint >= window) {
@@ -300,10 +298,7 @@ export class EventStoreDBTestServer {
 
     call.write(new streamsPb.ReadResp().setConfirmation(new streamsPb.ReadResp.SubscriptionConfirmation().setSubscriptionId(`test-subscription-${this.subscriptionCount}`)));
     for (const record of history) deliver(record);
-    if (window !== undefined && lastScanned !== undefined && scannedSinceCheckpoint > 0) {
-      call.write(checkpointResponse(lastScanned));
-      scannedSinceCheckpoint = 0;
-    }
+    // Since 23.10 the server marks the switch to live with a caught-up message (and no checkpoint).
     call.write(new streamsPb.ReadResp().setCaughtUp(new streamsPb.ReadResp.CaughtUp()));
     // History and the live hook are set up in one turn of the event loop, so no append falls between.
     const detach = this.log.onAppend((records) => {
