@@ -109,6 +109,31 @@ describe('command handling', () => {
     expect((await streamOf(store, 'Counter-c1')).map((event) => event.revision)).toEqual([0, 1]);
   });
 
+  it('decides on the stream as stored when another writer changed it since this handler last saw it', async () => {
+    const store = new InMemoryEventStore();
+    const handler = createCommandHandler({ store });
+    await handler.handle(counter, increment(1, 'cmd-1'));
+    await createCommandHandler({ store }).handle(counter, counterCommand('Close', { counterId: 'c1' }, 'cmd-2'));
+    const afterClose = await handler.handle(counter, increment(1, 'cmd-3'));
+    expect(E.isLeft(afterClose)).toBe(true);
+    expect(await streamOf(store, 'Counter-c1')).toHaveLength(2);
+
+    const other = new InMemoryEventStore();
+    const remembering = createCommandHandler({ store: other });
+    await remembering.handle(counter, increment(COUNTER_LIMIT, 'cmd-1'));
+    const lowered = await other.appendToStream(
+      'Counter-c1',
+      [{ eventId: '5d1e3f4a-0000-4000-8000-000000000001', type: 'Incremented', data: { counterId: 'c1', by: -50 }, metadata: { commandId: 'manual', correlationId: 'manual', causationId: 'manual', actor: { id: 'ops', role: 'Clerk' }, occurredAt: '2026-03-02T09:00:00+08:00', schemaVersion: 1 } }],
+      { expectedRevision: 0 },
+    );
+    expect(E.isRight(lowered)).toBe(true);
+    const accepted = await remembering.handle(counter, increment(10, 'cmd-2'));
+    expect(E.isRight(accepted) && accepted.right.nextExpectedRevision).toBe(2);
+    const resent = await remembering.handle(counter, increment(10, 'cmd-2'));
+    expect(E.isRight(resent) && resent.right.duplicate).toBe(true);
+    expect(await streamOf(other, 'Counter-c1')).toHaveLength(3);
+  });
+
   it('property: concurrent clients on one stream: accepted events stored exactly once, gapless, refusals append nothing', async () => {
     await fc.assert(
       fc.asyncProperty(

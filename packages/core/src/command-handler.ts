@@ -43,6 +43,12 @@ export interface CommandHandlerOptions {
   readonly maxConflictRetries?: number;
   /** How many times an append is retried after the store was unavailable (default 2); safe, as event ids are deterministic. */
   readonly maxUnavailableRetries?: number;
+  /**
+   * How many streams' folded state the handler remembers between commands (default 10,000; 0 for
+   * none), so that a command on a stream it has just seen is decided without reading the stream
+   * again. Not used with a `transform`, whose decoding may change (an erased key).
+   */
+  readonly cachedStreams?: number;
   /** Told of every refusal (validation, authorization, domain rule, store), e.g. to keep a security log. */
   readonly onRefused?: (refusal: RefusedCommand) => void | Promise<void>;
 }
@@ -89,21 +95,57 @@ export const decodeRecordedEvent = async (
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+interface CachedStream {
+  readonly state: unknown;
+  readonly revision: number;
+  /** Every command id in the stream, so that a retried command is never decided as a new one. */
+  readonly commandIds: Set<string>;
+}
+
+/**
+ * The streams most recently used, least recently used first out. A cached state is only ever a
+ * guess: a decision made on it is kept only if the store accepts the append at the cached revision,
+ * so a stream changed by another process or handler costs one more read, never a wrong answer.
+ */
+const streamCache = (capacity: number) => {
+  const entries = new Map<string, CachedStream>();
+  return {
+    get: (streamId: string): CachedStream | undefined => {
+      const entry = entries.get(streamId);
+      if (entry === undefined) return undefined;
+      entries.delete(streamId);
+      entries.set(streamId, entry);
+      return entry;
+    },
+    set: (streamId: string, entry: CachedStream): void => {
+      if (capacity <= 0) return;
+      entries.delete(streamId);
+      entries.set(streamId, entry);
+      if (entries.size > capacity) entries.delete(entries.keys().next().value!);
+    },
+    delete: (streamId: string): void => {
+      entries.delete(streamId);
+    },
+  };
+};
+
 export const createCommandHandler = (options: CommandHandlerOptions): CommandHandler => {
   const { store } = options;
   const upcasting = options.upcasting ?? createUpcasting();
   const maxConflictRetries = options.maxConflictRetries ?? 5;
   const maxUnavailableRetries = options.maxUnavailableRetries ?? 2;
+  const cache = streamCache(options.transform ? 0 : (options.cachedStreams ?? 10_000));
 
   const loadStream = async (
     definition: AnyAggregateDefinition,
     streamId: string,
     commandId?: string,
-  ): Promise<E.Either<StoreError, LoadedAggregate<unknown> & { readonly earlier: RecordedEvent[] }>> => {
+  ): Promise<E.Either<StoreError, LoadedAggregate<unknown> & { readonly earlier: RecordedEvent[]; readonly commandIds: Set<string> }>> => {
     let state: unknown = definition.decider.initialState;
     let revision = -1;
     const events: RecordedEvent[] = [];
     const earlier: RecordedEvent[] = [];
+    const commandIds = new Set<string>();
     try {
       for await (const stored of store.readStream(streamId)) {
         const decoded = await decodeRecordedEvent(definition, upcasting, options.transform, stored);
@@ -111,6 +153,7 @@ export const createCommandHandler = (options: CommandHandlerOptions): CommandHan
         state = definition.decider.evolve(state, decoded.right);
         revision = stored.revision;
         events.push(stored);
+        commandIds.add(stored.metadata.commandId);
         if (commandId !== undefined && stored.metadata.commandId === commandId) earlier.push(stored);
       }
     } catch (thrown) {
@@ -118,7 +161,7 @@ export const createCommandHandler = (options: CommandHandlerOptions): CommandHan
         return E.left(isStoreFailure(thrown) ? thrown.error : storeUnavailable(`reading ${streamId} failed`, thrown));
       }
     }
-    return E.right({ state, revision, events, earlier });
+    return E.right({ state, revision, events, earlier, commandIds });
   };
 
   const refuse = async (
@@ -157,14 +200,29 @@ export const createCommandHandler = (options: CommandHandlerOptions): CommandHan
       if (E.isLeft(authorized)) return refuse(authorized.left, raw, streamId);
       const { commandId } = command.metadata;
 
-      for (let attempt = 0; ; attempt += 1) {
-        const loaded = await loadStream(definition, streamId, commandId);
-        if (E.isLeft(loaded)) return refuse(loaded.left, raw, streamId);
-        const { state, revision, earlier } = loaded.right;
-        if (earlier.length > 0) {
-          return E.right({ streamId, events: earlier, nextExpectedRevision: revision, duplicate: true });
+      // A command id already in the stream is a retry: the stream is read to return what it stored.
+      let guess = cache.get(streamId);
+      if (guess?.commandIds.has(commandId)) guess = undefined;
+      for (let conflicts = 0; ; ) {
+        const fromCache = guess !== undefined;
+        let current: CachedStream;
+        if (guess !== undefined) {
+          current = guess;
+          guess = undefined;
+        } else {
+          const loaded = await loadStream(definition, streamId, commandId);
+          if (E.isLeft(loaded)) return refuse(loaded.left, raw, streamId);
+          const { state, revision, earlier, commandIds } = loaded.right;
+          if (earlier.length > 0) {
+            return E.right({ streamId, events: earlier, nextExpectedRevision: revision, duplicate: true });
+          }
+          current = { state, revision, commandIds };
+          cache.set(streamId, current);
         }
+        const { state, revision } = current;
         const decision = definition.decider.decide(command, state);
+        // Only a successful append confirms a cached state; any other outcome is decided again on the stream as stored.
+        if (fromCache && (E.isLeft(decision) || decision.right.length === 0)) continue;
         if (E.isLeft(decision)) return refuse(decision.left, raw, streamId);
         if (decision.right.length === 0) {
           return E.right({ streamId, events: [], nextExpectedRevision: revision, duplicate: false });
@@ -188,6 +246,9 @@ export const createCommandHandler = (options: CommandHandlerOptions): CommandHan
         }
         const appended = await append(streamId, toAppend, revision);
         if (E.isRight(appended)) {
+          let next = state;
+          for (const event of decision.right) next = definition.decider.evolve(next, event);
+          cache.set(streamId, { state: next, revision: appended.right.nextExpectedRevision, commandIds: current.commandIds.add(commandId) });
           return E.right({
             streamId,
             events: appended.right.events,
@@ -195,9 +256,12 @@ export const createCommandHandler = (options: CommandHandlerOptions): CommandHan
             duplicate: false,
           });
         }
-        if (appended.left.code !== 'ConcurrencyConflict' || attempt >= maxConflictRetries) {
+        cache.delete(streamId);
+        if (appended.left.code === 'ConcurrencyConflict' && fromCache) continue;
+        if (appended.left.code !== 'ConcurrencyConflict' || conflicts >= maxConflictRetries) {
           return refuse(appended.left, raw, streamId);
         }
+        conflicts += 1;
       }
     },
   };
