@@ -1,6 +1,7 @@
 /**
  * A canonical JSON form: object keys sorted by code unit, no insignificant whitespace, `undefined`
  * members dropped. Two structurally equal values always give the same string, so it can be hashed.
+ * Built by concatenation rather than arrays and joins: it runs for every event appended and verified.
  */
 export const canonicalJson = (value: unknown): string => {
   if (value === null || typeof value !== 'object') {
@@ -10,13 +11,21 @@ export const canonicalJson = (value: unknown): string => {
     if (typeof value === 'bigint') return value.toString();
     return JSON.stringify(value) ?? 'null';
   }
-  if (Array.isArray(value)) return `[${value.map((item) => canonicalJson(item ?? null)).join(',')}]`;
+  if (Array.isArray(value)) {
+    let json = '[';
+    for (let index = 0; index < value.length; index += 1) {
+      if (index > 0) json += ',';
+      json += canonicalJson(value[index] ?? null);
+    }
+    return `${json}]`;
+  }
   const record = value as Record<string, unknown>;
-  const members: string[] = [];
+  let json = '{';
   for (const key of Object.keys(record).sort()) {
     const member = record[key];
     if (member === undefined) continue;
-    members.push(`${JSON.stringify(key)}:${canonicalJson(member)}`);
+    if (json.length > 1) json += ',';
+    json += `${JSON.stringify(key)}:${canonicalJson(member)}`;
   }
-  return `{${members.join(',')}}`;
+  return `${json}}`;
 };

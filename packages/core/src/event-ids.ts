@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256Hex } from './hash-chain.js';
 
 /**
  * The id of the `index`-th event a command produces on a stream: a UUID (version 8, name-based)
@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
  * the store recognizes the retry and stores nothing twice, even across process restarts.
  */
 export const deterministicEventId = (streamId: string, commandId: string, index: number): string => {
-  const hex = createHash('sha256').update(`${streamId}\u0000${commandId}\u0000${index}`).digest('hex');
+  const hex = sha256Hex(`${streamId}\u0000${commandId}\u0000${index}`);
   const variant = ((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16);
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 };

@@ -6,7 +6,7 @@ import type { EventStore } from './event-store.js';
 import type { StoreError } from './errors.js';
 import { isStoreFailure, storeUnavailable } from './errors.js';
 import { deterministicEventId } from './event-ids.js';
-import { GENESIS_HASH, computeEventHash } from './hash-chain.js';
+import { GENESIS_HASH, computeEventHash, sha256Hex } from './hash-chain.js';
 import type { Actor, EventToAppend, RecordedEvent } from './messages.js';
 
 /** The stream that holds integrity checkpoints; verification reads it like any other stream as well. */
@@ -103,10 +103,8 @@ export interface VerificationReport {
   readonly anchor: LogAnchor;
 }
 
-const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
-
 const nextLogDigest = (previous: string, event: Pick<RecordedEvent, 'streamId' | 'revision' | 'metadata'>): string =>
-  sha256(`${previous}\n${event.streamId}\n${event.revision}\n${event.metadata.hash}`);
+  sha256Hex(`${previous}\n${event.streamId}\n${event.revision}\n${event.metadata.hash}`);
 
 const digestHeads = (heads: ReadonlyMap<string, { revision: number; hash: string }>): string => {
   const hash = createHash('sha256');
@@ -282,6 +280,9 @@ export const createLogVerifier = (
   settle();
 
   return {
+    /** How many problems were found so far: which event revealed a problem is the one added as it grew. */
+    problemCount: (): number => problemCount,
+
     add(event: RecordedEvent): void {
       const at = `${event.streamId}@${event.revision}`;
       const state = streams.get(event.streamId);
