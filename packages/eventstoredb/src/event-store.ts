@@ -148,8 +148,10 @@ export class EventStoreDBEventStore implements EventStore {
     events: readonly EventToAppend[],
     options: AppendOptions,
   ): Promise<E.Either<StoreError, AppendResult>> {
+    const expiresAt = Date.now() + this.appendDeadlineMs;
     let outcome: E.Either<StoreError, AppendResult> | 'moved' = E.left(storeUnavailable(`append to ${streamId}: not attempted`));
-    for (let attempt = 1; attempt <= this.maxAppendAttempts; attempt += 1) {
+    // Once the caller has been told the store is unavailable, no further attempt is made.
+    for (let attempt = 1; attempt <= this.maxAppendAttempts && Date.now() < expiresAt; attempt += 1) {
       outcome = await this.appendOnce(streamId, events, options);
       if (outcome === 'moved') continue;
       // A channel being replaced after a drop fails the first calls on it; retrying is safe, as a

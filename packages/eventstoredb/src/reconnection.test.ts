@@ -92,6 +92,19 @@ describe('EventStoreDBEventStore when the server goes away', () => {
     expect(runner.state().lastRevisions).toEqual({ [streams[0]!]: 6, [streams[1]!]: 6 });
   });
 
+  it('closes a subscription that is waiting to reconnect', async () => {
+    const subscription = store.subscribeToAll({ filter: { streamPrefixes: [category] } });
+    const consuming = (async () => {
+      for await (const _event of subscription) continue;
+    })();
+    await subscription.caughtUp;
+    await server.stop();
+    await vi.waitFor(() => expect(drops.length).toBeGreaterThan(0));
+    await subscription.close();
+    await consuming;
+    await server.start();
+  });
+
   it('answers an append while the server is down with StoreUnavailable', async () => {
     const stream = `${category}${randomUUID()}`;
     await append(store, stream, 1);
