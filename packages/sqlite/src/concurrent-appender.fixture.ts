@@ -35,15 +35,15 @@ const lastRevision = async (store: SqliteEventStore, streamId: string): Promise<
   }
 };
 
+// Start together with the other workers, so that they create the file and append at the same time.
+while (Date.now() < Number(startAt)) await new Promise((resolve) => setTimeout(resolve, 1));
+
 const opened = SqliteEventStore.open(path, { busyTimeoutMs: 10_000 });
 if (E.isLeft(opened)) throw new Error(opened.left.message);
 const store = opened.right;
 const appended: string[] = [];
 const outcomes: Record<string, number> = {};
 const unexpected: string[] = [];
-
-// Start together with the other workers so that their appends interleave.
-while (Date.now() < Number(startAt)) await new Promise((resolve) => setTimeout(resolve, 1));
 
 for (let attempt = 0; attempt < Number(attemptCount); attempt += 1) {
   const streamId = `RepairOrder-${attempt % Number(streamCount)}`;
