@@ -1,5 +1,4 @@
-import { existsSync } from 'node:fs';
-import { isAbsolute, relative } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import Table from 'cli-table3';
 import * as E from 'fp-ts/lib/Either.js';
@@ -13,6 +12,7 @@ import { CliError, ExitCode, storeError, usageError } from '../cli-error.js';
 import type { CliCommand, CliContext } from '../context.js';
 import { action, locate, storeOption } from '../context.js';
 import { isStoreFailureCode, openDepartment } from '../department.js';
+import { keyStorePath } from '../key-store.js';
 import { catchUp, readModelsOf } from '../read-models.js';
 import type { OpenedStore, StoreLocation } from '../store-url.js';
 import { deleteSqliteFile, describeLocation, openStore, storeFlag } from '../store-url.js';
@@ -61,6 +61,9 @@ const openFresh = async (location: StoreLocation, context: CliContext): Promise<
   if (location.kind === 'sqlite' && E.isRight(mark) && mark.right !== undefined) {
     context.stderr.write(`Replacing the previous demo in ${location.path}\n`);
     deleteSqliteFile(location.path);
+    // The old customers' keys beside the file go too; keys kept elsewhere (AFTERSALES_KEYS) may serve other logs.
+    const keys = keyStorePath(location, {});
+    if (keys !== undefined && !context.env['AFTERSALES_KEYS']) deleteSqliteFile(keys);
     return openStore(location);
   }
   throw usageError(
@@ -209,7 +212,8 @@ export const demo: CliCommand = {
             if (location.kind === 'memory') {
               out('The log lived in memory and is gone now; run the demo without --store to keep it in a SQLite file.');
             } else {
-              out(`The log is in ${where}${location.kind === 'sqlite' && existsSync(`${location.path}-wal`) ? ' (with its -wal file)' : ''}. Try next:`);
+              const keys = keyStorePath(location, context.env);
+              out(`The log is in ${where}${keys === undefined ? '' : `, the customers' keys in ${displayPath(resolve(keys))}`}. Try next:`);
               out(`  pnpm -s aftersales kpi --period ${year}-Q3 --as-of ${asOf}${flag}`);
               out(`  pnpm -s aftersales kpi --period ${year}-03 --as-of ${asOf} --json${flag}`);
               out(`  pnpm -s aftersales audit trail --stream RepairOrder-RO-${year}-000001${flag}`);
