@@ -19,11 +19,15 @@ export const canonicalJson = (value: unknown): string => {
     }
     return `${json}]`;
   }
-  const record = value as Record<string, unknown>;
+  return canonicalJsonWithout(value as Record<string, unknown>, undefined);
+};
+
+/** The canonical form of an object as if it lacked the member `omitted`: what a hash stored beside its content covers. */
+export const canonicalJsonWithout = (record: Readonly<Record<string, unknown>>, omitted: string | undefined): string => {
   let json = '{';
   for (const key of Object.keys(record).sort()) {
     const member = record[key];
-    if (member === undefined) continue;
+    if (member === undefined || key === omitted) continue;
     if (json.length > 1) json += ',';
     json += `${JSON.stringify(key)}:${canonicalJson(member)}`;
   }

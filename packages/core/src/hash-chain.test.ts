@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson } from './canonical-json.js';
@@ -28,6 +29,18 @@ describe('canonical JSON', () => {
 });
 
 describe('hash chain', () => {
+  it('hashes the canonical JSON of the event without its hash and global position, whatever its data and metadata', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), fc.dictionary(fc.string(), fc.jsonValue()), fc.string(), (data, extra, type) => {
+        const [event] = sealEvents('Order-1', 0, GENESIS_HASH, [{ ...testEvent(type, data), metadata: { ...testEvent(type, data).metadata, ...extra } }], '2026-03-02T01:00:00.000Z');
+        const { hash, ...metadata } = event!.metadata;
+        const content = { streamId: event!.streamId, revision: event!.revision, eventId: event!.eventId, type: event!.type, data: event!.data, metadata };
+        expect(hash).toBe(createHash('sha256').update(canonicalJson(content)).digest('hex'));
+        expect(computeEventHash({ ...event!, globalPosition: 7n } as SealedEvent)).toBe(hash);
+      }),
+    );
+  });
+
   it('links each event to the one before, from the genesis hash', () => {
     const events = chain(3);
     expect(events[0]!.metadata.prevHash).toBe(GENESIS_HASH);

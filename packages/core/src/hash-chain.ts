@@ -1,5 +1,5 @@
 import * as crypto from 'node:crypto';
-import { canonicalJson } from './canonical-json.js';
+import { canonicalJson, canonicalJsonWithout } from './canonical-json.js';
 import type { EventToAppend, RecordedEvent, RecordedEventMetadata } from './messages.js';
 
 /**
@@ -16,17 +16,14 @@ export const GENESIS_HASH = '0'.repeat(64);
 
 export type SealedEvent = Omit<RecordedEvent, 'globalPosition'>;
 
-/** What the hash covers: everything about the event but its global position and its own hash. */
+/**
+ * What the hash covers: everything about the event but its global position and its own hash, as the
+ * canonical JSON of `{ streamId, revision, eventId, type, data, metadata }`. The outer object is
+ * written out with its keys already in canonical order, as this runs for every event hashed.
+ */
 const hashedContent = (event: SealedEvent | RecordedEvent): string => {
-  const { hash: _hash, ...metadata } = event.metadata;
-  return canonicalJson({
-    streamId: event.streamId,
-    revision: event.revision,
-    eventId: event.eventId,
-    type: event.type,
-    data: event.data,
-    metadata,
-  });
+  const data = event.data === undefined ? '' : `"data":${canonicalJson(event.data)},`;
+  return `{${data}"eventId":${canonicalJson(event.eventId)},"metadata":${canonicalJsonWithout(event.metadata, 'hash')},"revision":${canonicalJson(event.revision)},"streamId":${canonicalJson(event.streamId)},"type":${canonicalJson(event.type)}}`;
 };
 
 export const computeEventHash = (event: SealedEvent | RecordedEvent): string =>
