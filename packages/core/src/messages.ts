@@ -1,9 +1,12 @@
 import { z } from 'zod';
 
-/** Who issued a command: an identity and the role it acted in. Roles are the domain's business. */
+/**
+ * Who issued a command: an identity and the role it acted in. Roles are the domain's business. Both
+ * are bounded like command ids, so that one command cannot put megabytes into every event it causes.
+ */
 export const Actor = z.strictObject({
-  id: z.string().min(1),
-  role: z.string().min(1),
+  id: z.string().min(1).max(200),
+  role: z.string().min(1).max(200),
 });
 export type Actor = z.infer<typeof Actor>;
 
