@@ -13,10 +13,22 @@ export type Rating = z.infer<typeof Rating>;
 export const RecommendationKind = z.enum(['gradeChange', 'transfer', 'hire', 'dismissal', 'reward', 'penalty']);
 export type RecommendationKind = z.infer<typeof RecommendationKind>;
 
-/** Scores per criterion, each on a 0–100 scale. */
+/**
+ * Scores per criterion, each on a 0–100 scale. A `__proto__` key is refused first: the record would
+ * otherwise drop it unchecked, and accept a command with a score that was never validated.
+ */
 export const CriterionScores = z
-  .record(Id, z.number().min(0, 'must be at least 0').max(100, 'must be at most 100'))
-  .refine((scores) => Object.keys(scores).length > 0, 'must score at least one criterion');
+  .unknown()
+  .superRefine((scores, context) => {
+    if (typeof scores === 'object' && scores !== null && Object.hasOwn(scores, '__proto__')) {
+      context.addIssue({ code: 'custom', path: ['__proto__'], message: 'key "__proto__" is not a criterion' });
+    }
+  })
+  .pipe(
+    z
+      .record(Id, z.number().min(0, 'must be at least 0').max(100, 'must be at most 100'))
+      .refine((scores) => Object.keys(scores).length > 0, 'must score at least one criterion'),
+  );
 
 const RequiredText = Text.trim().min(1, 'must not be empty');
 
