@@ -170,4 +170,18 @@ describe('command handling', () => {
       { numRuns: 100 },
     );
   });
+  it('does not trust a remembered state when a resend is recognized as a retry another writer stored', async () => {
+    const store = new InMemoryEventStore();
+    const first = createCommandHandler({ store });
+    const second = createCommandHandler({ store });
+    expect(E.isRight(await first.handle(counter, increment(1, 'cmd-1')))).toBe(true);
+    expect(E.isRight(await second.handle(counter, increment(2, 'cmd-x')))).toBe(true);
+    expect(E.isRight(await second.handle(counter, increment(3, 'cmd-y')))).toBe(true);
+    // The first handler still remembers the counter at 1; the resend of cmd-x lands on the stored retry.
+    expect(E.isRight(await first.handle(counter, increment(2, 'cmd-x')))).toBe(true);
+    const over = await first.handle(counter, increment(COUNTER_LIMIT - 5, 'cmd-z'));
+    expect(E.isLeft(over) && over.left.code).toBe('LimitExceeded');
+    const stored = await streamOf(store, 'Counter-c1');
+    expect(stored.map((event) => event.metadata.commandId)).toEqual(['cmd-1', 'cmd-x', 'cmd-y']);
+  });
 });

@@ -246,9 +246,15 @@ export const createCommandHandler = (options: CommandHandlerOptions): CommandHan
         }
         const appended = await append(streamId, toAppend, revision);
         if (E.isRight(appended)) {
-          let next = state;
-          for (const event of decision.right) next = definition.decider.evolve(next, event);
-          cache.set(streamId, { state: next, revision: appended.right.nextExpectedRevision, commandIds: current.commandIds.add(commandId) });
+          // The store may have recognized these events as a retry stored earlier by another writer, with
+          // more events after them: then the stream's end is not where this decision left it.
+          if (appended.right.nextExpectedRevision === revision + toAppend.length) {
+            let next = state;
+            for (const event of decision.right) next = definition.decider.evolve(next, event);
+            cache.set(streamId, { state: next, revision: appended.right.nextExpectedRevision, commandIds: current.commandIds.add(commandId) });
+          } else {
+            cache.delete(streamId);
+          }
           return E.right({
             streamId,
             events: appended.right.events,
