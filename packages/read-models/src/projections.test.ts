@@ -57,6 +57,19 @@ const right = <A>(result: E.Either<{ readonly message: string }, A>): A => {
 
 const projections: ReadonlyArray<Projection<unknown>> = [kpiFactsProjection as Projection<unknown>, auditTrailProjection as Projection<unknown>];
 
+describe('saved KPI facts', () => {
+  it('survive JSON, and a saved state of another shape is refused with the path that is wrong', async () => {
+    const store = new InMemoryEventStore();
+    const department = createDepartment({ store });
+    for (const command of simulateYear({ seed: 7, orders: 2 })) await department.handle(JSON.parse(JSON.stringify(command)));
+    const facts = right(await createProjectionRunner({ store, projection: kpiFactsProjection }).catchUp());
+    expect(Object.keys(facts.orders)).toHaveLength(2);
+    expect(kpiFactsProjection.deserialize(JSON.parse(JSON.stringify(kpiFactsProjection.serialize(facts))))).toEqual(E.right(facts));
+    const tampered = { ...facts, orders: { 'RO-1': { orderId: 'RO-1' } } };
+    expect(kpiFactsProjection.deserialize(tampered)).toMatchObject(E.left(expect.stringContaining('orders.RO-1.endpointId')));
+  });
+});
+
 describe('read models over generated department histories', () => {
   it('are the same built live, rebuilt, resumed at any positions, or fed any prefix twice', async () => {
     await fc.assert(
