@@ -23,6 +23,7 @@ const commandShape = (value: unknown): string | undefined => {
 };
 
 const commandIdOf = (value: unknown): string | null => {
+  if (typeof value !== 'object' || value === null) return null;
   const metadata = (value as { metadata?: { commandId?: unknown } }).metadata;
   return typeof metadata?.commandId === 'string' ? metadata.commandId : null;
 };
