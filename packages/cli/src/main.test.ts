@@ -181,7 +181,7 @@ describe('aftersales export and import', () => {
     const target = scratch.file('target.db');
     const refused = await aftersales(['import', log, '--store', `sqlite:${target}`]);
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toMatch(/line 1: RepairOrder-RO-1@0: the event does not match its hash/);
+    expect(refused.stderr).toMatch(/line 1: RepairOrder-RO-1@0 \(RepairOrderReceived\) does not match its hash/);
     expect((await aftersales(['export', '--store', `sqlite:${target}`])).stdout).toBe('');
   });
 });

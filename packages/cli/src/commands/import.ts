@@ -3,12 +3,13 @@ import { access } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import * as E from 'fp-ts/lib/Either.js';
 import type { EventToAppend, EventMetadataToAppend } from '@aftersales/core';
-import { GENESIS_HASH, computeEventHash, isStoreFailure } from '@aftersales/core';
+import { isStoreFailure } from '@aftersales/core';
 import { CliError, ExitCode, storeError, usageError } from '../cli-error.js';
 import type { CliCommand, CliContext } from '../context.js';
 import { action, storeOption, withStore } from '../context.js';
 import type { ExportedEvent } from '../exported-event.js';
-import { ExportedEvent as ExportedEventSchema, recordedEventOf } from '../exported-event.js';
+import { ExportedEvent as ExportedEventSchema } from '../exported-event.js';
+import { verifyExportedFile } from './verify.js';
 
 /** How many problems are listed before the rest are only counted. */
 const PROBLEMS_SHOWN = 20;
@@ -33,37 +34,14 @@ async function* exportedEvents(file: string): AsyncGenerator<{ line: number; eve
 }
 
 /**
- * Reads the whole file once before anything is written: every line decodes, every stream's revisions
- * follow each other from 0, every `prevHash` is the previous event's hash and every hash matches its
- * event. A log that fails any of this was altered or truncated, and nothing of it is imported.
+ * Reads the whole file before anything is written, as `audit verify --file` does: every line decodes,
+ * every stream's revisions follow each other from 0, every link and hash holds, and so does every
+ * integrity checkpoint in the file. A log that fails any of this was altered or truncated, and
+ * nothing of it is imported.
  */
-const verifyFile = async (file: string): Promise<{ problems: string[]; events: number; streams: number }> => {
-  const heads = new Map<string, { revision: number; hash: string }>();
-  const problems: string[] = [];
-  let events = 0;
-  let lastPosition = -1n;
-  for await (const { line, event, problem } of exportedEvents(file)) {
-    if (event === undefined) {
-      problems.push(`line ${line}: ${problem ?? 'unreadable'}`);
-      continue;
-    }
-    events += 1;
-    const where = `line ${line}: ${event.streamId}@${event.revision}`;
-    const position = BigInt(event.globalPosition);
-    if (position <= lastPosition) problems.push(`${where}: global position ${position} does not follow ${lastPosition}`);
-    lastPosition = position;
-    const head = heads.get(event.streamId);
-    const expectedRevision = head === undefined ? 0 : head.revision + 1;
-    if (event.revision !== expectedRevision) {
-      problems.push(`${where}: expected revision ${expectedRevision} of the stream here (${event.revision < expectedRevision ? 'reordered or repeated' : 'events missing'})`);
-    }
-    const expectedPrev = head?.hash ?? GENESIS_HASH;
-    if (event.metadata.prevHash !== expectedPrev) problems.push(`${where}: prevHash ${event.metadata.prevHash} is not the previous event's hash ${expectedPrev}`);
-    const hash = computeEventHash(recordedEventOf(event));
-    if (hash !== event.metadata.hash) problems.push(`${where}: the event does not match its hash (content hashes to ${hash}, recorded ${event.metadata.hash})`);
-    heads.set(event.streamId, { revision: event.revision, hash: event.metadata.hash });
-  }
-  return { problems, events, streams: heads.size };
+const verifyFile = async (file: string): Promise<{ problems: readonly string[]; events: number; streams: number }> => {
+  const { problems, report } = await verifyExportedFile(file);
+  return { problems, events: report.eventCount, streams: report.streamCount };
 };
 
 const toAppend = (event: ExportedEvent): EventToAppend => {

@@ -1,0 +1,202 @@
+import { createReadStream, readFileSync } from 'node:fs';
+import { access } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
+import * as E from 'fp-ts/lib/Either.js';
+import type { IntegrityProblem, LogAnchor, RecordedEvent, VerificationReport, VerifyOptions } from '@aftersales/core';
+import { INTEGRITY_STREAM, createLogVerifier, describeProblem, formatAnchor, parseAnchor, sealLog, verifyLog } from '@aftersales/core';
+import { ExportedEvent, recordedEventOf } from '../exported-event.js';
+import { CliError, ExitCode, storeError, usageError } from '../cli-error.js';
+import type { CliCommand, CliContext } from '../context.js';
+import { action, commandGroup, storeOption, withStore } from '../context.js';
+import { parseAsOf } from '../instants.js';
+
+/** How many problems are printed before the rest are only counted. */
+const PROBLEMS_SHOWN = 50;
+
+interface IntegrityOptions {
+  readonly store: string;
+  readonly file?: string;
+  readonly auditKeyFile?: string;
+  readonly anchor?: readonly string[];
+  readonly json?: boolean;
+}
+
+/**
+ * The auditor's key: 32 bytes or more, as raw bytes, hex or base64 in a file, never on the command
+ * line where the shell's history and the process list would show it.
+ */
+export const readAuditKey = (file: string): Uint8Array => {
+  let content: Buffer;
+  try {
+    content = readFileSync(file);
+  } catch {
+    throw usageError(`cannot read the audit key file ${file}`);
+  }
+  const text = content.toString('utf8').trim();
+  const key = /^[0-9a-fA-F]+$/.test(text) && text.length % 2 === 0 ? Buffer.from(text, 'hex') : /^[A-Za-z0-9+/_-]+=*$/.test(text) ? Buffer.from(text, 'base64') : content;
+  if (key.length < 32) throw usageError(`the audit key in ${file} has ${key.length} bytes; it needs at least 32`);
+  return key;
+};
+
+export const verifyOptionsOf = (options: Pick<IntegrityOptions, 'auditKeyFile' | 'anchor'>): VerifyOptions => {
+  const anchors: LogAnchor[] = (options.anchor ?? []).map((text) => {
+    const parsed = parseAnchor(text);
+    if (E.isLeft(parsed)) throw usageError(`--anchor: ${parsed.left}`);
+    return parsed.right;
+  });
+  return {
+    ...(options.auditKeyFile === undefined ? {} : { auditKey: readAuditKey(options.auditKeyFile) }),
+    ...(anchors.length === 0 ? {} : { anchors }),
+  };
+};
+
+/** What `audit verify` prints: the verdict, then each problem with where it is, then the anchor to keep. */
+export const describeVerification = (report: VerificationReport): string[] => {
+  const lines: string[] = [];
+  const checkpoints = `${report.checkpoints} checkpoint(s)${report.checkpoints > 0 ? (report.checkpointsAuthenticated ? ', MACs checked with the audit key' : ', MACs not checked (no --audit-key-file)') : ''}`;
+  const anchors = report.anchorsChecked > 0 ? `, ${report.anchorsChecked} anchor(s)` : '';
+  if (report.intact) {
+    lines.push(`intact: ${report.eventCount} event(s) in ${report.streamCount} stream(s); every hash, link and revision checked; ${checkpoints}${anchors}`);
+  } else {
+    lines.push(`NOT INTACT: ${report.problemCount} problem(s) in ${report.eventCount} event(s) of ${report.streamCount} stream(s); ${checkpoints}${anchors}`);
+    for (const problem of report.problems.slice(0, PROBLEMS_SHOWN)) lines.push(`  ${describeProblem(problem)}`);
+    if (report.problemCount > PROBLEMS_SHOWN) lines.push(`  … and ${report.problemCount - PROBLEMS_SHOWN} more (--json lists them)`);
+  }
+  lines.push(`anchor: ${formatAnchor(report.anchor)}`);
+  return lines;
+};
+
+/** The events of an exported log, line by line; a line that is not an exported event is a problem, not an end. */
+async function* exportedLines(file: string): AsyncGenerator<{ readonly line: number; readonly event?: RecordedEvent; readonly problem?: string }> {
+  let line = 0;
+  for await (const text of createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Number.POSITIVE_INFINITY })) {
+    line += 1;
+    if (text.trim().length === 0) continue;
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text);
+    } catch (thrown) {
+      yield { line, problem: `not valid JSON (${thrown instanceof Error ? thrown.message : String(thrown)})` };
+      continue;
+    }
+    const parsed = ExportedEvent.safeParse(raw);
+    yield parsed.success
+      ? { line, event: recordedEventOf(parsed.data) }
+      : { line, problem: `not an exported event (${parsed.error.issues.map((issue) => `${issue.path.join('.') || 'line'}: ${issue.message}`).join('; ')})` };
+  }
+}
+
+export interface FileVerification {
+  /** Every problem, each with the line of the event that revealed it: none for an intact log. */
+  readonly problems: readonly string[];
+  readonly report: VerificationReport;
+}
+
+const problemLine = (problem: IntegrityProblem): string => `${problem.message} (expected ${problem.expected}, found ${problem.found})`;
+
+/**
+ * Verifies an exported log (JSON Lines of `aftersales export`) as `audit verify` verifies a store:
+ * first its integrity checkpoints, then every event in file order. Two reads of the file, and
+ * memory for one head per stream.
+ */
+export const verifyExportedFile = async (file: string, options: VerifyOptions = {}): Promise<FileVerification> => {
+  try {
+    await access(file);
+  } catch {
+    throw usageError(`cannot read ${file}: no such file`);
+  }
+  const checkpoints: RecordedEvent[] = [];
+  for await (const { event } of exportedLines(file)) if (event?.streamId === INTEGRITY_STREAM) checkpoints.push(event);
+  const verifier = createLogVerifier(checkpoints, options);
+  const problems: string[] = [];
+  const linesOfProblems: number[] = [];
+  let lastPosition = -1n;
+  for await (const { line, event, problem } of exportedLines(file)) {
+    if (event === undefined) {
+      problems.push(`line ${line}: ${problem ?? 'unreadable'}`);
+      continue;
+    }
+    if (event.globalPosition <= lastPosition) problems.push(`line ${line}: ${event.streamId}@${event.revision}: global position ${event.globalPosition} does not follow ${lastPosition}`);
+    lastPosition = event.globalPosition;
+    const before = verifier.problemCount();
+    verifier.add(event);
+    for (let index = before; index < verifier.problemCount(); index += 1) linesOfProblems[index] = line;
+  }
+  const report = verifier.finish();
+  report.problems.forEach((found, index) => {
+    const line = linesOfProblems[index];
+    problems.push(line === undefined ? `end of file: ${problemLine(found)}` : `line ${line}: ${problemLine(found)}`);
+  });
+  return { problems, report };
+};
+
+const collectAnchor = (value: string, previous: readonly string[] = []): string[] => [...previous, value];
+
+export const verifyCommand = (context: CliContext) =>
+  action(async (options: IntegrityOptions) => {
+    const verifyOptions = verifyOptionsOf(options);
+    if (options.file !== undefined) {
+      const verified = await verifyExportedFile(options.file, verifyOptions);
+      if (options.json) context.stdout.write(`${JSON.stringify({ ...verified.report, intact: verified.problems.length === 0, lines: verified.problems }, null, 2)}\n`);
+      else if (verified.problems.length === 0) context.stdout.write(`${describeVerification(verified.report).join('\n')}\n`);
+      else {
+        context.stdout.write(`NOT INTACT: ${options.file} has ${verified.problems.length} problem(s)\n`);
+        for (const problem of verified.problems.slice(0, PROBLEMS_SHOWN)) context.stdout.write(`  ${problem}\n`);
+        if (verified.problems.length > PROBLEMS_SHOWN) context.stdout.write(`  … and ${verified.problems.length - PROBLEMS_SHOWN} more\n`);
+        context.stdout.write(`anchor: ${formatAnchor(verified.report.anchor)}\n`);
+      }
+      return verified.problems.length === 0 ? ExitCode.ok : ExitCode.problems;
+    }
+    return withStore(options.store, { mustExist: true }, async ({ raw }) => {
+      const verified = await verifyLog(raw, verifyOptions);
+      if (E.isLeft(verified)) throw storeError(verified.left);
+      const report = verified.right;
+      if (options.json) context.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+      else context.stdout.write(`${describeVerification(report).join('\n')}\n`);
+      return report.intact ? ExitCode.ok : ExitCode.problems;
+    });
+  });
+
+export const auditVerify: CliCommand = {
+  register(program, context) {
+    const audit = commandGroup(program, 'audit', 'The audit trail and the integrity of the log');
+    audit
+      .command('verify')
+      .description('Prove the log unaltered: every hash, link, revision, checkpoint and anchor; exit 0 when intact, 1 naming each problem')
+      .option('--audit-key-file <file>', 'the auditor key: every checkpoint must then carry its MAC')
+      .option('--anchor <count:digest>', 'an anchor kept from an earlier verification (repeatable): the first <count> events must still give <digest>', collectAnchor)
+      .option('--file <export.jsonl>', 'verify an exported log (from `aftersales export`) instead of a store')
+      .option('--json', 'print the full report as JSON')
+      .addOption(storeOption(context))
+      .action(verifyCommand(context));
+
+    audit
+      .command('seal')
+      .description('Verify the log and, if intact, append an integrity checkpoint naming the head of every stream changed since the last one')
+      .option('--audit-key-file <file>', 'sign the checkpoint with the auditor key (HMAC-SHA256)')
+      .option('--at <instant>', 'the business time of the seal (now by default)')
+      .option('--actor <id>', 'who seals (recorded as an Auditor)', 'auditor')
+      .addOption(storeOption(context))
+      .action(
+        action(async (options: { readonly store: string; readonly auditKeyFile?: string; readonly at?: string; readonly actor: string }) => {
+          const at = options.at === undefined ? new Date().toISOString() : parseAsOf(options.at);
+          const auditKey = options.auditKeyFile === undefined ? undefined : readAuditKey(options.auditKeyFile);
+          return withStore(options.store, { mustExist: true }, async ({ raw }) => {
+            const sealed = await sealLog(raw, { actor: { id: options.actor, role: 'Auditor' }, at, ...(auditKey === undefined ? {} : { auditKey }) });
+            if (E.isLeft(sealed)) throw storeError(sealed.left);
+            const { report } = sealed.right;
+            if (!report.intact) {
+              context.stdout.write(`${describeVerification(report).join('\n')}\n`);
+              throw new CliError('the log is not intact: nothing was sealed', ExitCode.problems);
+            }
+            context.stdout.write(
+              sealed.right.sealed
+                ? `sealed the first ${report.eventCount} event(s) (${sealed.right.checkpoint?.heads.length ?? 0} stream head(s)${auditKey === undefined ? '' : ', with the audit key'})\nanchor: ${formatAnchor(report.anchor)}\n`
+                : `nothing new to seal since the last checkpoint\nanchor: ${formatAnchor(report.anchor)}\n`,
+            );
+            return ExitCode.ok;
+          });
+        }),
+      );
+  },
+};
