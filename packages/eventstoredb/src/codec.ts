@@ -28,6 +28,16 @@ const toJsonData = (data: unknown): Record<string, unknown> | unknown[] | string
 export const isSystemEvent = (event: Pick<ClientRecordedEvent, 'streamId' | 'type'>): boolean =>
   event.streamId.startsWith('$') || event.type.startsWith('$');
 
+/** What the server sends for an event it cannot place in `$all` from a stream read. */
+const NO_POSITION = 2n ** 64n - 1n;
+
+/**
+ * The global position of an event read from a stream that the server could not place in `$all`
+ * (only events of explicit transactions, which the gRPC API never writes); reads of `$all` and
+ * subscriptions always carry the real one.
+ */
+export const UNKNOWN_GLOBAL_POSITION = -1n;
+
 const Revision = z.bigint().nonnegative().max(BigInt(Number.MAX_SAFE_INTEGER));
 
 /** Decodes an event read back, checking everything the library wrote rather than trusting it. */
@@ -44,7 +54,7 @@ export const decodeEvent = (event: ClientRecordedEvent): E.Either<CorruptedEvent
   return E.right({
     streamId: event.streamId,
     revision: at,
-    globalPosition: toGlobalPosition(event.position),
+    globalPosition: event.position.commit === NO_POSITION ? UNKNOWN_GLOBAL_POSITION : toGlobalPosition(event.position),
     eventId: event.id,
     type: event.type,
     data: event.data,

@@ -22,11 +22,11 @@ const subscribeUntilCaughtUp = async (store: EventStoreDBEventStore, after: bigi
   return received;
 };
 
-describe('resuming $all after any global position', () => {
+describe.each(['perEvent', 'commitRecord'] as const)('resuming $all after any global position (%s commits)', (commitMode) => {
   let server: EventStoreDBTestServer;
   let store: EventStoreDBEventStore;
   beforeAll(async () => {
-    server = await EventStoreDBTestServer.start();
+    server = await EventStoreDBTestServer.start({ commitMode });
     // A tiny page makes the unfiltered reads cross page boundaries, where a position is read twice.
     store = new EventStoreDBEventStore(EventStoreDBClient.connectionString(server.connectionString), { pageSize: 3 });
   });

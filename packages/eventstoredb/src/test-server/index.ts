@@ -1,3 +1,3 @@
 export { EventStoreDBTestServer } from './server.js';
 export type { EventStoreDBTestServerOptions } from './server.js';
-export type { LogPosition, StoredRecord } from './log.js';
+export type { CommitMode, LogPosition, StoredRecord } from './log.js';

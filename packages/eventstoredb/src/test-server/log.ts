@@ -60,10 +60,14 @@ const RECORD_OVERHEAD = 128n;
 export const TOMBSTONE_REVISION = 2n ** 63n - 1n;
 
 /**
- * The test server's storage: one transaction log in `$all` order and an index of streams. An append
- * is an implicit transaction: every event gets its own prepare position and shares the commit
- * position of the transaction's first record, as the server reports for multi-event writes.
+ * How commit positions are given out. `perEvent`: every event commits itself, commit position =
+ * prepare position = its own log position, as current servers record gRPC appends. `commitRecord`:
+ * each append ends with a commit record and its events carry that record's position as their commit
+ * position, as events of explicit transactions do; commit and prepare then differ.
  */
+export type CommitMode = 'perEvent' | 'commitRecord';
+
+/** The test server's storage: one transaction log in `$all` order and an index of streams. */
 export class InMemoryLog {
   readonly all: StoredRecord[] = [];
   private readonly streams = new Map<string, StreamState>();
@@ -71,7 +75,10 @@ export class InMemoryLog {
   private nextLogPosition = 1024n;
   private listeners = new Set<(records: readonly StoredRecord[]) => void>();
 
-  constructor(private readonly clock: () => Date) {}
+  constructor(
+    private readonly clock: () => Date,
+    private readonly commitMode: CommitMode = 'perEvent',
+  ) {}
 
   onAppend(listener: (records: readonly StoredRecord[]) => void): () => void {
     this.listeners.add(listener);
@@ -200,13 +207,21 @@ export class InMemoryLog {
   }
 
   private writeTransaction(records: ReadonlyArray<Omit<StoredRecord, 'position' | 'created'>>): StoredRecord[] {
-    const commit = this.nextLogPosition;
     const created = BigInt(this.clock().getTime()) * TICKS_PER_MILLISECOND + TICKS_AT_UNIX_EPOCH;
-    const written = records.map((record): StoredRecord => {
+    const prepares = records.map((record) => {
       const prepare = this.nextLogPosition;
       this.nextLogPosition += RECORD_OVERHEAD + BigInt(record.data.length + record.customMetadata.length + record.streamName.length);
-      return { ...record, created, position: { commit, prepare } };
+      return prepare;
     });
+    const commitRecord = this.nextLogPosition;
+    if (this.commitMode === 'commitRecord') this.nextLogPosition += RECORD_OVERHEAD;
+    const written = records.map(
+      (record, index): StoredRecord => ({
+        ...record,
+        created,
+        position: { commit: this.commitMode === 'commitRecord' ? commitRecord : prepares[index]!, prepare: prepares[index]! },
+      }),
+    );
     this.all.push(...written);
     for (const listener of [...this.listeners]) listener(written);
     return written;

@@ -2,7 +2,7 @@ import * as grpc from '@grpc/grpc-js';
 import type * as SharedPb from '@eventstore/db-client/generated/shared_pb.js';
 import type * as StreamsPb from '@eventstore/db-client/generated/streams_pb.js';
 import { sharedPb, streamsGrpcPb, streamsPb } from './generated.js';
-import type { ExpectedState, LogPosition, ProposedRecord, StoredRecord } from './log.js';
+import type { CommitMode, ExpectedState, LogPosition, ProposedRecord, StoredRecord } from './log.js';
 import { InMemoryLog, comparePositions } from './log.js';
 
 type ReadCall = grpc.ServerWritableStream<StreamsPb.ReadReq, StreamsPb.ReadResp>;
@@ -14,6 +14,8 @@ export interface EventStoreDBTestServerOptions {
   readonly host?: string;
   /** The clock behind each event's `created` time. */
   readonly clock?: () => Date;
+  /** How events get their commit positions (default `perEvent`, as current servers do); see `CommitMode`. */
+  readonly commitMode?: CommitMode;
 }
 
 const decoder = new TextDecoder();
@@ -127,7 +129,7 @@ export class EventStoreDBTestServer {
   private subscriptionCount = 0;
 
   private constructor(options: EventStoreDBTestServerOptions) {
-    this.log = new InMemoryLog(options.clock ?? (() => new Date()));
+    this.log = new InMemoryLog(options.clock ?? (() => new Date()), options.commitMode);
     this.boundPort = options.port ?? 0;
     this.host = options.host ?? '127.0.0.1';
   }
