@@ -73,7 +73,7 @@ interface ChildRebuild {
 const rebuildInChild = async (path: string): Promise<ChildRebuild> => {
   const { stdout } = await promisify(execFile)(
     process.execPath,
-    ['--conditions=source', '--import', 'tsx', join(here, 'rebuild-child.ts'), path],
+    ['--max-old-space-size=8192', '--conditions=source', '--import', 'tsx', join(here, 'rebuild-child.ts'), path],
     { cwd: repositoryRoot, maxBuffer: 1 << 20 },
   );
   return JSON.parse(stdout.trim().split('\n').at(-1)!) as ChildRebuild;
@@ -85,6 +85,31 @@ const round = (value: number, digits = 2): number => Number(value.toFixed(digits
 
 export type Progress = (message: string) => void;
 
+/** The in-memory figures; the log they build is left behind when this returns, before SQLite's turn. */
+const measureMemory = async (targetEvents: number, orders: number, progress: Progress, longStreamEvents: number) => {
+  progress(`${targetEvents} events: commands in memory`);
+  const memory = new InMemoryEventStore();
+  const memoryRun = await runCommands(memory, orders);
+
+  progress(`${targetEvents} events: rebuild from memory`);
+  const memoryRebuild = await rebuildReadModels(memory);
+  const log = await collect(memory.readAll());
+  if (E.isLeft(log)) throw new Error(log.left.message);
+  const floorRebuildRun = floorRebuild(log.right as RecordedEvent[]);
+  log.right.length = 0;
+
+  progress(`${targetEvents} events: appends in memory`);
+  const memoryAppend = await appendLog(memory, new InMemoryEventStore());
+
+  progress(`${targetEvents} events: long stream in memory`);
+  const longStream = await writeLongStream(memory, longStreamEvents);
+  const loadMemoryMs = await timeLongStreamLoad(memory);
+  const foldMs = timeLongStreamFold(longStream);
+  await memory.close();
+  return { memoryRun, memoryRebuild, floorRebuildRun, memoryAppend, loadMemoryMs, foldMs };
+
+};
+
 /** Measures every figure at one log size; `progress` hears what is being measured. */
 export const measureSize = async (
   targetEvents: number,
@@ -95,24 +120,7 @@ export const measureSize = async (
   progress(`${targetEvents} events: floor`);
   const floor = floorCommands(orders);
 
-  progress(`${targetEvents} events: commands in memory`);
-  const memory = new InMemoryEventStore();
-  const memoryRun = await runCommands(memory, orders);
-
-  progress(`${targetEvents} events: rebuild from memory`);
-  const memoryRebuild = await rebuildReadModels(memory);
-  const log = await collect(memory.readAll());
-  if (E.isLeft(log)) throw new Error(log.left.message);
-  const floorRebuildRun = floorRebuild(log.right as RecordedEvent[]);
-
-  progress(`${targetEvents} events: appends in memory`);
-  const memoryAppend = await appendLog(memory, new InMemoryEventStore());
-
-  progress(`${targetEvents} events: long stream in memory`);
-  const longStream = await writeLongStream(memory, longStreamEvents);
-  const loadMemoryMs = await timeLongStreamLoad(memory);
-  const foldMs = timeLongStreamFold(longStream);
-  await memory.close();
+  const { memoryRun, memoryRebuild, floorRebuildRun, memoryAppend, loadMemoryMs, foldMs } = await measureMemory(targetEvents, orders, progress, longStreamEvents);
 
   progress(`${targetEvents} events: commands in SQLite`);
   const sqlite = temporarySqliteStore('commands');
