@@ -1,6 +1,5 @@
 import { createReadStream } from 'node:fs';
 import { access } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
 import * as E from 'fp-ts/lib/Either.js';
 import { CliError, ExitCode, usageError } from '../cli-error.js';
 import type { CliCommand, CliContext } from '../context.js';
@@ -35,8 +34,35 @@ export const openInput = async (file: string, context: CliContext): Promise<Node
   } catch {
     throw usageError(`cannot read ${file}: no such file`);
   }
-  return createReadStream(file, { encoding: 'utf8' });
+  return createReadStream(file);
 };
+
+/**
+ * The input's lines, each decoded strictly as UTF-8: a line that is not valid UTF-8 comes as
+ * undefined, to be reported, rather than repaired into a different command with U+FFFD in it.
+ */
+async function* utf8Lines(input: NodeJS.ReadableStream): AsyncGenerator<string | undefined> {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  const decode = (bytes: Buffer): string | undefined => {
+    try {
+      return decoder.decode(bytes).replace(/\r$/, '');
+    } catch {
+      return undefined;
+    }
+  };
+  let pending: Buffer[] = [];
+  for await (const chunk of input) {
+    let bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : (chunk as Buffer);
+    for (let newline = bytes.indexOf(0x0a); newline >= 0; newline = bytes.indexOf(0x0a)) {
+      pending.push(bytes.subarray(0, newline));
+      yield decode(Buffer.concat(pending));
+      pending = [];
+      bytes = bytes.subarray(newline + 1);
+    }
+    if (bytes.length > 0) pending.push(bytes);
+  }
+  if (pending.length > 0) yield decode(Buffer.concat(pending));
+}
 
 export const run: CliCommand = {
   register(program, context) {
@@ -56,8 +82,13 @@ export const run: CliCommand = {
             let accepted = 0;
             let refused = 0;
             try {
-              for await (const text of createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY })) {
+              for await (const text of utf8Lines(input)) {
                 lineNumber += 1;
+                if (text === undefined) {
+                  malformed += 1;
+                  await out.line(toJson({ line: lineNumber, commandId: null, ok: false, error: { code: 'MalformedLine', message: `line ${lineNumber} is not valid UTF-8` } }));
+                  continue;
+                }
                 if (text.trim().length === 0) continue;
                 let parsed: unknown;
                 try {
