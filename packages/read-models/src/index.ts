@@ -6,3 +6,4 @@ export * from './kpis.js';
 export * from './summaries.js';
 export * from './audit-trail.js';
 export * from './read-models.js';
+export * from './report/index.js';

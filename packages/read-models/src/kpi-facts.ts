@@ -4,6 +4,30 @@ import { match } from 'ts-pattern';
 import { z } from 'zod';
 import { decodeDepartmentEvent } from './decode.js';
 
+/**
+ * Reads and writes a record by an id taken from event data. Ids are free text, and `__proto__` as a
+ * plain property key would reach the prototype instead of an entry, so entries are own properties.
+ */
+export const entryOf = <V>(record: Readonly<Record<string, V>>, key: string): V | undefined => (Object.hasOwn(record, key) ? record[key] : undefined);
+export const putEntry = <V>(record: Record<string, V>, key: string, value: V): void => {
+  Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
+};
+
+
+/** `z.record` of string keys that keeps every own key, `__proto__` included, as `putEntry` writes them. */
+const ownRecord = <V extends z.ZodType>(value: V) =>
+  z
+    .custom<Record<string, unknown>>((input) => typeof input === 'object' && input !== null && !Array.isArray(input), 'expected an object')
+    .transform((input, context) => {
+      const output: Record<string, z.output<V>> = {};
+      for (const key of Object.keys(input)) {
+        const parsed = value.safeParse(input[key]);
+        if (parsed.success) putEntry(output, key, parsed.data);
+        else for (const issue of parsed.error.issues) context.addIssue({ code: 'custom', message: issue.message, path: [key, ...issue.path] });
+      }
+      return output;
+    });
+
 /** Where a fact came from: the event's type, business time, stream, revision and global position. */
 export const Evidence = z.object({
   type: z.string(),
@@ -45,7 +69,7 @@ export const StandardVersionFacts = z.object({
   superseded: z.object({ evidence: Evidence, supersededBy: z.number().int() }).optional(),
   /** When the standard was retired while this version was the published one. */
   retired: Evidence.optional(),
-  acknowledgements: z.record(z.string(), Evidence),
+  acknowledgements: ownRecord(Evidence),
 });
 export type StandardVersionFacts = z.infer<typeof StandardVersionFacts>;
 
@@ -86,7 +110,7 @@ export const BudgetFacts = z.object({
   budgetId: z.string(),
   fiscalYear: z.number().int(),
   /** The line amounts as the general manager approved them. */
-  approvedLines: z.record(z.string(), z.number()),
+  approvedLines: ownRecord(z.number()),
   adjustments: z.array(z.object({ evidence: Evidence, category: z.string(), previousAmount: z.number(), amount: z.number() })),
   closed: z
     .object({
@@ -100,12 +124,12 @@ export type BudgetFacts = z.infer<typeof BudgetFacts>;
 export const KpiFactsState = z.object({
   /** The global position of the last event applied, as a decimal string (JSON has no bigint). */
   position: z.string().optional(),
-  orders: z.record(z.string(), OrderFacts),
-  standardVersions: z.record(z.string(), StandardVersionFacts),
+  orders: ownRecord(OrderFacts),
+  standardVersions: ownRecord(StandardVersionFacts),
   complianceInspections: z.array(ComplianceFact),
   assessments: z.array(AssessmentFact),
-  appraisals: z.record(z.string(), AppraisalFacts),
-  budgets: z.record(z.string(), BudgetFacts),
+  appraisals: ownRecord(AppraisalFacts),
+  budgets: ownRecord(BudgetFacts),
   /** Department events that did not decode: left out of every KPI and listed so that nobody misses them. */
   undecodable: z.array(z.object({ evidence: Evidence, problem: z.string() })),
 });
@@ -148,29 +172,29 @@ export const evolveKpiFacts = (state: KpiFactsState, recorded: RecordedEvent): K
     return state;
   }
   const order = (orderId: string, apply: (facts: OrderFacts) => void) => {
-    const facts = state.orders[orderId];
+    const facts = entryOf(state.orders, orderId);
     if (facts !== undefined) apply(facts);
   };
   const standardVersion = (standardId: string, version: number) => {
     const key = standardVersionKey(standardId, version);
-    const existing = state.standardVersions[key];
+    const existing = entryOf(state.standardVersions, key);
     if (existing !== undefined) return existing;
     const created: StandardVersionFacts = { standardId, version, acknowledgements: {} };
-    state.standardVersions[key] = created;
+    putEntry(state.standardVersions, key, created);
     return created;
   };
   const appraisal = (appraisalId: string, apply: (facts: AppraisalFacts) => void) => {
-    const facts = state.appraisals[appraisalId];
+    const facts = entryOf(state.appraisals, appraisalId);
     if (facts !== undefined) apply(facts);
   };
   const budget = (budgetId: string, apply: (facts: BudgetFacts) => void) => {
-    const facts = state.budgets[budgetId];
+    const facts = entryOf(state.budgets, budgetId);
     if (facts !== undefined) apply(facts);
   };
 
   match(decoded.event)
     .with({ type: 'RepairOrderReceived' }, ({ data }) => {
-      state.orders[data.orderId] = {
+      putEntry(state.orders, data.orderId, {
         orderId: data.orderId,
         endpointId: data.endpointId,
         received: evidence,
@@ -180,7 +204,7 @@ export const evolveKpiFacts = (state: KpiFactsState, recorded: RecordedEvent): K
         repairInspections: [],
         finishes: [],
         finishingInspections: [],
-      };
+      });
     })
     .with({ type: 'ReceiptConfirmed' }, ({ data }) => order(data.orderId, (facts) => facts.confirmations.push(evidence)))
     .with({ type: 'RepairScheduled' }, ({ data }) =>
@@ -230,7 +254,7 @@ export const evolveKpiFacts = (state: KpiFactsState, recorded: RecordedEvent): K
     })
     .with({ type: 'StandardAcknowledged' }, ({ data }) => {
       const facts = standardVersion(data.standardId, data.version);
-      if (facts.acknowledgements[data.endpointId] === undefined) facts.acknowledgements[data.endpointId] = evidence;
+      if (entryOf(facts.acknowledgements, data.endpointId) === undefined) putEntry(facts.acknowledgements, data.endpointId, evidence);
     })
     .with({ type: 'StandardRetired' }, ({ data }) => {
       for (const facts of Object.values(state.standardVersions)) {
@@ -254,14 +278,14 @@ export const evolveKpiFacts = (state: KpiFactsState, recorded: RecordedEvent): K
       () => undefined,
     )
     .with({ type: 'AppraisalPlanned' }, ({ data }) => {
-      state.appraisals[data.appraisalId] = {
+      putEntry(state.appraisals, data.appraisalId, {
         appraisalId: data.appraisalId,
         employeeId: data.employeeId,
         cycle: data.cycle,
         dueBy: data.dueBy,
         planned: evidence,
         decisions: [],
-      };
+      });
     })
     .with({ type: 'AppraisalCompleted' }, ({ data }) =>
       appraisal(data.appraisalId, (facts) => {
@@ -273,12 +297,14 @@ export const evolveKpiFacts = (state: KpiFactsState, recorded: RecordedEvent): K
     )
     .with({ type: 'AppraisalScored' }, { type: 'RecommendationProposed' }, { type: 'AppraisalAcknowledged' }, () => undefined)
     .with({ type: 'BudgetDrafted' }, ({ data }) => {
-      const existing = state.budgets[data.budgetId];
-      state.budgets[data.budgetId] = existing ?? { budgetId: data.budgetId, fiscalYear: data.fiscalYear, approvedLines: {}, adjustments: [] };
+      if (entryOf(state.budgets, data.budgetId) === undefined) {
+        putEntry(state.budgets, data.budgetId, { budgetId: data.budgetId, fiscalYear: data.fiscalYear, approvedLines: {}, adjustments: [] });
+      }
     })
     .with({ type: 'BudgetApproved' }, ({ data }) =>
       budget(data.budgetId, (facts) => {
-        facts.approvedLines = Object.fromEntries(data.lines.map((line) => [line.category, line.amount]));
+        facts.approvedLines = {};
+        for (const line of data.lines) putEntry(facts.approvedLines, line.category, line.amount);
       }),
     )
     .with({ type: 'LineAdjusted' }, ({ data }) =>

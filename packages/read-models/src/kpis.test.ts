@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { KpiConfig } from './config.js';
 import { defaultKpiRules } from './config.js';
 import type { KpiFactsState } from './kpi-facts.js';
+import { kpiFactsProjection } from './kpi-facts.js';
 import type { KpiId, KpiResult } from './kpis.js';
 import { computeKpis, explainKpiItem, kpiIds, kpiItems } from './kpis.js';
 import { testDepartment } from './test-department.js';
@@ -449,6 +450,21 @@ describe('queries', () => {
     expect(computeKpis(facts, { period: '2026-13', asOf: at('01-01T00:00') })).toEqual(E.left('period "2026-13" has no month 13'));
     expect(computeKpis(facts, { period: 'March', asOf: at('01-01T00:00') })).toMatchObject(E.left(expect.stringContaining('"March"')));
     expect(computeKpis(facts, { period: '2026', asOf: 'yesterday' })).toEqual(E.left('asOf yesterday is not an instant'));
+  });
+
+  it('takes ids as data: an order or endpoint called __proto__ is an item like any other', async () => {
+    const d = testDepartment();
+    await d.order.receive('__proto__', at('03-02T09:00'), '__proto__');
+    await d.order.confirm('__proto__', at('03-02T10:00'));
+    await d.order.schedule('__proto__', at('03-02T11:00'), at('03-06T18:00'));
+    const facts = await d.facts();
+    const result = kpi(facts, 'timelyReceipt', '2026-03', at('04-01T00:00'));
+    expect(figures(result)).toMatchObject({ numerator: 1, denominator: 1 });
+    expect(Object.keys(result.breakdowns.endpoint ?? {})).toEqual(['__proto__']);
+    expect(right(explainKpiItem(facts, 'timelyReceipt', '__proto__', { asOf: at('04-01T00:00') }))).toMatchObject({ verdict: 'hit' });
+    expect(right(explainKpiItem(facts, 'timelyReceipt', 'constructor', { asOf: at('04-01T00:00') }))).toBeUndefined();
+    const stored: unknown = JSON.parse(JSON.stringify(facts));
+    expect(right(E.mapLeft((problem: string) => problem)(kpiFactsProjection.deserialize(stored)))).toEqual(facts);
   });
 
   it('lists every item of a KPI with its verdict', async () => {

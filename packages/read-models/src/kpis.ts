@@ -2,6 +2,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { KpiConfig, KpiRules } from './config.js';
 import { defaultKpiConfig, rulesResolver } from './config.js';
 import type { Evidence, InspectionFact, KpiFactsState, OrderFacts } from './kpi-facts.js';
+import { entryOf, putEntry } from './kpi-facts.js';
 import type { Period } from './periods.js';
 import { formatPeriod, localDateOf, parsePeriod } from './periods.js';
 
@@ -280,7 +281,7 @@ const standardAwareness = (context: Context, facts: KpiFactsState): KpiItem[] =>
     );
     const end = ends.sort((a, b) => (before(a, b) ? -1 : 1))[0];
     for (const endpointId of published.endpointIds) {
-      const acknowledged = version.acknowledgements[endpointId];
+      const acknowledged = entryOf(version.acknowledgements, endpointId);
       const known = acknowledged !== undefined && happened(context, acknowledged) ? acknowledged : undefined;
       const evidence = [published.evidence, ...(known ? [known] : []), ...(end ? [end] : [])];
       const base = {
@@ -436,6 +437,14 @@ const perOrder =
       return judged === undefined ? [] : [judged];
     });
 
+/** The KPIs whose item id is an order id, so that one item can be judged without judging them all. */
+const orderJudges: Partial<Record<KpiId, (context: Context, order: OrderFacts) => KpiItem | undefined>> = {
+  timelyReceipt,
+  onTimeAccurateRepair,
+  finishingCompliance,
+  customerSatisfaction,
+};
+
 const judges: Readonly<Record<KpiId, (context: Context, facts: KpiFactsState) => KpiItem[]>> = {
   timelyReceipt: perOrder(timelyReceipt),
   onTimeAccurateRepair: perOrder(onTimeAccurateRepair),
@@ -496,7 +505,7 @@ const summarise = (kpi: KpiId, period: string, asOf: number, items: readonly Kpi
     for (const key of [...groups.keys()].sort(compareIds)) {
       const group = groups.get(key)!;
       const hits = group.filter((one) => one.verdict === 'hit').length;
-      rows[key] = { numerator: hits, denominator: group.length, rate: rate(hits, group.length), missed: sortedIds(group.filter((one) => one.verdict === 'miss')) };
+      putEntry(rows, key, { numerator: hits, denominator: group.length, rate: rate(hits, group.length), missed: sortedIds(group.filter((one) => one.verdict === 'miss')) });
     }
     breakdowns[dimension] = rows;
   }
@@ -566,5 +575,10 @@ export const explainKpiItem = (
   const asOf = toInstant(options.asOf);
   if (E.isLeft(asOf)) return asOf;
   const context: Context = { asOf: asOf.right, rulesAt: rulesResolver(options.config ?? defaultKpiConfig) };
+  const judgeOrder = orderJudges[kpi];
+  if (judgeOrder !== undefined) {
+    const order = entryOf(facts.orders, itemId);
+    return E.right(order === undefined ? undefined : judgeOrder(context, order));
+  }
   return E.right(judges[kpi](context, facts).find((one) => one.itemId === itemId));
 };
