@@ -13,7 +13,6 @@ export const putEntry = <V>(record: Record<string, V>, key: string, value: V): v
   Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
 };
 
-
 /** `z.record` of string keys that keeps every own key, `__proto__` included, as `putEntry` writes them. */
 const ownRecord = <V extends z.ZodType>(value: V) =>
   z
