@@ -6,6 +6,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { Browser } from 'playwright-core';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { buildAuditReport } from './build.js';
 import { simulatedLog } from './fixture.js';
 import { renderReportHtml } from './render-html.js';
@@ -62,14 +63,15 @@ describe.runIf(available || inCi)('the audit report in headless Chromium', () =>
     expect(await tab.locator('#kpis tr[data-kpi]').count()).toBe(12);
     expect(await tab.locator('#kpis tr[data-kpi="timelyReceipt"] td').nth(1).textContent()).toBe('接收及时完成率');
     expect(await tab.locator('body').getAttribute('data-charts')).toBe('2');
-    const inked = await tab.evaluate(() =>
-      ['kpi-chart', 'trend-chart'].map((id) => {
-        const canvas = document.getElementById(id) as HTMLCanvasElement;
-        const pixels = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+    // Counts the painted pixels of each chart's canvas, in the page (where the DOM types live).
+    const inked = z.array(z.number()).parse(
+      await tab.evaluate(`['kpi-chart', 'trend-chart'].map((id) => {
+        const canvas = document.getElementById(id);
+        const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
         let painted = 0;
-        for (let index = 3; index < pixels.length; index += 4) if (pixels[index]! > 0) painted += 1;
+        for (let index = 3; index < pixels.length; index += 4) if (pixels[index] > 0) painted += 1;
         return painted;
-      }),
+      })`),
     );
     for (const painted of inked) expect(painted).toBeGreaterThan(5000);
     expect(await tab.locator('#missed tr').count()).toBeGreaterThan(1);
