@@ -1,4 +1,4 @@
-import type { EventData, RecordedEvent as ClientRecordedEvent } from '@eventstore/db-client';
+import type { EventData, JSONType, RecordedEvent as ClientRecordedEvent } from '@eventstore/db-client';
 import { jsonEvent } from '@eventstore/db-client';
 import type { CorruptedEvent, RecordedEvent } from '@aftersales/core';
 import { RecordedEventMetadataSchema, corruptedEvent } from '@aftersales/core';
@@ -17,12 +17,9 @@ export const metadataToWrite = (event: SealedEvent): Record<string, unknown> => 
   ...event.metadata,
 });
 
+// The client serializes data with JSON.stringify, which takes any JSON value; its type is narrower.
 export const toEventData = (event: SealedEvent): EventData =>
-  jsonEvent({ id: event.eventId, type: event.type, data: toJsonData(event.data), metadata: metadataToWrite(event) });
-
-/** The client's JSON type is narrower than `unknown`; what is not an object or array is wrapped by JSON itself. */
-const toJsonData = (data: unknown): Record<string, unknown> | unknown[] | string =>
-  JSON.parse(JSON.stringify(data ?? null)) as Record<string, unknown> | unknown[] | string;
+  jsonEvent({ id: event.eventId, type: event.type, data: event.data as JSONType, metadata: metadataToWrite(event) });
 
 /** EventStoreDB's own records: `$`-prefixed types (`$metadata`, `$>`, `$streamDeleted`) or streams. */
 export const isSystemEvent = (event: Pick<ClientRecordedEvent, 'streamId' | 'type'>): boolean =>

@@ -28,3 +28,10 @@ export const toStoreError = (thrown: unknown, streamId?: string): StoreError => 
 };
 
 export const isStreamDeleted = (thrown: unknown): boolean => thrown instanceof Error && isCommandError(thrown) && thrown.type === ErrorType.STREAM_DELETED;
+
+/**
+ * Whether a dropped subscription should be opened again: yes for connection trouble and anything
+ * unexpected, no when the server refused it for a reason a retry cannot change.
+ */
+export const isWorthResubscribing = (thrown: unknown): boolean =>
+  !(thrown instanceof Error && isCommandError(thrown) && [ErrorType.ACCESS_DENIED, ErrorType.INVALID_ARGUMENT].includes(thrown.type));

@@ -5,6 +5,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { decodeEvent, isSystemEvent } from './codec.js';
 import type { SubscriptionItem } from './client-subscription.js';
 import { isCaughtUpMarker } from './client-subscription.js';
+import { isWorthResubscribing, toStoreError } from './errors.js';
 import { toGlobalPosition } from './position.js';
 
 export interface ResubscribeOptions {
@@ -85,6 +86,7 @@ export const resubscribingSubscription = (
         } catch (thrown) {
           if (closed) return;
           if (thrown instanceof StoreFailure) throw thrown;
+          if (!isWorthResubscribing(thrown)) throw new StoreFailure(toStoreError(thrown));
           failures += 1;
           options.onDrop?.(thrown, failures);
         } finally {
