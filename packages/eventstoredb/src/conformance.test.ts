@@ -19,5 +19,8 @@ const overTestServer = (commitMode: CommitMode) => async () => {
   };
 };
 
-describeEventStoreConformance('EventStoreDBEventStore over the wire-level test server', overTestServer('perEvent'));
-describeEventStoreConformance('EventStoreDBEventStore over the test server with commit records', overTestServer('commitRecord'));
+// Every append is a few gRPC round trips, so the 10,000-event case needs more than the default
+// timeout on a busy two-core machine.
+const options = { timeout: 90_000 };
+describeEventStoreConformance('EventStoreDBEventStore over the wire-level test server', overTestServer('perEvent'), options);
+describeEventStoreConformance('EventStoreDBEventStore over the test server with commit records', overTestServer('commitRecord'), options);
