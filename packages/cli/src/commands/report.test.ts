@@ -1,0 +1,67 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { aftersales, scratchDirectory } from '../testing.js';
+
+const command = (type: string, data: Record<string, unknown>, commandId: string, actor: { id: string; role: string }, at: string) =>
+  JSON.stringify({ type, data, metadata: { commandId, actor, at } });
+const endpoint = { id: 'EP-01', role: 'BusinessEndpoint' };
+const manager = { id: 'DM-01', role: 'DepartmentManager' };
+const receive = (orderId: string, phone: string, at: string) =>
+  command('ReceiveRepairOrder', { orderId, endpointId: 'EP-01', customer: { name: '王芳', phone }, garment: 'wool coat', workItems: ['hemming'], requirements: '' }, `${orderId}/receive`, endpoint, at);
+const confirm = (orderId: string, at: string) => command('ConfirmReceipt', { orderId }, `${orderId}/confirm`, manager, at);
+const schedule = (orderId: string, at: string) =>
+  command('ScheduleRepair', { orderId, promisedBy: '2026-04-10T18:00:00+08:00', specialistId: 'SP-01' }, `${orderId}/schedule`, manager, at);
+
+const scratch = scratchDirectory();
+afterAll(() => scratch.cleanup());
+const files = (directory: string) => ['report.json', 'report.md', 'report.html'].map((name) => readFileSync(join(directory, name), 'utf8'));
+
+describe('aftersales report', () => {
+  it('writes the same three files for the same log, run after run, and after an erasure', async () => {
+    const store = `sqlite:${scratch.file('log.db')}`;
+    const ran = await aftersales(['run', '-', '--store', store], {
+      input: [
+        receive('RO-1', '13800000000', '2026-03-02T09:00:00+08:00'),
+        confirm('RO-1', '2026-03-02T10:00:00+08:00'),
+        schedule('RO-1', '2026-03-02T11:00:00+08:00'),
+        receive('RO-2', '13900000000', '2026-04-01T09:00:00+08:00'),
+        confirm('RO-2', '2026-04-03T10:00:00+08:00'),
+      ].join('\n'),
+    });
+    expect(ran.code, ran.stderr).toBe(0);
+    const args = ['report', '--as-of', '2026-06-30T18:00:00+08:00', '--store', store];
+    const first = await aftersales([...args, '--out', scratch.file('first')]);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stderr).toMatch(/the log is intact/);
+    expect((await aftersales([...args, '--out', scratch.file('second')])).code).toBe(0);
+    expect(files(scratch.file('second'))).toEqual(files(scratch.file('first')));
+
+    const [json, markdown, html] = files(scratch.file('first'));
+    const report = JSON.parse(json!) as { query: unknown; kpis: { kpi: string; numerator: number; denominator: number }[]; missed: { itemId: string }[]; verification: { intact: boolean } };
+    expect(report.query).toEqual({ period: '2026', asOf: '2026-06-30T18:00:00+08:00', knownAt: null });
+    expect(report.kpis.find((kpi) => kpi.kpi === 'timelyReceipt')).toMatchObject({ numerator: 1, denominator: 2 });
+    expect(report.missed).toEqual([expect.objectContaining({ itemId: 'RO-2' })]);
+    expect(report.verification.intact).toBe(true);
+    expect(markdown).toContain('| timelyReceipt | 接收及时完成率 | 1 / 2 | 50.0% |');
+    expect(html).toContain('<canvas id="kpi-chart"');
+    expect(`${json}${markdown}${html}`).not.toContain('13800000000');
+
+    expect((await aftersales(['gdpr', 'erase', '13800000000', '--store', store])).code).toBe(0);
+    expect((await aftersales([...args, '--out', scratch.file('erased')])).code).toBe(0);
+    expect(files(scratch.file('erased'))).toEqual(files(scratch.file('first')));
+
+    const known = await aftersales([...args, '--known-at', '2020-01-01', '--out', scratch.file('known')]);
+    expect(known.code).toBe(0);
+    expect(JSON.parse(files(scratch.file('known'))[0]!)).toMatchObject({ log: { eventsCounted: 0 }, kpis: expect.arrayContaining([expect.objectContaining({ kpi: 'timelyReceipt', denominator: 0 })]) });
+  }, 120_000);
+
+  it('needs --as-of and --out, and names a bad period', async () => {
+    const missing = await aftersales(['report', '--out', scratch.file('x'), '--store', 'memory:']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/--as-of/);
+    const bad = await aftersales(['report', '--as-of', '2026-06-30', '--period', '2026-13', '--out', scratch.file('x'), '--store', 'memory:']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/2026-13/);
+  }, 60_000);
+});
