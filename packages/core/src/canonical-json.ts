@@ -19,14 +19,14 @@ export const canonicalJson = (value: unknown): string => {
     }
     return `${json}]`;
   }
-  return canonicalJsonWithout(value as Record<string, unknown>, undefined);
+  return canonicalJsonWithout(value, undefined);
 };
 
 /** The canonical form of an object as if it lacked the member `omitted`: what a hash stored beside its content covers. */
-export const canonicalJsonWithout = (record: Readonly<Record<string, unknown>>, omitted: string | undefined): string => {
+export const canonicalJsonWithout = (record: object, omitted: string | undefined): string => {
   let json = '{';
   for (const key of Object.keys(record).sort()) {
-    const member = record[key];
+    const member = (record as Readonly<Record<string, unknown>>)[key];
     if (member === undefined || key === omitted) continue;
     if (json.length > 1) json += ',';
     json += `${JSON.stringify(key)}:${canonicalJson(member)}`;
