@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { aftersales, scratchDirectory } from '../testing.js';
@@ -63,5 +63,30 @@ describe('aftersales report', () => {
     const bad = await aftersales(['report', '--as-of', '2026-06-30', '--period', '2026-13', '--out', scratch.file('x'), '--store', 'memory:']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/2026-13/);
+  }, 60_000);
+});
+
+describe('a first-version event, end to end', () => {
+  it('imports a stored RepairOrderReceived v1, carries its order on, and reads it in the newest shape everywhere', async () => {
+    const fixture = readFileSync(new URL('../../../domain/src/repair-order/fixtures/repair-order-received.v1.json', import.meta.url), 'utf8');
+    const log = scratch.file('v1.jsonl');
+    writeFileSync(log, `${JSON.stringify(JSON.parse(fixture))}\n`);
+    const store = `sqlite:${scratch.file('v1.db')}`;
+    const imported = await aftersales(['import', log, '--store', store]);
+    expect(imported.code, imported.stderr).toBe(0);
+
+    const ran = await aftersales(['run', '-', '--store', store], { input: confirm('RO-2025-0117', '2025-11-03T11:00:00+08:00') });
+    expect(ran.code, ran.stderr).toBe(0);
+    expect(JSON.parse(ran.stdout)).toMatchObject({ ok: true, events: [{ streamId: 'RepairOrder-RO-2025-0117', revision: 1, type: 'ReceiptConfirmed' }] });
+
+    const trail = JSON.parse((await aftersales(['audit', 'trail', '--stream', 'RepairOrder-RO-2025-0117', '--json', '--store', store])).stdout) as { type: string; schemaVersion: number; decoded: boolean }[];
+    expect(trail.map(({ type, schemaVersion, decoded }) => ({ type, schemaVersion, decoded }))).toEqual([
+      { type: 'RepairOrderReceived', schemaVersion: 2, decoded: true },
+      { type: 'ReceiptConfirmed', schemaVersion: 1, decoded: true },
+    ]);
+    expect((await aftersales(['audit', 'verify', '--store', store])).code).toBe(0);
+    const reported = await aftersales(['report', '--as-of', '2025-12-31', '--out', scratch.file('v1-report'), '--store', store]);
+    expect(reported.code, reported.stderr).toBe(0);
+    expect(JSON.parse(files(scratch.file('v1-report'))[0]!)).toMatchObject({ log: { eventsCounted: 2 }, query: { period: '2025' } });
   }, 60_000);
 });
