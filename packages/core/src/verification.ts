@@ -149,8 +149,11 @@ export const createLogVerifier = (
   const maxProblems = options.maxProblems ?? 1000;
   const problems: IntegrityProblem[] = [];
   let problemCount = 0;
+  /** What the event being added revealed (or re-explained), for callers that locate problems by input line. */
+  let revealed: IntegrityProblem[] = [];
   const report = (problem: IntegrityProblem): number => {
     problemCount += 1;
+    revealed.push(problem);
     if (problems.length < maxProblems) problems.push(problem);
     return problems.length - 1;
   };
@@ -283,7 +286,9 @@ export const createLogVerifier = (
     /** How many problems were found so far: which event revealed a problem is the one added as it grew. */
     problemCount: (): number => problemCount,
 
-    add(event: RecordedEvent): void {
+    /** Checks one event, the next in global order; returns the problems it revealed, if any. */
+    add(event: RecordedEvent): readonly IntegrityProblem[] {
+      revealed = [];
       const at = `${event.streamId}@${event.revision}`;
       const state = streams.get(event.streamId);
       const expectedRevision = state === undefined ? 0 : state.revision + 1;
@@ -350,6 +355,7 @@ export const createLogVerifier = (
         // The gap reported earlier was this event out of place, not a loss; say so instead.
         if (state.gapProblem !== undefined && state.missingFrom === state.missingTo && state.gapProblem < problems.length) {
           problems[state.gapProblem] = problem;
+          revealed.push(problem);
         } else {
           report(problem);
         }
@@ -373,6 +379,7 @@ export const createLogVerifier = (
       eventCount += 1;
       logDigest = nextLogDigest(logDigest, event);
       settle();
+      return revealed;
     },
 
     finish(): VerificationReport {

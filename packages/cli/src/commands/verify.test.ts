@@ -84,7 +84,7 @@ describe('aftersales audit verify', () => {
     const cases = [
       [edited, /line 3: RepairOrder-RO-1@1 \(ReceiptConfirmed\) does not match its hash/],
       [deleted, /line 3: RepairOrder-RO-1@1 is missing/],
-      [swapped, /line 3: RepairOrder-RO-1@1 comes after revision 2 in the log's order: events were swapped/],
+      [swapped, /line 4: RepairOrder-RO-1@1 comes after revision 2 in the log's order: events were swapped/],
       [forged, /line 5: .*RepairOrder-RO-1@2 was replaced and its hash recomputed/],
     ] as const;
     for (const [events, problem] of cases) {

@@ -109,7 +109,7 @@ export const verifyExportedFile = async (file: string, options: VerifyOptions = 
   for await (const { event } of exportedLines(file)) if (event?.streamId === INTEGRITY_STREAM) checkpoints.push(event);
   const verifier = createLogVerifier(checkpoints, options);
   const problems: string[] = [];
-  const linesOfProblems: number[] = [];
+  const lineOf = new Map<IntegrityProblem, number>();
   let lastPosition = -1n;
   for await (const { line, event, problem } of exportedLines(file)) {
     if (event === undefined) {
@@ -118,15 +118,13 @@ export const verifyExportedFile = async (file: string, options: VerifyOptions = 
     }
     if (event.globalPosition <= lastPosition) problems.push(`line ${line}: ${event.streamId}@${event.revision}: global position ${event.globalPosition} does not follow ${lastPosition}`);
     lastPosition = event.globalPosition;
-    const before = verifier.problemCount();
-    verifier.add(event);
-    for (let index = before; index < verifier.problemCount(); index += 1) linesOfProblems[index] = line;
+    for (const found of verifier.add(event)) lineOf.set(found, line);
   }
   const report = verifier.finish();
-  report.problems.forEach((found, index) => {
-    const line = linesOfProblems[index];
+  for (const found of report.problems) {
+    const line = lineOf.get(found);
     problems.push(line === undefined ? `end of file: ${problemLine(found)}` : `line ${line}: ${problemLine(found)}`);
-  });
+  }
   return { problems, report };
 };
 
