@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import * as E from 'fp-ts/lib/Either.js';
 import { match } from 'ts-pattern';
 import type { EventStore, KeyStore } from '@aftersales/core';
-import { InMemoryKeyStore, createPersonalDataTransform, withEventPipeline } from '@aftersales/core';
-import { departmentPersonalData, departmentUpcasting } from '@aftersales/domain';
+import { InMemoryKeyStore } from '@aftersales/core';
+import { departmentEventPipeline } from '@aftersales/domain';
 import { CliError } from './cli-error.js';
 import type { StoreLocation } from './store-url.js';
 
@@ -40,5 +40,4 @@ export const openKeyStore = async (location: StoreLocation, env: NodeJS.ProcessE
  * and decrypted (or `[erased]`) on the way out, every event upcast to its newest shape. Export, import
  * and verification use the raw store instead, as the hashes cover what is stored.
  */
-export const decodingStore = (raw: EventStore, keyStore: KeyStore): EventStore =>
-  withEventPipeline(raw, { upcasting: departmentUpcasting, transform: createPersonalDataTransform(keyStore, departmentPersonalData) });
+export const decodingStore = (raw: EventStore, keyStore: KeyStore): EventStore => departmentEventPipeline(raw, keyStore);

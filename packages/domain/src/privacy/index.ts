@@ -1,1 +1,1 @@
-export { customerIdentifier, departmentPersonalData, normalizePhone, personalFields } from './personal-data.js';
+export { customerIdentifier, departmentEventPipeline, departmentPersonalData, normalizePhone, personalFields } from './personal-data.js';

@@ -11,13 +11,12 @@ import {
   createUpcasting,
   subjectPseudonym,
   verifyLog,
-  withEventPipeline,
 } from '@aftersales/core';
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { repairOrder, repairOrderUpcasters } from '../repair-order/index.js';
-import { customerIdentifier, departmentPersonalData, normalizePhone } from './personal-data.js';
+import { customerIdentifier, departmentEventPipeline, departmentPersonalData, normalizePhone } from './personal-data.js';
 
 const StoredEvent = z.object({
   streamId: z.string(),
@@ -40,8 +39,7 @@ const manager = { id: 'DM-01', role: 'DepartmentManager' };
 const department = () => {
   const raw = new InMemoryEventStore();
   const keyStore = new InMemoryKeyStore();
-  const transform = createPersonalDataTransform(keyStore, departmentPersonalData);
-  const store = withEventPipeline(raw, { upcasting, transform, schema: repairOrder.eventSchema });
+  const store = departmentEventPipeline(raw, keyStore);
   const router = createCommandRouter({ store, upcasting }, [repairOrder]);
   return { raw, keyStore, store, router };
 };

@@ -1,4 +1,6 @@
-import type { PersonalDataPolicy } from '@aftersales/core';
+import type { EventStore, KeyStore, PersonalDataPolicy } from '@aftersales/core';
+import { createPersonalDataTransform, withEventPipeline } from '@aftersales/core';
+import { departmentUpcasting } from '../department.js';
 
 /**
  * A phone number as it identifies a customer: digits only, with the leading `+` kept, so that
@@ -41,3 +43,12 @@ export const departmentPersonalData: PersonalDataPolicy = {
     },
   })),
 };
+
+/**
+ * The department's log as every reader and writer should see it: customers' names and phones
+ * encrypted under their keys on the way in, decrypted (or `[erased]`) and upcast to the newest
+ * shape on the way out. Give the result to `createDepartment` and to the read models; keep the raw
+ * store for export, import and verification.
+ */
+export const departmentEventPipeline = (store: EventStore, keyStore: KeyStore): EventStore =>
+  withEventPipeline(store, { upcasting: departmentUpcasting, transform: createPersonalDataTransform(keyStore, departmentPersonalData) });
