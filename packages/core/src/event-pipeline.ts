@@ -81,7 +81,12 @@ export const withEventPipeline = (store: EventStore, options: EventPipelineOptio
   return {
     appendToStream: async (streamId: string, events: readonly EventToAppend[], appendOptions: AppendOptions) => {
       const encoded: EventToAppend[] = [];
-      for (const event of events) encoded.push(options.transform ? await options.transform.encode(streamId, event) : event);
+      try {
+        for (const event of events) encoded.push(options.transform ? await options.transform.encode(streamId, event) : event);
+      } catch (thrown) {
+        // A key store that cannot be reached must not turn into a throw: the port answers with values.
+        return E.left(isStoreFailure(thrown) ? thrown.error : storeUnavailable(`encoding events for ${streamId} failed`, thrown));
+      }
       const appended = await store.appendToStream(streamId, encoded, appendOptions);
       if (E.isLeft(appended)) return appended;
       const decoded: RecordedEvent[] = [];

@@ -145,3 +145,16 @@ describe('crypto-shredding of personal data', () => {
     expect(JSON.stringify((await all(raw)).map((event) => event.data))).not.toContain('王芳');
   });
 });
+
+describe('a key store that cannot be reached', () => {
+  it('makes appends and reads fail as values naming the store, never throws from command handling', async () => {
+    const raw = new InMemoryEventStore();
+    const down: InMemoryKeyStore = Object.assign(new InMemoryKeyStore(), {
+      activeKey: async () => E.left({ code: 'KeyStoreUnavailable' as const, message: 'key store offline' }),
+    });
+    const store = withEventPipeline(raw, { transform: createPersonalDataTransform(down, policy) });
+    const appended = await store.appendToStream('Ticket-1', [registered(1, '王芳', '13800000000')], { expectedRevision: 'noStream' });
+    expect(appended).toEqual(E.left(expect.objectContaining({ code: 'StoreUnavailable', message: 'key store offline' })));
+    expect(await collect(raw.readAll())).toEqual(E.right([]));
+  });
+});
