@@ -10,6 +10,7 @@ import type { PersonalDataPolicy } from './personal-data.js';
 import { ERASED, EncryptedField, InMemoryKeyStore, KEY_UNAVAILABLE, createPersonalDataTransform, subjectPseudonym } from './personal-data.js';
 import { computeEventHash } from './hash-chain.js';
 import { verifyLog } from './verification.js';
+import { describeKeyStoreContract } from './testing/key-store-contract.js';
 
 const policy: PersonalDataPolicy = {
   rules: [
@@ -158,3 +159,5 @@ describe('a key store that cannot be reached', () => {
     expect(await collect(raw.readAll())).toEqual(E.right([]));
   });
 });
+
+describeKeyStoreContract('InMemoryKeyStore', async () => ({ keyStore: new InMemoryKeyStore(), cleanup: () => undefined }));

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
+import { describeKeyStoreContract } from '@aftersales/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SqliteKeyStore } from './key-store.js';
 
@@ -76,4 +77,9 @@ describe('SqliteKeyStore', () => {
     const opened = SqliteKeyStore.open(join(file, 'keys.db'));
     expect(E.isLeft(opened) && opened.left.code).toBe('KeyStoreUnavailable');
   });
+});
+
+describeKeyStoreContract('SqliteKeyStore', async () => {
+  const { keys } = openAt();
+  return { keyStore: keys, cleanup: () => keys.close() };
 });

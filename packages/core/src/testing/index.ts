@@ -2,3 +2,4 @@ export * from './specify.js';
 export * from './conformance.js';
 export * from './counter.js';
 export * from './faulty-store.js';
+export * from './key-store-contract.js';
