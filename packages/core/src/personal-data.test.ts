@@ -1,4 +1,5 @@
 import * as E from 'fp-ts/lib/Either.js';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createCommandHandler } from './command-handler.js';
 import { collect } from './event-store.js';
@@ -7,7 +8,7 @@ import { deterministicEventId } from './event-ids.js';
 import { InMemoryEventStore } from './in-memory-store.js';
 import type { EventToAppend, RecordedEvent } from './messages.js';
 import type { PersonalDataPolicy } from './personal-data.js';
-import { ERASED, EncryptedField, InMemoryKeyStore, KEY_UNAVAILABLE, createPersonalDataTransform, subjectPseudonym } from './personal-data.js';
+import { ERASED, EncryptedField, InMemoryKeyStore, KEY_UNAVAILABLE, createPersonalDataTransform, decryptField, encryptField, subjectPseudonym } from './personal-data.js';
 import { computeEventHash } from './hash-chain.js';
 import { verifyLog } from './verification.js';
 import { describeKeyStoreContract } from './testing/key-store-contract.js';
@@ -161,3 +162,18 @@ describe('a key store that cannot be reached', () => {
 });
 
 describeKeyStoreContract('InMemoryKeyStore', async () => ({ keyStore: new InMemoryKeyStore(), cleanup: () => undefined }));
+
+describe('field encryption', () => {
+  it('gives back any value it encrypted, only in the place it was encrypted for', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), fc.string(), fc.string(), (value, streamId, field) => {
+        const key = Buffer.alloc(32, 3);
+        const aad = Buffer.from(`${streamId}\u0000e\u0000${field}`);
+        const encrypted = encryptField(key, 'k-1', aad, value);
+        expect(decryptField(key, aad, encrypted)).toEqual(E.right(JSON.parse(JSON.stringify(value))));
+        expect(E.isLeft(decryptField(key, Buffer.concat([aad, Buffer.from('x')]), encrypted))).toBe(true);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
