@@ -46,7 +46,8 @@ export interface CommandHandlerOptions {
   /**
    * How many streams' folded state the handler remembers between commands (default 10,000; 0 for
    * none), so that a command on a stream it has just seen is decided without reading the stream
-   * again. Not used with a `transform`, whose decoding may change (an erased key).
+   * again. Not used with a `transform`, whose decoding may change (an erased key); over a store that
+   * decrypts as it reads, pass 0 if an aggregate's state holds personal data.
    */
   readonly cachedStreams?: number;
   /** Told of every refusal (validation, authorization, domain rule, store), e.g. to keep a security log. */
