@@ -9,15 +9,6 @@ import type { Command, DomainEvent, EventToAppend, RecordedEvent } from './messa
 import type { Upcasting } from './upcasting.js';
 import { createUpcasting } from './upcasting.js';
 
-/**
- * A reversible change applied to events on their way into and out of the store, such as encrypting
- * personal data. `decode` runs before upcasting, on the data as stored.
- */
-export interface EventTransform {
-  readonly encode: (streamId: string, event: EventToAppend) => EventToAppend | Promise<EventToAppend>;
-  readonly decode: (event: RecordedEvent) => RecordedEvent | Promise<RecordedEvent>;
-}
-
 export interface CommandAccepted {
   readonly streamId: string;
   /** The events the command produced, as stored. */
@@ -38,7 +29,6 @@ export interface RefusedCommand {
 export interface CommandHandlerOptions {
   readonly store: EventStore;
   readonly upcasting?: Upcasting;
-  readonly transform?: EventTransform;
   /** How many times a command is re-decided after losing a race for its stream (default 5). */
   readonly maxConflictRetries?: number;
   /** How many times an append is retried after the store was unavailable (default 2); safe, as event ids are deterministic. */
@@ -46,8 +36,8 @@ export interface CommandHandlerOptions {
   /**
    * How many streams' folded state the handler remembers between commands (default 10,000; 0 for
    * none), so that a command on a stream it has just seen is decided without reading the stream
-   * again. Not used with a `transform`, whose decoding may change (an erased key); over a store that
-   * decrypts as it reads, pass 0 if an aggregate's state holds personal data.
+   * again. Over a store that decrypts as it reads (`withEventPipeline`), pass 0 if an aggregate's
+   * state holds personal data, so that an erased customer's data is not remembered.
    */
   readonly cachedStreams?: number;
   /** Told of every refusal (validation, authorization, domain rule, store), e.g. to keep a security log. */
@@ -76,14 +66,15 @@ export const decodeCommand = <C>(schema: z.ZodType<C>, raw: unknown): E.Either<D
   return parsed.success ? E.right(parsed.data) : E.left(invalidCommand(zodIssues(parsed.error)));
 };
 
-/** Reads an event back into the decider's shape: transform, upcast, decode. */
-export const decodeRecordedEvent = async (
+/**
+ * Reads an event back into the decider's shape: upcast, decode. Decryption, where personal data is
+ * encrypted, happens in the store's event pipeline (`withEventPipeline`) before this.
+ */
+export const decodeRecordedEvent = (
   definition: Pick<AnyAggregateDefinition, 'eventSchema'>,
   upcasting: Upcasting,
-  transform: EventTransform | undefined,
-  stored: RecordedEvent,
-): Promise<E.Either<StoreError, DomainEvent>> => {
-  const recorded = transform ? await transform.decode(stored) : stored;
+  recorded: RecordedEvent,
+): E.Either<StoreError, DomainEvent> => {
   const upcast = upcasting.upcast(recorded, recorded.type, recorded.metadata.schemaVersion, recorded.data);
   if (E.isLeft(upcast)) return upcast;
   const parsed = definition.eventSchema.safeParse({ type: recorded.type, data: upcast.right });
@@ -135,7 +126,7 @@ export const createCommandHandler = (options: CommandHandlerOptions): CommandHan
   const upcasting = options.upcasting ?? createUpcasting();
   const maxConflictRetries = options.maxConflictRetries ?? 5;
   const maxUnavailableRetries = options.maxUnavailableRetries ?? 2;
-  const cache = streamCache(options.transform ? 0 : (options.cachedStreams ?? 10_000));
+  const cache = streamCache(options.cachedStreams ?? 10_000);
 
   const loadStream = async (
     definition: AnyAggregateDefinition,
@@ -149,7 +140,7 @@ export const createCommandHandler = (options: CommandHandlerOptions): CommandHan
     const commandIds = new Set<string>();
     try {
       for await (const stored of store.readStream(streamId)) {
-        const decoded = await decodeRecordedEvent(definition, upcasting, options.transform, stored);
+        const decoded = decodeRecordedEvent(definition, upcasting, stored);
         if (E.isLeft(decoded)) return decoded;
         state = definition.decider.evolve(state, decoded.right);
         revision = stored.revision;
@@ -243,7 +234,7 @@ export const createCommandHandler = (options: CommandHandlerOptions): CommandHan
               schemaVersion: upcasting.currentVersion(event.type),
             },
           };
-          toAppend.push(options.transform ? await options.transform.encode(streamId, envelope) : envelope);
+          toAppend.push(envelope);
         }
         const appended = await append(streamId, toAppend, revision);
         if (E.isRight(appended)) {

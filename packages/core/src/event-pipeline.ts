@@ -1,6 +1,5 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { z } from 'zod';
-import type { EventTransform } from './command-handler.js';
 import type {
   AppendOptions,
   AppendResult,
@@ -15,6 +14,16 @@ import { StoreFailure, corruptedEvent, isStoreFailure, storeUnavailable } from '
 import type { EventToAppend, RecordedEvent } from './messages.js';
 import type { Upcasting } from './upcasting.js';
 import { createUpcasting } from './upcasting.js';
+
+/**
+ * A reversible change applied to events on their way into and out of the store, such as encrypting
+ * personal data. `decode` runs before upcasting, on the data as stored; both may throw a
+ * `StoreFailure` (e.g. a key store that cannot be reached), which the pipeline returns as a value.
+ */
+export interface EventTransform {
+  readonly encode: (streamId: string, event: EventToAppend) => EventToAppend | Promise<EventToAppend>;
+  readonly decode: (event: RecordedEvent) => RecordedEvent | Promise<RecordedEvent>;
+}
 
 export interface EventPipelineOptions {
   /** Brings stored data to the newest shape of its type. */

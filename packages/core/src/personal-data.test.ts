@@ -121,10 +121,10 @@ describe('crypto-shredding of personal data', () => {
     expect(read).toEqual(E.left(expect.objectContaining({ code: 'CorruptedEvent', streamId: 'Ticket-3', revision: 0 })));
   });
 
-  it('encrypts what command handling appends through the transform hook', async () => {
+  it('encrypts what command handling appends through the event pipeline', async () => {
     const raw = new InMemoryEventStore();
     const transform = createPersonalDataTransform(new InMemoryKeyStore(), policy);
-    const handler = createCommandHandler({ store: raw, transform });
+    const handler = createCommandHandler({ store: withEventPipeline(raw, { transform }) });
     const definition = {
       name: 'Ticket',
       commandSchema: { safeParse: (raw: unknown) => ({ success: true as const, data: raw }) },

@@ -1,7 +1,7 @@
 import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 import * as E from 'fp-ts/lib/Either.js';
 import { z } from 'zod';
-import type { EventTransform } from './command-handler.js';
+import type { EventTransform } from './event-pipeline.js';
 import type { DomainError } from './errors.js';
 import { StoreFailure, corruptedEvent, storeUnavailable } from './errors.js';
 import type { EventToAppend, RecordedEvent } from './messages.js';

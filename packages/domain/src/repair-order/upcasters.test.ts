@@ -44,7 +44,7 @@ describe('RepairOrderReceived upcasting', () => {
   });
 
   it('reads a stored first-version event as the current shape, its one work item in a list', async () => {
-    const decoded = await decodeRecordedEvent(repairOrder, upcasting, undefined, storedV1);
+    const decoded = decodeRecordedEvent(repairOrder, upcasting, storedV1);
     expect(decoded).toEqual(
       E.right({
         type: 'RepairOrderReceived',
@@ -62,7 +62,7 @@ describe('RepairOrderReceived upcasting', () => {
 
   it('reports a first-version event without a work item as corrupted instead of guessing', async () => {
     const { workItem: _workItem, ...broken } = z.record(z.string(), z.unknown()).parse(storedV1.data);
-    const decoded = await decodeRecordedEvent(repairOrder, upcasting, undefined, { ...storedV1, data: broken });
+    const decoded = decodeRecordedEvent(repairOrder, upcasting, { ...storedV1, data: broken });
     expect(decoded).toMatchObject({ _tag: 'Left', left: { code: 'CorruptedEvent', streamId: storedV1.streamId } });
   });
 
