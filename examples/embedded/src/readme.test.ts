@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, expect, it } from 'vitest';
@@ -25,4 +25,10 @@ it("runs the README's quickstart as written and prints what the README says it p
   expect(run.stdout).toContain("[ 'RepairOrder-RO-1@0 RepairOrderReceived' ]");
   expect(run.stdout).toContain('refused: Forbidden');
   expect(run.stdout).toContain("0 / 1 missed: [ 'RO-1' ]");
+  // The customer's name is stored encrypted, and the Auditor's attempt is in the security log.
+  for (const file of ['department.db', 'department.db-wal']) {
+    if (existsSync(join(scratch, file))) expect(readFileSync(join(scratch, file)).includes(Buffer.from('王芳'))).toBe(false);
+  }
+  const exported = spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', join(root, 'packages/cli/src/main.ts'), 'audit', 'trail', '--json', '--store', `sqlite:${join(scratch, 'department.db')}`], { cwd: scratch, encoding: 'utf8', timeout: 60_000 });
+  expect(exported.stdout).toContain('SecurityLog-');
 });
