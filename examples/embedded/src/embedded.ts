@@ -1,8 +1,9 @@
 import * as E from 'fp-ts/lib/Either.js';
-import { createDepartment } from '@aftersales/domain';
+import { createSecurityLog } from '@aftersales/core';
+import { createDepartment, departmentEventPipeline } from '@aftersales/domain';
 import type { KpiResult } from '@aftersales/read-models';
 import { createReadModels } from '@aftersales/read-models';
-import { SqliteEventStore } from '@aftersales/sqlite';
+import { SqliteEventStore, SqliteKeyStore } from '@aftersales/sqlite';
 
 const endpoint = { id: 'EP-01', role: 'BusinessEndpoint' };
 const manager = { id: 'DM-01', role: 'DepartmentManager' };
@@ -52,9 +53,12 @@ export interface EmbeddedRun {
 export const runEmbedded = async (path: string): Promise<EmbeddedRun> => {
   const opened = SqliteEventStore.open(path);
   if (E.isLeft(opened)) throw new Error(opened.left.message);
-  const store = opened.right;
+  const keys = SqliteKeyStore.open(path.replace(/\.db$/, '') + '.keys.db');
+  if (E.isLeft(keys)) throw new Error(keys.left.message);
+  // Customers' names and phones are stored encrypted under their keys, kept in a file of their own.
+  const store = departmentEventPipeline(opened.right, keys.right);
   try {
-    const department = createDepartment({ store });
+    const department = createDepartment({ store, onRefused: createSecurityLog({ store }).onRefused });
     let accepted = 0;
     const refused: string[] = [];
     const tooLate = {
@@ -68,7 +72,7 @@ export const runEmbedded = async (path: string): Promise<EmbeddedRun> => {
       else refused.push(`${command.type}: ${result.left.code} (${result.left.message})`);
     }
 
-    const readModels = createReadModels({ store, projectionStore: store.projectionStore() });
+    const readModels = createReadModels({ store, projectionStore: opened.right.projectionStore() });
     const caughtUp = await readModels.catchUp();
     if (E.isLeft(caughtUp)) throw new Error(caughtUp.left.message);
     const kpis = readModels.kpis({ period: '2026-03', asOf: '2026-03-31T23:59:59+08:00' });
@@ -76,5 +80,6 @@ export const runEmbedded = async (path: string): Promise<EmbeddedRun> => {
     return { accepted, refused, kpis: kpis.right };
   } finally {
     await store.close();
+    keys.right.close();
   }
 };

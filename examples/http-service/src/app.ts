@@ -2,6 +2,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { EventStore, ProjectionStore } from '@aftersales/core';
+import { createSecurityLog } from '@aftersales/core';
 import { createDepartment } from '@aftersales/domain';
 import { createReadModels } from '@aftersales/read-models';
 
@@ -30,13 +31,14 @@ export const statusOf = (code: string): ContentfulStatusCode => {
 };
 
 export interface ServiceOptions {
+  /** The department's log as commands and read models see it (see `departmentEventPipeline`). */
   readonly store: EventStore;
   /** Where the KPI read model keeps its state and checkpoint; memory when absent. */
   readonly projectionStore?: ProjectionStore;
 }
 
 export const createApp = (options: ServiceOptions) => {
-  const department = createDepartment({ store: options.store });
+  const department = createDepartment({ store: options.store, onRefused: createSecurityLog({ store: options.store }).onRefused });
   const readModels = createReadModels({
     store: options.store,
     ...(options.projectionStore ? { projectionStore: options.projectionStore } : {}),
