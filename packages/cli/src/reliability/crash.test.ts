@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeEach, expect, it } from 'vitest';
 import { seededRandom } from '@aftersales/core/testing';
+import { deleteSqliteFile } from '../store-url.js';
 import { scratchDirectory } from '../testing.js';
 import type { RunResult } from './support.js';
 import { comparableLog, integrityProblems, printedResults, readAllEvents, simulatedCommandLines, startAftersales, withSqlite } from './support.js';
@@ -14,10 +15,10 @@ beforeEach(() => {
 });
 afterEach(() => scratch.cleanup());
 
-const figures = { kills: 0, killedMidRun: 0, acknowledged: 0, commands: 0 };
+const figures = { kills: 0, killedMidRun: 0, finishedBeforeKill: 0, acknowledged: 0, commands: 0 };
 afterAll(() => {
   console.info(
-    `crash: ${figures.kills} SIGKILLs (${figures.killedMidRun} with the log part written), ${figures.acknowledged} acknowledged results checked, ${figures.commands} commands in the file`,
+    `crash: ${figures.kills} SIGKILLs (${figures.killedMidRun} with the log part written, ${figures.finishedBeforeKill} runs finished before their kill), ${figures.acknowledged} acknowledged results checked, ${figures.commands} commands in the file`,
   );
 });
 
@@ -55,10 +56,10 @@ it(
     // Each kill lands once the log has grown to a target picked at random ahead of what is stored, plus
     // a random few milliseconds: at a different point of an append every time, or between appends.
     let stored = 0;
-    for (let kill = 0; kill < KILLS; kill += 1) {
-      // The last events are left out of reach, so that no run can finish before its kill lands.
-      const reachable = total - 25;
-      const target = Math.min(reachable, stored + 1 + Math.floor(random() * (Math.max(reachable - stored, 0) / (KILLS - kill))));
+    for (let attempt = 0; figures.kills < KILLS && attempt < 2 * KILLS; attempt += 1) {
+      // The last events are left out of reach, so that a run rarely finishes before its kill lands.
+      const reachable = total - 40;
+      const target = Math.min(reachable, stored + 1 + Math.floor(random() * (Math.max(reachable - stored, 0) / (KILLS - figures.kills))));
       const extraMs = Math.floor(random() * 15);
       const running = startAftersales(['run', file, '--store', `sqlite:${path}`]);
       await withSqlite(path, async (watcher) => {
@@ -75,8 +76,17 @@ it(
       await sleep(extraMs);
       running.child.kill('SIGKILL');
       const exit = await running.exited;
+      if (exit.signal !== 'SIGKILL') {
+        // On a machine so busy that the run got to its end before the kill: a clean run, then a fresh start.
+        expect(exit, running.stderr()).toEqual({ code: 0, signal: null });
+        await withSqlite(path, async (store) => expect(comparableLog(await readAllEvents(store))).toEqual(comparableLog(cleanLog)));
+        figures.finishedBeforeKill += 1;
+        deleteSqliteFile(path);
+        stored = 0;
+        acknowledged.clear();
+        continue;
+      }
       figures.kills += 1;
-      expect(exit.signal, `run ${kill} ended before its kill: ${running.stderr()}`).toBe('SIGKILL');
 
       const printed = printedResults(running.stdout());
       await withSqlite(path, async (store) => {
@@ -105,6 +115,8 @@ it(
       });
     }
     figures.acknowledged = acknowledged.size;
+    // A kill that came too late is no failure of the store, but most of them must land.
+    expect(figures.kills).toBeGreaterThanOrEqual(KILLS / 2);
 
     const rerun = startAftersales(['run', file, '--store', `sqlite:${path}`]);
     expect(await rerun.exited, rerun.stderr()).toEqual({ code: 0, signal: null });
