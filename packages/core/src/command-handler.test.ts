@@ -184,4 +184,17 @@ describe('command handling', () => {
     const stored = await streamOf(store, 'Counter-c1');
     expect(stored.map((event) => event.metadata.commandId)).toEqual(['cmd-1', 'cmd-x', 'cmd-y']);
   });
+  it("returns a refused command's first refusal when it is sent again, also after a restart and after the state changed", async () => {
+    const store = new InMemoryEventStore();
+    await createCommandHandler({ store }).handle(counter, increment(COUNTER_LIMIT, 'cmd-1'));
+    const first = await createCommandHandler({ store }).handle(counter, increment(5, 'cmd-2'));
+    expect(E.isLeft(first) && first.left.code).toBe('LimitExceeded');
+    // The counter is closed now: deciding cmd-2 again would give another refusal.
+    await createCommandHandler({ store }).handle(counter, counterCommand('Close', { counterId: 'c1' }, 'cmd-3'));
+    for (const handler of [createCommandHandler({ store }), createCommandHandler({ store, cachedStreams: 0 })]) {
+      expect(await handler.handle(counter, increment(5, 'cmd-2'))).toEqual(first);
+    }
+    expect((await streamOf(store, 'Counter-c1')).map((event) => event.metadata.commandId)).toEqual(['cmd-1', 'cmd-3']);
+    expect((await streamOf(store, 'Refusals-Counter-c1')).map((event) => [event.type, event.metadata.commandId])).toEqual([['RefusalRecorded', 'cmd-2']]);
+  });
 });

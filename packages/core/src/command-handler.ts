@@ -1,5 +1,5 @@
 import * as E from 'fp-ts/lib/Either.js';
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { AnyAggregateDefinition } from './aggregate.js';
 import type { EventStore } from './event-store.js';
 import type { DomainError, StoreError, ValidationIssue } from './errors.js';
@@ -87,11 +87,26 @@ export const decodeRecordedEvent = (
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** The refusal journal of an aggregate stream: `Refusals-<streamId>`, e.g. `Refusals-Budget-B-1`. */
+export const REFUSALS_PREFIX = 'Refusals-';
+export const refusalStreamOf = (streamId: string): string => `${REFUSALS_PREFIX}${streamId}`;
+export const REFUSAL_RECORDED = 'RefusalRecorded';
+
+/** A decider's refusal as the journal keeps it: the command, and the error exactly as returned. */
+export const RefusalRecordedData = z.object({
+  commandId: z.string(),
+  commandType: z.string(),
+  error: z.looseObject({ code: z.string(), message: z.string() }),
+});
+export type RefusalRecordedData = z.infer<typeof RefusalRecordedData>;
+
 interface CachedStream {
   readonly state: unknown;
   readonly revision: number;
   /** Every command id in the stream, so that a retried command is never decided as a new one. */
   readonly commandIds: Set<string>;
+  /** The first refusal of each command the deciders refused on this stream, by command id. */
+  readonly refusals: Map<string, DomainError>;
 }
 
 /**
@@ -132,7 +147,12 @@ export const createCommandHandler = (options: CommandHandlerOptions): CommandHan
     definition: AnyAggregateDefinition,
     streamId: string,
     commandId?: string,
-  ): Promise<E.Either<StoreError, LoadedAggregate<unknown> & { readonly earlier: RecordedEvent[]; readonly commandIds: Set<string> }>> => {
+  ): Promise<
+    E.Either<
+      StoreError,
+      LoadedAggregate<unknown> & { readonly earlier: RecordedEvent[]; readonly commandIds: Set<string>; readonly refusals: Map<string, DomainError> }
+    >
+  > => {
     let state: unknown = definition.decider.initialState;
     let revision = -1;
     const events: RecordedEvent[] = [];
@@ -153,7 +173,49 @@ export const createCommandHandler = (options: CommandHandlerOptions): CommandHan
         return E.left(isStoreFailure(thrown) ? thrown.error : storeUnavailable(`reading ${streamId} failed`, thrown));
       }
     }
-    return E.right({ state, revision, events, earlier, commandIds });
+    const refusals = new Map<string, DomainError>();
+    try {
+      for await (const stored of store.readStream(refusalStreamOf(streamId))) {
+        const recorded = RefusalRecordedData.safeParse(stored.data);
+        if (!recorded.success) return E.left(corruptedEvent(stored.streamId, stored.revision, `${stored.type} does not decode`));
+        if (!refusals.has(recorded.data.commandId)) refusals.set(recorded.data.commandId, recorded.data.error);
+      }
+    } catch (thrown) {
+      if (!(isStoreFailure(thrown) && thrown.error.code === 'StreamNotFound')) {
+        return E.left(isStoreFailure(thrown) ? thrown.error : storeUnavailable(`reading ${refusalStreamOf(streamId)} failed`, thrown));
+      }
+    }
+    return E.right({ state, revision, events, earlier, commandIds, refusals });
+  };
+
+  /**
+   * Keeps a decider's refusal in the stream's refusal journal, so that the same command sent again
+   * returns this refusal however the aggregate has changed since. Nothing goes into the aggregate's
+   * own stream.
+   */
+  const recordRefusal = async (command: Command, streamId: string, error: DomainError): Promise<E.Either<StoreError, void>> => {
+    const journal = refusalStreamOf(streamId);
+    const { commandId } = command.metadata;
+    const data = { commandId, commandType: command.type, error };
+    const event: EventToAppend = {
+      eventId: deterministicEventId(journal, commandId, 0),
+      type: REFUSAL_RECORDED,
+      data,
+      metadata: {
+        commandId,
+        correlationId: command.metadata.correlationId ?? commandId,
+        causationId: command.metadata.causationId ?? commandId,
+        actor: command.metadata.actor,
+        occurredAt: command.metadata.at,
+        schemaVersion: 1,
+      },
+    };
+    for (let attempt = 0; ; attempt += 1) {
+      const result = await store.appendToStream(journal, [event], { expectedRevision: 'any' });
+      if (E.isRight(result)) return E.right(undefined);
+      if (result.left.code !== 'StoreUnavailable' || attempt >= maxUnavailableRetries) return E.left(result.left);
+      await sleep(25 * 2 ** attempt);
+    }
   };
 
   const refuse = async (
@@ -204,18 +266,25 @@ export const createCommandHandler = (options: CommandHandlerOptions): CommandHan
         } else {
           const loaded = await loadStream(definition, streamId, commandId);
           if (E.isLeft(loaded)) return refuse(loaded.left, raw, streamId);
-          const { state, revision, earlier, commandIds } = loaded.right;
+          const { state, revision, earlier, commandIds, refusals } = loaded.right;
           if (earlier.length > 0) {
             return E.right({ streamId, events: earlier, nextExpectedRevision: revision, duplicate: true });
           }
-          current = { state, revision, commandIds };
+          current = { state, revision, commandIds, refusals };
           cache.set(streamId, current);
         }
+        const firstRefusal = current.refusals.get(commandId);
+        if (firstRefusal !== undefined) return E.left(firstRefusal);
         const { state, revision } = current;
         const decision = definition.decider.decide(command, state);
         // Only a successful append confirms a cached state; any other outcome is decided again on the stream as stored.
         if (fromCache && (E.isLeft(decision) || decision.right.length === 0)) continue;
-        if (E.isLeft(decision)) return refuse(decision.left, raw, streamId);
+        if (E.isLeft(decision)) {
+          const recorded = await recordRefusal(command, streamId, decision.left);
+          if (E.isLeft(recorded)) return refuse(recorded.left, raw, streamId);
+          current.refusals.set(commandId, decision.left);
+          return refuse(decision.left, raw, streamId);
+        }
         if (decision.right.length === 0) {
           return E.right({ streamId, events: [], nextExpectedRevision: revision, duplicate: false });
         }
@@ -243,7 +312,12 @@ export const createCommandHandler = (options: CommandHandlerOptions): CommandHan
           if (appended.right.nextExpectedRevision === revision + toAppend.length) {
             let next = state;
             for (const event of decision.right) next = definition.decider.evolve(next, event);
-            cache.set(streamId, { state: next, revision: appended.right.nextExpectedRevision, commandIds: current.commandIds.add(commandId) });
+            cache.set(streamId, {
+              state: next,
+              revision: appended.right.nextExpectedRevision,
+              commandIds: current.commandIds.add(commandId),
+              refusals: current.refusals,
+            });
           } else {
             cache.delete(streamId);
           }

@@ -2,7 +2,9 @@ import type { RefusedCommand } from '@aftersales/core';
 import { InMemoryEventStore, collect } from '@aftersales/core';
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
+import type { BudgetCommandType } from './budget/index.js';
 import { createDepartment, departmentAggregates, departmentEventSchema, departmentUpcasting } from './department.js';
+import { budgetCommand } from './testing/fixtures-budget.js';
 
 /** Commands exactly as a JSON Lines file would carry them, one per line. */
 const jsonLines = `
@@ -94,6 +96,24 @@ describe('createDepartment', () => {
     expect(again.right.duplicate).toBe(true);
     expect(again.right.events).toEqual(first.right.events);
     expect(await allEvents(store)).toHaveLength(1);
+  });
+
+  it('an expense refused OverBudget stays refused when sent again after its line was raised', async () => {
+    const { store, department } = setUp();
+    const send = (type: BudgetCommandType, data: Record<string, unknown>, commandId: string) => department.handle(budgetCommand(type, data, { commandId }));
+    for (const [type, commandId] of [['DraftBudget', 'b-1'], ['SubmitBudget', 'b-2'], ['ReviewBudget', 'b-3'], ['ApproveBudget', 'b-4']] as const) {
+      expect(E.isRight(await send(type, {}, commandId))).toBe(true);
+    }
+    expect(E.isRight(await send('ClaimExpense', { expenseId: 'EX-9', category: 'tools', amount: 70_000 }, 'b-5'))).toBe(true);
+    const refused = await send('ApproveExpense', { expenseId: 'EX-9' }, 'b-6');
+    expect(E.isLeft(refused) && refused.left.code).toBe('OverBudget');
+    expect(E.isRight(await send('AdjustLine', { category: 'tools', amount: 80_000 }, 'b-7'))).toBe(true);
+    // The same command id is the same command: its outcome was given, and deciding it again now would accept it.
+    const again = await send('ApproveExpense', { expenseId: 'EX-9' }, 'b-6');
+    expect(again).toEqual(refused);
+    expect(E.isRight(await send('ApproveExpense', { expenseId: 'EX-9' }, 'b-8'))).toBe(true);
+    const budgetStream = (await allEvents(store)).filter((event) => event.streamId.startsWith('Budget-'));
+    expect(budgetStream.map((event) => event.metadata.commandId)).toEqual(['b-1', 'b-2', 'b-3', 'b-4', 'b-5', 'b-7', 'b-8']);
   });
 
   it('stored events of every aggregate decode with departmentEventSchema after upcasting', async () => {

@@ -240,7 +240,8 @@ describe('command handling under injected faults', () => {
   it('retries an append lost after its commit and answers with the stored events, not a second copy', async () => {
     const inner = new InMemoryEventStore();
     // The first append's answer is lost; the handler's own retry is then recognized by the event ids.
-    const faulty = new FaultyEventStore(inner, { seed: 5, plan: (operation, sequence) => (operation.kind === 'append' && sequence === 2 ? 'failAfterAppend' : undefined) });
+    let appends = 0;
+    const faulty = new FaultyEventStore(inner, { seed: 5, plan: (operation) => (operation.kind === 'append' && (appends += 1) === 1 ? 'failAfterAppend' : undefined) });
     const handler = createCommandHandler({ store: faulty, maxUnavailableRetries: 1 });
     const result = await handler.handle(counter, counterCommand('Increment', { counterId: 'a', by: 2 }, 'c-1'));
     expect(E.isRight(result) && result.right.events.map((event) => event.type)).toEqual(['Incremented']);
@@ -261,16 +262,23 @@ describe('command handling under injected faults', () => {
     expect(await all(inner)).toHaveLength(1);
   });
 
-  it('does not retry a refusal of the domain, whatever the store does', async () => {
+  it('answers a refusal of the domain only once it is recorded, and then gives the same refusal again', async () => {
     const inner = new InMemoryEventStore();
     await createCommandHandler({ store: inner }).handle(counter, counterCommand('Close', { counterId: 'a' }, 'c-0'));
     const faulty = new FaultyEventStore(inner, { seed: 5, rates: { failBeforeAppend: 1 } });
-    const result = await createCommandHandler({ store: faulty, maxUnavailableRetries: 5 }).handle(
-      counter,
-      counterCommand('Increment', { counterId: 'a', by: 1 }, 'c-1'),
-    );
-    expect(E.isLeft(result) && result.left.code).toBe('InvalidTransition');
-    expect(faulty.injectedTotal).toBe(0);
+    const handler = createCommandHandler({ store: faulty, maxUnavailableRetries: 2 });
+    const command = counterCommand('Increment', { counterId: 'a', by: 1 }, 'c-1');
+    // The refusal cannot be kept while the store fails, so the caller is told to try again.
+    const unrecorded = await handler.handle(counter, command);
+    expect(E.isLeft(unrecorded) && unrecorded.left.code).toBe('StoreUnavailable');
+    faulty.setFaults(false);
+    const refused = await handler.handle(counter, command);
+    expect(E.isLeft(refused) && refused.left.code).toBe('InvalidTransition');
+    expect(await handler.handle(counter, command)).toEqual(refused);
+    expect((await all(inner)).map((event) => [event.streamId, event.metadata.commandId])).toEqual([
+      ['Counter-a', 'c-0'],
+      ['Refusals-Counter-a', 'c-1'],
+    ]);
   });
 });
 
