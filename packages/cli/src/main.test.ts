@@ -64,6 +64,12 @@ describe('aftersales run', () => {
     expect(output[4]?.error?.code).toBe('Forbidden');
     expect(output[5]).toMatchObject({ commandId: 'RO-1/receive', ok: true, duplicate: true });
     expect(finished.stderr).toContain('2 malformed');
+    // The malformed lines and the Auditor's attempt are in the security log, never in the order's stream.
+    const trail = await aftersales(['audit', 'trail', '--json', '--store', store]);
+    const refused = (JSON.parse(trail.stdout) as { streamId: string; type: string; summary?: { en?: string } }[]).filter((entry) => entry.streamId.startsWith('SecurityLog-'));
+    expect(refused.map((entry) => entry.type)).toEqual(['CommandRefused', 'CommandRefused', 'CommandRefused']);
+    expect(JSON.stringify(refused)).toContain('line 2 is not valid JSON');
+    expect(JSON.stringify(refused)).toContain('line 5 is not a command');
   });
 
   it('exits 0 when every line is a command, refused by the domain or not', async () => {

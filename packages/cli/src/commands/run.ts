@@ -86,7 +86,9 @@ export const run: CliCommand = {
                 lineNumber += 1;
                 if (text === undefined) {
                   malformed += 1;
-                  await out.line(toJson({ line: lineNumber, commandId: null, ok: false, error: { code: 'MalformedLine', message: `line ${lineNumber} is not valid UTF-8` } }));
+                  const message = `line ${lineNumber} is not valid UTF-8`;
+                  await department.recordMalformed(`(line ${lineNumber}: bytes that are not UTF-8)`, message);
+                  await out.line(toJson({ line: lineNumber, commandId: null, ok: false, error: { code: 'MalformedLine', message } }));
                   continue;
                 }
                 if (text.trim().length === 0) continue;
@@ -96,13 +98,17 @@ export const run: CliCommand = {
                 } catch (thrown) {
                   malformed += 1;
                   const reason = thrown instanceof Error ? thrown.message : String(thrown);
-                  await out.line(toJson({ line: lineNumber, commandId: null, ok: false, error: { code: 'MalformedLine', message: `line ${lineNumber} is not valid JSON: ${reason}` } }));
+                  const message = `line ${lineNumber} is not valid JSON: ${reason}`;
+                  await department.recordMalformed(text, message);
+                  await out.line(toJson({ line: lineNumber, commandId: null, ok: false, error: { code: 'MalformedLine', message } }));
                   continue;
                 }
                 const notACommand = commandShape(parsed);
                 if (notACommand !== undefined) {
                   malformed += 1;
-                  await out.line(toJson({ line: lineNumber, commandId: commandIdOf(parsed), ok: false, error: { code: 'MalformedLine', message: `line ${lineNumber} is not a command: ${notACommand}` } }));
+                  const message = `line ${lineNumber} is not a command: ${notACommand}`;
+                  await department.recordMalformed(parsed, message);
+                  await out.line(toJson({ line: lineNumber, commandId: commandIdOf(parsed), ok: false, error: { code: 'MalformedLine', message } }));
                   continue;
                 }
                 const result = await department.handle(parsed);
