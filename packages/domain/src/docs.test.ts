@@ -1,21 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { InMemoryEventStore } from '@aftersales/core';
+import { expectDocSnippet } from '@aftersales/core/testing';
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it, vi } from 'vitest';
 import { createDepartment } from './index.js';
-
-const snippetOf = (markdown: string, heading: string): string => {
-  const section = markdown.slice(markdown.indexOf(heading));
-  const start = section.indexOf('```ts\n') + '```ts\n'.length;
-  return section.slice(start, section.indexOf('```', start));
-};
-
-const normalize = (code: string) =>
-  code
-    .split('\n')
-    .map((line) => line.trim())
-    .filter((line) => line.length > 0)
-    .join('\n');
 
 describe('docs/domain.md', () => {
   it('the entry point snippet is the code this test runs', async () => {
@@ -35,9 +22,6 @@ describe('docs/domain.md', () => {
     expect(log).toHaveBeenCalledWith('Appraisal-AP-1', ['AppraisalPlanned']);
     log.mockRestore();
 
-    const source = readFileSync(new URL(import.meta.url), 'utf8');
-    const inTest = source.slice(source.indexOf('// snippet:start\n') + '// snippet:start\n'.length, source.indexOf('    // snippet:end'));
-    const doc = readFileSync(new URL('../../../docs/domain.md', import.meta.url), 'utf8');
-    expect(normalize(snippetOf(doc, '## Entry point'))).toBe(normalize(inTest));
+    expectDocSnippet(new URL('../../../docs/domain.md', import.meta.url), '## Entry point', new URL(import.meta.url));
   });
 });

@@ -1,22 +1,8 @@
-import { readFileSync } from 'node:fs';
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it, vi } from 'vitest';
 import { InMemoryEventStore, collect } from '@aftersales/core';
-import { FaultyEventStore } from '@aftersales/core/testing';
+import { FaultyEventStore, expectDocSnippet } from '@aftersales/core/testing';
 import { createDepartment } from '@aftersales/domain';
-
-const snippetOf = (markdown: string, heading: string): string => {
-  const section = markdown.slice(markdown.indexOf(heading));
-  const start = section.indexOf('```ts\n') + '```ts\n'.length;
-  return section.slice(start, section.indexOf('```', start));
-};
-
-const normalize = (code: string) =>
-  code
-    .split('\n')
-    .map((line) => line.trim())
-    .filter((line) => line.length > 0)
-    .join('\n');
 
 describe('docs/reliability.md', () => {
   it('the fault-injection snippet is the code this test runs', async () => {
@@ -43,9 +29,6 @@ describe('docs/reliability.md', () => {
     const stored = await collect(inner.readStream('Appraisal-AP-1'));
     expect(E.isRight(stored) && stored.right.map((event) => event.type)).toEqual(['AppraisalPlanned']);
 
-    const source = readFileSync(new URL(import.meta.url), 'utf8');
-    const inTest = source.slice(source.indexOf('// snippet:start\n') + '// snippet:start\n'.length, source.indexOf('    // snippet:end'));
-    const doc = readFileSync(new URL('../../../../docs/reliability.md', import.meta.url), 'utf8');
-    expect(normalize(snippetOf(doc, '## Testing a store or a service under faults'))).toBe(normalize(inTest));
+    expectDocSnippet(new URL('../../../../docs/reliability.md', import.meta.url), '## Testing a store or a service under faults', new URL(import.meta.url));
   });
 });
