@@ -1,6 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { Projection, RecordedEvent } from '@aftersales/core';
-import { match } from 'ts-pattern';
+import type { DepartmentEvent } from '@aftersales/domain';
 import { z } from 'zod';
 import { decodeDepartmentEvent } from './decode.js';
 
@@ -155,6 +155,149 @@ const evidenceOf = (recorded: RecordedEvent): Evidence => ({
   position: recorded.globalPosition.toString(),
 });
 
+type Handler<T extends DepartmentEvent['type']> = (state: KpiFactsState, data: Extract<DepartmentEvent, { type: T }>['data'], evidence: Evidence, recorded: RecordedEvent) => void;
+
+const orderOf = (state: KpiFactsState, orderId: string): OrderFacts | undefined => entryOf(state.orders, orderId);
+const appraisalOf = (state: KpiFactsState, appraisalId: string): AppraisalFacts | undefined => entryOf(state.appraisals, appraisalId);
+const budgetOf = (state: KpiFactsState, budgetId: string): BudgetFacts | undefined => entryOf(state.budgets, budgetId);
+
+const standardVersionOf = (state: KpiFactsState, standardId: string, version: number): StandardVersionFacts => {
+  const key = standardVersionKey(standardId, version);
+  const existing = entryOf(state.standardVersions, key);
+  if (existing !== undefined) return existing;
+  const created: StandardVersionFacts = { standardId, version, acknowledgements: {} };
+  putEntry(state.standardVersions, key, created);
+  return created;
+};
+
+const ignored = (): void => undefined;
+
+// Keyed by every event type, so the compiler still demands a handler for each, and finding one is a
+// single lookup rather than trying each pattern in turn for every event of a rebuild.
+const handlers: { readonly [T in DepartmentEvent['type']]: Handler<T> } = {
+  RepairOrderReceived: (state, data, evidence) => {
+    putEntry(state.orders, data.orderId, {
+      orderId: data.orderId,
+      endpointId: data.endpointId,
+      received: evidence,
+      confirmations: [],
+      promises: [],
+      completions: [],
+      repairInspections: [],
+      finishes: [],
+      finishingInspections: [],
+    });
+  },
+  ReceiptConfirmed: (state, data, evidence) => {
+    orderOf(state, data.orderId)?.confirmations.push(evidence);
+  },
+  RepairScheduled: (state, data, evidence) => {
+    orderOf(state, data.orderId)?.promises.push({ evidence, promisedBy: data.promisedBy, specialistId: data.specialistId });
+  },
+  RepairRescheduled: (state, data, evidence) => {
+    const facts = orderOf(state, data.orderId);
+    if (facts === undefined) return;
+    const specialistId = facts.promises.at(-1)?.specialistId ?? '';
+    facts.promises.push({ evidence, promisedBy: data.promisedBy, specialistId });
+  },
+  RepairCompleted: (state, data, evidence) => {
+    orderOf(state, data.orderId)?.completions.push({ evidence, specialistId: data.specialistId });
+  },
+  RepairInspected: (state, data, evidence) => {
+    orderOf(state, data.orderId)?.repairInspections.push({ evidence, passed: data.passed, attempt: data.attempt });
+  },
+  GarmentFinished: (state, data, evidence, recorded) => {
+    orderOf(state, data.orderId)?.finishes.push({ evidence, specialistId: recorded.metadata.actor.id });
+  },
+  FinishingInspected: (state, data, evidence) => {
+    orderOf(state, data.orderId)?.finishingInspections.push({ evidence, passed: data.passed, attempt: data.attempt });
+  },
+  FeedbackRecorded: (state, data, evidence) => {
+    const facts = orderOf(state, data.orderId);
+    if (facts !== undefined) facts.feedback = { evidence, satisfied: data.satisfied };
+  },
+  RepairOrderCancelled: (state, data, evidence) => {
+    const facts = orderOf(state, data.orderId);
+    if (facts !== undefined) facts.cancelled = evidence;
+  },
+  RepairStarted: ignored,
+  GarmentPackaged: ignored,
+  GarmentReturned: ignored,
+  ReturnConfirmed: ignored,
+  RepairOrderClosed: ignored,
+  StandardPublished: (state, data, evidence) => {
+    standardVersionOf(state, data.standardId, data.version).published = { evidence, endpointIds: [...data.endpointIds] };
+  },
+  StandardSuperseded: (state, data, evidence) => {
+    standardVersionOf(state, data.standardId, data.version).superseded = { evidence, supersededBy: data.supersededBy };
+  },
+  StandardAcknowledged: (state, data, evidence) => {
+    const facts = standardVersionOf(state, data.standardId, data.version);
+    if (entryOf(facts.acknowledgements, data.endpointId) === undefined) putEntry(facts.acknowledgements, data.endpointId, evidence);
+  },
+  StandardRetired: (state, data, evidence) => {
+    for (const facts of Object.values(state.standardVersions)) {
+      if (facts.standardId === data.standardId && facts.published !== undefined && facts.superseded === undefined && facts.retired === undefined) {
+        facts.retired = evidence;
+      }
+    }
+  },
+  ComplianceInspected: (state, data, evidence) => {
+    state.complianceInspections.push({ evidence, ...data, findings: [...data.findings] });
+  },
+  AssessmentRecorded: (state, data, evidence) => {
+    state.assessments.push({ evidence, ...data });
+  },
+  StandardDrafted: ignored,
+  StandardSubmitted: ignored,
+  StandardApproved: ignored,
+  StandardRejected: ignored,
+  TrainingRecorded: ignored,
+  AppraisalPlanned: (state, data, evidence) => {
+    putEntry(state.appraisals, data.appraisalId, {
+      appraisalId: data.appraisalId,
+      employeeId: data.employeeId,
+      cycle: data.cycle,
+      dueBy: data.dueBy,
+      planned: evidence,
+      decisions: [],
+    });
+  },
+  AppraisalCompleted: (state, data, evidence) => {
+    const facts = appraisalOf(state, data.appraisalId);
+    if (facts !== undefined) facts.completed = { evidence, rating: data.rating, competent: data.competent };
+  },
+  RecommendationDecided: (state, data, evidence) => {
+    appraisalOf(state, data.appraisalId)?.decisions.push({ evidence, kind: data.kind, approved: data.approved });
+  },
+  AppraisalScored: ignored,
+  RecommendationProposed: ignored,
+  AppraisalAcknowledged: ignored,
+  BudgetDrafted: (state, data) => {
+    if (entryOf(state.budgets, data.budgetId) === undefined) {
+      putEntry(state.budgets, data.budgetId, { budgetId: data.budgetId, fiscalYear: data.fiscalYear, approvedLines: {}, adjustments: [] });
+    }
+  },
+  BudgetApproved: (state, data) => {
+    const facts = budgetOf(state, data.budgetId);
+    if (facts === undefined) return;
+    facts.approvedLines = {};
+    for (const line of data.lines) putEntry(facts.approvedLines, line.category, line.amount);
+  },
+  LineAdjusted: (state, data, evidence) => {
+    budgetOf(state, data.budgetId)?.adjustments.push({ evidence, category: data.category, previousAmount: data.previousAmount, amount: data.amount });
+  },
+  BudgetClosed: (state, data, evidence) => {
+    const facts = budgetOf(state, data.budgetId);
+    if (facts !== undefined) facts.closed = { evidence, lines: data.lines.map((line) => ({ ...line })) };
+  },
+  BudgetSubmitted: ignored,
+  BudgetReviewed: ignored,
+  ExpenseClaimed: ignored,
+  ExpenseApproved: ignored,
+  ExpenseRejected: ignored,
+};
+
 /**
  * Applies one event to the facts. The state is updated in place and returned: a projection runner
  * owns its state, and copying every order on every event would make a rebuild quadratic. An event
@@ -170,161 +313,8 @@ export const evolveKpiFacts = (state: KpiFactsState, recorded: RecordedEvent): K
     state.undecodable.push({ evidence, problem: decoded.problem });
     return state;
   }
-  const order = (orderId: string, apply: (facts: OrderFacts) => void) => {
-    const facts = entryOf(state.orders, orderId);
-    if (facts !== undefined) apply(facts);
-  };
-  const standardVersion = (standardId: string, version: number) => {
-    const key = standardVersionKey(standardId, version);
-    const existing = entryOf(state.standardVersions, key);
-    if (existing !== undefined) return existing;
-    const created: StandardVersionFacts = { standardId, version, acknowledgements: {} };
-    putEntry(state.standardVersions, key, created);
-    return created;
-  };
-  const appraisal = (appraisalId: string, apply: (facts: AppraisalFacts) => void) => {
-    const facts = entryOf(state.appraisals, appraisalId);
-    if (facts !== undefined) apply(facts);
-  };
-  const budget = (budgetId: string, apply: (facts: BudgetFacts) => void) => {
-    const facts = entryOf(state.budgets, budgetId);
-    if (facts !== undefined) apply(facts);
-  };
-
-  match(decoded.event)
-    .with({ type: 'RepairOrderReceived' }, ({ data }) => {
-      putEntry(state.orders, data.orderId, {
-        orderId: data.orderId,
-        endpointId: data.endpointId,
-        received: evidence,
-        confirmations: [],
-        promises: [],
-        completions: [],
-        repairInspections: [],
-        finishes: [],
-        finishingInspections: [],
-      });
-    })
-    .with({ type: 'ReceiptConfirmed' }, ({ data }) => order(data.orderId, (facts) => facts.confirmations.push(evidence)))
-    .with({ type: 'RepairScheduled' }, ({ data }) =>
-      order(data.orderId, (facts) => facts.promises.push({ evidence, promisedBy: data.promisedBy, specialistId: data.specialistId })),
-    )
-    .with({ type: 'RepairRescheduled' }, ({ data }) =>
-      order(data.orderId, (facts) => {
-        const specialistId = facts.promises.at(-1)?.specialistId ?? '';
-        facts.promises.push({ evidence, promisedBy: data.promisedBy, specialistId });
-      }),
-    )
-    .with({ type: 'RepairCompleted' }, ({ data }) =>
-      order(data.orderId, (facts) => facts.completions.push({ evidence, specialistId: data.specialistId })),
-    )
-    .with({ type: 'RepairInspected' }, ({ data }) =>
-      order(data.orderId, (facts) => facts.repairInspections.push({ evidence, passed: data.passed, attempt: data.attempt })),
-    )
-    .with({ type: 'GarmentFinished' }, ({ data }) =>
-      order(data.orderId, (facts) => facts.finishes.push({ evidence, specialistId: recorded.metadata.actor.id })),
-    )
-    .with({ type: 'FinishingInspected' }, ({ data }) =>
-      order(data.orderId, (facts) => facts.finishingInspections.push({ evidence, passed: data.passed, attempt: data.attempt })),
-    )
-    .with({ type: 'FeedbackRecorded' }, ({ data }) =>
-      order(data.orderId, (facts) => {
-        facts.feedback = { evidence, satisfied: data.satisfied };
-      }),
-    )
-    .with({ type: 'RepairOrderCancelled' }, ({ data }) =>
-      order(data.orderId, (facts) => {
-        facts.cancelled = evidence;
-      }),
-    )
-    .with(
-      { type: 'RepairStarted' },
-      { type: 'GarmentPackaged' },
-      { type: 'GarmentReturned' },
-      { type: 'ReturnConfirmed' },
-      { type: 'RepairOrderClosed' },
-      () => undefined,
-    )
-    .with({ type: 'StandardPublished' }, ({ data }) => {
-      standardVersion(data.standardId, data.version).published = { evidence, endpointIds: [...data.endpointIds] };
-    })
-    .with({ type: 'StandardSuperseded' }, ({ data }) => {
-      standardVersion(data.standardId, data.version).superseded = { evidence, supersededBy: data.supersededBy };
-    })
-    .with({ type: 'StandardAcknowledged' }, ({ data }) => {
-      const facts = standardVersion(data.standardId, data.version);
-      if (entryOf(facts.acknowledgements, data.endpointId) === undefined) putEntry(facts.acknowledgements, data.endpointId, evidence);
-    })
-    .with({ type: 'StandardRetired' }, ({ data }) => {
-      for (const facts of Object.values(state.standardVersions)) {
-        if (facts.standardId === data.standardId && facts.published !== undefined && facts.superseded === undefined && facts.retired === undefined) {
-          facts.retired = evidence;
-        }
-      }
-    })
-    .with({ type: 'ComplianceInspected' }, ({ data }) => {
-      state.complianceInspections.push({ evidence, ...data, findings: [...data.findings] });
-    })
-    .with({ type: 'AssessmentRecorded' }, ({ data }) => {
-      state.assessments.push({ evidence, ...data });
-    })
-    .with(
-      { type: 'StandardDrafted' },
-      { type: 'StandardSubmitted' },
-      { type: 'StandardApproved' },
-      { type: 'StandardRejected' },
-      { type: 'TrainingRecorded' },
-      () => undefined,
-    )
-    .with({ type: 'AppraisalPlanned' }, ({ data }) => {
-      putEntry(state.appraisals, data.appraisalId, {
-        appraisalId: data.appraisalId,
-        employeeId: data.employeeId,
-        cycle: data.cycle,
-        dueBy: data.dueBy,
-        planned: evidence,
-        decisions: [],
-      });
-    })
-    .with({ type: 'AppraisalCompleted' }, ({ data }) =>
-      appraisal(data.appraisalId, (facts) => {
-        facts.completed = { evidence, rating: data.rating, competent: data.competent };
-      }),
-    )
-    .with({ type: 'RecommendationDecided' }, ({ data }) =>
-      appraisal(data.appraisalId, (facts) => facts.decisions.push({ evidence, kind: data.kind, approved: data.approved })),
-    )
-    .with({ type: 'AppraisalScored' }, { type: 'RecommendationProposed' }, { type: 'AppraisalAcknowledged' }, () => undefined)
-    .with({ type: 'BudgetDrafted' }, ({ data }) => {
-      if (entryOf(state.budgets, data.budgetId) === undefined) {
-        putEntry(state.budgets, data.budgetId, { budgetId: data.budgetId, fiscalYear: data.fiscalYear, approvedLines: {}, adjustments: [] });
-      }
-    })
-    .with({ type: 'BudgetApproved' }, ({ data }) =>
-      budget(data.budgetId, (facts) => {
-        facts.approvedLines = {};
-        for (const line of data.lines) putEntry(facts.approvedLines, line.category, line.amount);
-      }),
-    )
-    .with({ type: 'LineAdjusted' }, ({ data }) =>
-      budget(data.budgetId, (facts) =>
-        facts.adjustments.push({ evidence, category: data.category, previousAmount: data.previousAmount, amount: data.amount }),
-      ),
-    )
-    .with({ type: 'BudgetClosed' }, ({ data }) =>
-      budget(data.budgetId, (facts) => {
-        facts.closed = { evidence, lines: data.lines.map((line) => ({ ...line })) };
-      }),
-    )
-    .with(
-      { type: 'BudgetSubmitted' },
-      { type: 'BudgetReviewed' },
-      { type: 'ExpenseClaimed' },
-      { type: 'ExpenseApproved' },
-      { type: 'ExpenseRejected' },
-      () => undefined,
-    )
-    .exhaustive();
+  const { event } = decoded;
+  (handlers[event.type] as Handler<DepartmentEvent['type']>)(state, event.data, evidence, recorded);
   return state;
 };
 

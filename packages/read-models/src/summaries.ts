@@ -1,7 +1,6 @@
 import type { RecordedEvent } from '@aftersales/core';
 import { COMMAND_REFUSED, CommandRefused } from '@aftersales/core';
 import type { DepartmentEvent } from '@aftersales/domain';
-import { match } from 'ts-pattern';
 import { decodeDepartmentEvent } from './decode.js';
 
 export interface Summary {
@@ -13,129 +12,132 @@ const yuan = (fen: number): string => `${(fen / 100).toFixed(2)}`;
 const list = (items: readonly string[]): string => (items.length === 0 ? '—' : items.join(', '));
 const yes = (flag: boolean, en: [string, string], zh: [string, string]) => ({ en: flag ? en[0] : en[1], zh: flag ? zh[0] : zh[1] });
 
+// Keyed by every event type, so the compiler still demands a summary for each, and finding one is a
+// single lookup rather than trying each pattern in turn for every event of a rebuild.
+const departmentSummaries: { readonly [T in DepartmentEvent['type']]: (event: Extract<DepartmentEvent, { type: T }>) => Summary } = {
+  RepairOrderReceived: ({ data }) => ({
+    zh: `业务端 ${data.endpointId} 报修，修复单 ${data.orderId}：${data.garment}（${data.workItems.join('、')}）`,
+    en: `Repair order ${data.orderId} received from endpoint ${data.endpointId}: ${data.garment} (${list(data.workItems)})`,
+  }),
+  ReceiptConfirmed: ({ data }) => ({ zh: `修复单 ${data.orderId} 已确认接收`, en: `Receipt of repair order ${data.orderId} confirmed` }),
+  RepairScheduled: ({ data }) => ({
+    zh: `修复单 ${data.orderId} 排期：由 ${data.specialistId} 修复，承诺 ${data.promisedBy} 前完成`,
+    en: `Repair order ${data.orderId} scheduled with ${data.specialistId}, promised by ${data.promisedBy}`,
+  }),
+  RepairRescheduled: ({ data }) => ({
+    zh: `修复单 ${data.orderId} 改期：${data.previousPromisedBy} → ${data.promisedBy}（${data.reason}）`,
+    en: `Repair order ${data.orderId} rescheduled from ${data.previousPromisedBy} to ${data.promisedBy} (${data.reason})`,
+  }),
+  RepairStarted: ({ data }) => ({ zh: `${data.specialistId} 开始修复 ${data.orderId}`, en: `${data.specialistId} started repairing ${data.orderId}` }),
+  RepairCompleted: ({ data }) => ({ zh: `${data.specialistId} 完成修复 ${data.orderId}`, en: `${data.specialistId} completed the repair of ${data.orderId}` }),
+  RepairInspected: ({ data }) => {
+    const verdict = yes(data.passed, ['passed', 'failed'], ['通过', '未通过']);
+    return {
+      zh: `修复单 ${data.orderId} 第${data.attempt}次修复检验${verdict.zh}${data.passed ? '' : `：${data.defects.join('；')}`}`,
+      en: `Repair of ${data.orderId} ${verdict.en} inspection ${data.attempt}${data.passed ? '' : `: ${list(data.defects)}`}`,
+    };
+  },
+  GarmentFinished: ({ data }) => ({ zh: `修复单 ${data.orderId} 整理完成（${data.steps.join('、')}）`, en: `Garment of ${data.orderId} finished (${list(data.steps)})` }),
+  FinishingInspected: ({ data }) => {
+    const verdict = yes(data.passed, ['passed', 'failed'], ['通过', '未通过']);
+    return {
+      zh: `修复单 ${data.orderId} 第${data.attempt}次整理检验${verdict.zh}${data.passed ? '' : `：${data.defects.join('；')}`}`,
+      en: `Finishing of ${data.orderId} ${verdict.en} inspection ${data.attempt}${data.passed ? '' : `: ${list(data.defects)}`}`,
+    };
+  },
+  GarmentPackaged: ({ data }) => ({ zh: `修复单 ${data.orderId} 已包装`, en: `Garment of ${data.orderId} packaged` }),
+  GarmentReturned: ({ data }) => ({ zh: `修复单 ${data.orderId} 已寄回业务端`, en: `Garment of ${data.orderId} returned to the endpoint` }),
+  ReturnConfirmed: ({ data }) => ({ zh: `修复单 ${data.orderId} 已确认收到`, en: `Return of ${data.orderId} confirmed` }),
+  FeedbackRecorded: ({ data }) => {
+    const verdict = yes(data.satisfied, ['satisfied', 'not satisfied'], ['满意', '不满意']);
+    return { zh: `修复单 ${data.orderId} 客户回访：${verdict.zh}`, en: `Feedback on ${data.orderId}: customer ${verdict.en}` };
+  },
+  RepairOrderCancelled: ({ data }) => ({ zh: `修复单 ${data.orderId} 已取消：${data.reason}`, en: `Repair order ${data.orderId} cancelled: ${data.reason}` }),
+  RepairOrderClosed: ({ data }) => ({ zh: `修复单 ${data.orderId} 已关闭`, en: `Repair order ${data.orderId} closed` }),
+  StandardDrafted: ({ data }) => ({
+    zh: `起草标准 ${data.standardId} 第${data.version}版《${data.title}》`,
+    en: `Standard ${data.standardId} v${data.version} "${data.title}" drafted`,
+  }),
+  StandardSubmitted: ({ data }) => ({ zh: `标准 ${data.standardId} 第${data.version}版报总经理审批`, en: `Standard ${data.standardId} v${data.version} submitted for approval` }),
+  StandardApproved: ({ data }) => ({ zh: `标准 ${data.standardId} 第${data.version}版获批准`, en: `Standard ${data.standardId} v${data.version} approved` }),
+  StandardRejected: ({ data }) => ({ zh: `标准 ${data.standardId} 第${data.version}版被驳回：${data.reason}`, en: `Standard ${data.standardId} v${data.version} rejected: ${data.reason}` }),
+  StandardPublished: ({ data }) => ({
+    zh: `标准 ${data.standardId} 第${data.version}版发布至 ${data.endpointIds.join('、')}`,
+    en: `Standard ${data.standardId} v${data.version} published to ${list(data.endpointIds)}`,
+  }),
+  StandardSuperseded: ({ data }) => ({
+    zh: `标准 ${data.standardId} 第${data.version}版被第${data.supersededBy}版取代`,
+    en: `Standard ${data.standardId} v${data.version} superseded by v${data.supersededBy}`,
+  }),
+  StandardAcknowledged: ({ data }) => ({
+    zh: `业务端 ${data.endpointId} 确认知晓标准 ${data.standardId} 第${data.version}版`,
+    en: `Endpoint ${data.endpointId} acknowledged standard ${data.standardId} v${data.version}`,
+  }),
+  TrainingRecorded: ({ data }) => ({
+    zh: `业务端 ${data.endpointId} 标准 ${data.standardId} 第${data.version}版培训，${data.attendees.length}人参加`,
+    en: `Training on standard ${data.standardId} v${data.version} at ${data.endpointId}, ${data.attendees.length} attendee(s)`,
+  }),
+  AssessmentRecorded: ({ data }) => {
+    const verdict = yes(data.passed, ['passed', 'failed'], ['通过', '未通过']);
+    return {
+      zh: `${data.employeeId}（${data.endpointId}）标准 ${data.standardId} 第${data.version}版考核${verdict.zh}：${data.score}分（及格线${data.passMark}分）`,
+      en: `${data.employeeId} (${data.endpointId}) ${verdict.en} the assessment on ${data.standardId} v${data.version}: ${data.score}/${data.passMark}`,
+    };
+  },
+  ComplianceInspected: ({ data }) => {
+    const verdict = yes(data.compliant, ['compliant', 'not compliant'], ['合规', '不合规']);
+    return {
+      zh: `业务端 ${data.endpointId} 执行标准 ${data.standardId} 第${data.version}版检查：${verdict.zh}`,
+      en: `Compliance of ${data.endpointId} with ${data.standardId} v${data.version}: ${verdict.en}`,
+    };
+  },
+  StandardRetired: ({ data }) => ({ zh: `标准 ${data.standardId} 已废止：${data.reason}`, en: `Standard ${data.standardId} retired: ${data.reason}` }),
+  AppraisalPlanned: ({ data }) => ({
+    zh: `计划考核 ${data.appraisalId}：${data.employeeId}，周期 ${data.cycle}，${data.dueBy} 前完成`,
+    en: `Appraisal ${data.appraisalId} of ${data.employeeId} planned for ${data.cycle}, due by ${data.dueBy}`,
+  }),
+  AppraisalScored: ({ data }) => ({ zh: `考核 ${data.appraisalId} 评分：${data.rating}`, en: `Appraisal ${data.appraisalId} scored: ${data.rating}` }),
+  AppraisalCompleted: ({ data }) => {
+    const verdict = yes(data.competent, ['competent', 'not competent'], ['胜任', '不胜任']);
+    return { zh: `${data.employeeId} 的考核 ${data.appraisalId} 完成：${data.rating}，${verdict.zh}`, en: `Appraisal ${data.appraisalId} of ${data.employeeId} completed: ${data.rating}, ${verdict.en}` };
+  },
+  RecommendationProposed: ({ data }) => ({ zh: `考核 ${data.appraisalId} 提出人事建议：${data.kind}`, en: `Recommendation (${data.kind}) proposed on appraisal ${data.appraisalId}` }),
+  RecommendationDecided: ({ data }) => {
+    const verdict = yes(data.approved, ['approved', 'not approved'], ['批准', '不批准']);
+    return { zh: `总经理${verdict.zh}考核 ${data.appraisalId} 的人事建议（${data.kind}）`, en: `Recommendation (${data.kind}) on appraisal ${data.appraisalId} ${verdict.en}` };
+  },
+  AppraisalAcknowledged: ({ data }) => ({ zh: `${data.employeeId} 确认考核结果 ${data.appraisalId}`, en: `${data.employeeId} acknowledged appraisal ${data.appraisalId}` }),
+  BudgetDrafted: ({ data }) => ({
+    zh: `编制 ${data.fiscalYear} 年度预算 ${data.budgetId}，共${data.lines.length}项，合计 ¥${yuan(data.lines.reduce((sum, line) => sum + line.amount, 0))}`,
+    en: `Budget ${data.budgetId} for ${data.fiscalYear} drafted: ${data.lines.length} line(s), ¥${yuan(data.lines.reduce((sum, line) => sum + line.amount, 0))}`,
+  }),
+  BudgetSubmitted: ({ data }) => ({ zh: `预算 ${data.budgetId} 提交财务部审核`, en: `Budget ${data.budgetId} submitted to finance` }),
+  BudgetReviewed: ({ data }) => {
+    const verdict = yes(data.approved, ['approved', 'returned'], ['通过', '退回']);
+    return { zh: `财务部审核预算 ${data.budgetId}：${verdict.zh}`, en: `Finance review of budget ${data.budgetId}: ${verdict.en}` };
+  },
+  BudgetApproved: ({ data }) => ({ zh: `总经理批准预算 ${data.budgetId}`, en: `Budget ${data.budgetId} approved` }),
+  ExpenseClaimed: ({ data }) => ({
+    zh: `${data.claimantId} 报销 ${data.expenseId}：${data.category} ¥${yuan(data.amount)}`,
+    en: `${data.claimantId} claimed expense ${data.expenseId}: ${data.category} ¥${yuan(data.amount)}`,
+  }),
+  ExpenseApproved: ({ data }) => ({ zh: `报销 ${data.expenseId} 获批：${data.category} ¥${yuan(data.amount)}`, en: `Expense ${data.expenseId} approved: ${data.category} ¥${yuan(data.amount)}` }),
+  ExpenseRejected: ({ data }) => ({ zh: `报销 ${data.expenseId} 被驳回：${data.reason}`, en: `Expense ${data.expenseId} rejected: ${data.reason}` }),
+  LineAdjusted: ({ data }) => ({
+    zh: `预算 ${data.budgetId} 科目 ${data.category} 调整：¥${yuan(data.previousAmount)} → ¥${yuan(data.amount)}（${data.reason}）`,
+    en: `Budget ${data.budgetId} line ${data.category} adjusted from ¥${yuan(data.previousAmount)} to ¥${yuan(data.amount)} (${data.reason})`,
+  }),
+  BudgetClosed: ({ data }) => ({
+    zh: `预算 ${data.budgetId} 结账：已批准支出 ¥${yuan(data.lines.reduce((sum, line) => sum + line.approvedSpend, 0))}／预算 ¥${yuan(data.lines.reduce((sum, line) => sum + line.amount, 0))}`,
+    en: `Budget ${data.budgetId} closed: ¥${yuan(data.lines.reduce((sum, line) => sum + line.approvedSpend, 0))} spent of ¥${yuan(data.lines.reduce((sum, line) => sum + line.amount, 0))}`,
+  }),
+};
+
 /**
  * One line per department event. Customer names and phone numbers never appear here: personal data
  * must stay erasable, and the audit trail must not become a second copy of it.
  */
-export const summariseDepartmentEvent = (event: DepartmentEvent): Summary =>
-  match(event)
-    .with({ type: 'RepairOrderReceived' }, ({ data }) => ({
-      zh: `业务端 ${data.endpointId} 报修，修复单 ${data.orderId}：${data.garment}（${data.workItems.join('、')}）`,
-      en: `Repair order ${data.orderId} received from endpoint ${data.endpointId}: ${data.garment} (${list(data.workItems)})`,
-    }))
-    .with({ type: 'ReceiptConfirmed' }, ({ data }) => ({ zh: `修复单 ${data.orderId} 已确认接收`, en: `Receipt of repair order ${data.orderId} confirmed` }))
-    .with({ type: 'RepairScheduled' }, ({ data }) => ({
-      zh: `修复单 ${data.orderId} 排期：由 ${data.specialistId} 修复，承诺 ${data.promisedBy} 前完成`,
-      en: `Repair order ${data.orderId} scheduled with ${data.specialistId}, promised by ${data.promisedBy}`,
-    }))
-    .with({ type: 'RepairRescheduled' }, ({ data }) => ({
-      zh: `修复单 ${data.orderId} 改期：${data.previousPromisedBy} → ${data.promisedBy}（${data.reason}）`,
-      en: `Repair order ${data.orderId} rescheduled from ${data.previousPromisedBy} to ${data.promisedBy} (${data.reason})`,
-    }))
-    .with({ type: 'RepairStarted' }, ({ data }) => ({ zh: `${data.specialistId} 开始修复 ${data.orderId}`, en: `${data.specialistId} started repairing ${data.orderId}` }))
-    .with({ type: 'RepairCompleted' }, ({ data }) => ({ zh: `${data.specialistId} 完成修复 ${data.orderId}`, en: `${data.specialistId} completed the repair of ${data.orderId}` }))
-    .with({ type: 'RepairInspected' }, ({ data }) => {
-      const verdict = yes(data.passed, ['passed', 'failed'], ['通过', '未通过']);
-      return {
-        zh: `修复单 ${data.orderId} 第${data.attempt}次修复检验${verdict.zh}${data.passed ? '' : `：${data.defects.join('；')}`}`,
-        en: `Repair of ${data.orderId} ${verdict.en} inspection ${data.attempt}${data.passed ? '' : `: ${list(data.defects)}`}`,
-      };
-    })
-    .with({ type: 'GarmentFinished' }, ({ data }) => ({ zh: `修复单 ${data.orderId} 整理完成（${data.steps.join('、')}）`, en: `Garment of ${data.orderId} finished (${list(data.steps)})` }))
-    .with({ type: 'FinishingInspected' }, ({ data }) => {
-      const verdict = yes(data.passed, ['passed', 'failed'], ['通过', '未通过']);
-      return {
-        zh: `修复单 ${data.orderId} 第${data.attempt}次整理检验${verdict.zh}${data.passed ? '' : `：${data.defects.join('；')}`}`,
-        en: `Finishing of ${data.orderId} ${verdict.en} inspection ${data.attempt}${data.passed ? '' : `: ${list(data.defects)}`}`,
-      };
-    })
-    .with({ type: 'GarmentPackaged' }, ({ data }) => ({ zh: `修复单 ${data.orderId} 已包装`, en: `Garment of ${data.orderId} packaged` }))
-    .with({ type: 'GarmentReturned' }, ({ data }) => ({ zh: `修复单 ${data.orderId} 已寄回业务端`, en: `Garment of ${data.orderId} returned to the endpoint` }))
-    .with({ type: 'ReturnConfirmed' }, ({ data }) => ({ zh: `修复单 ${data.orderId} 已确认收到`, en: `Return of ${data.orderId} confirmed` }))
-    .with({ type: 'FeedbackRecorded' }, ({ data }) => {
-      const verdict = yes(data.satisfied, ['satisfied', 'not satisfied'], ['满意', '不满意']);
-      return { zh: `修复单 ${data.orderId} 客户回访：${verdict.zh}`, en: `Feedback on ${data.orderId}: customer ${verdict.en}` };
-    })
-    .with({ type: 'RepairOrderCancelled' }, ({ data }) => ({ zh: `修复单 ${data.orderId} 已取消：${data.reason}`, en: `Repair order ${data.orderId} cancelled: ${data.reason}` }))
-    .with({ type: 'RepairOrderClosed' }, ({ data }) => ({ zh: `修复单 ${data.orderId} 已关闭`, en: `Repair order ${data.orderId} closed` }))
-    .with({ type: 'StandardDrafted' }, ({ data }) => ({
-      zh: `起草标准 ${data.standardId} 第${data.version}版《${data.title}》`,
-      en: `Standard ${data.standardId} v${data.version} "${data.title}" drafted`,
-    }))
-    .with({ type: 'StandardSubmitted' }, ({ data }) => ({ zh: `标准 ${data.standardId} 第${data.version}版报总经理审批`, en: `Standard ${data.standardId} v${data.version} submitted for approval` }))
-    .with({ type: 'StandardApproved' }, ({ data }) => ({ zh: `标准 ${data.standardId} 第${data.version}版获批准`, en: `Standard ${data.standardId} v${data.version} approved` }))
-    .with({ type: 'StandardRejected' }, ({ data }) => ({ zh: `标准 ${data.standardId} 第${data.version}版被驳回：${data.reason}`, en: `Standard ${data.standardId} v${data.version} rejected: ${data.reason}` }))
-    .with({ type: 'StandardPublished' }, ({ data }) => ({
-      zh: `标准 ${data.standardId} 第${data.version}版发布至 ${data.endpointIds.join('、')}`,
-      en: `Standard ${data.standardId} v${data.version} published to ${list(data.endpointIds)}`,
-    }))
-    .with({ type: 'StandardSuperseded' }, ({ data }) => ({
-      zh: `标准 ${data.standardId} 第${data.version}版被第${data.supersededBy}版取代`,
-      en: `Standard ${data.standardId} v${data.version} superseded by v${data.supersededBy}`,
-    }))
-    .with({ type: 'StandardAcknowledged' }, ({ data }) => ({
-      zh: `业务端 ${data.endpointId} 确认知晓标准 ${data.standardId} 第${data.version}版`,
-      en: `Endpoint ${data.endpointId} acknowledged standard ${data.standardId} v${data.version}`,
-    }))
-    .with({ type: 'TrainingRecorded' }, ({ data }) => ({
-      zh: `业务端 ${data.endpointId} 标准 ${data.standardId} 第${data.version}版培训，${data.attendees.length}人参加`,
-      en: `Training on standard ${data.standardId} v${data.version} at ${data.endpointId}, ${data.attendees.length} attendee(s)`,
-    }))
-    .with({ type: 'AssessmentRecorded' }, ({ data }) => {
-      const verdict = yes(data.passed, ['passed', 'failed'], ['通过', '未通过']);
-      return {
-        zh: `${data.employeeId}（${data.endpointId}）标准 ${data.standardId} 第${data.version}版考核${verdict.zh}：${data.score}分（及格线${data.passMark}分）`,
-        en: `${data.employeeId} (${data.endpointId}) ${verdict.en} the assessment on ${data.standardId} v${data.version}: ${data.score}/${data.passMark}`,
-      };
-    })
-    .with({ type: 'ComplianceInspected' }, ({ data }) => {
-      const verdict = yes(data.compliant, ['compliant', 'not compliant'], ['合规', '不合规']);
-      return {
-        zh: `业务端 ${data.endpointId} 执行标准 ${data.standardId} 第${data.version}版检查：${verdict.zh}`,
-        en: `Compliance of ${data.endpointId} with ${data.standardId} v${data.version}: ${verdict.en}`,
-      };
-    })
-    .with({ type: 'StandardRetired' }, ({ data }) => ({ zh: `标准 ${data.standardId} 已废止：${data.reason}`, en: `Standard ${data.standardId} retired: ${data.reason}` }))
-    .with({ type: 'AppraisalPlanned' }, ({ data }) => ({
-      zh: `计划考核 ${data.appraisalId}：${data.employeeId}，周期 ${data.cycle}，${data.dueBy} 前完成`,
-      en: `Appraisal ${data.appraisalId} of ${data.employeeId} planned for ${data.cycle}, due by ${data.dueBy}`,
-    }))
-    .with({ type: 'AppraisalScored' }, ({ data }) => ({ zh: `考核 ${data.appraisalId} 评分：${data.rating}`, en: `Appraisal ${data.appraisalId} scored: ${data.rating}` }))
-    .with({ type: 'AppraisalCompleted' }, ({ data }) => {
-      const verdict = yes(data.competent, ['competent', 'not competent'], ['胜任', '不胜任']);
-      return { zh: `${data.employeeId} 的考核 ${data.appraisalId} 完成：${data.rating}，${verdict.zh}`, en: `Appraisal ${data.appraisalId} of ${data.employeeId} completed: ${data.rating}, ${verdict.en}` };
-    })
-    .with({ type: 'RecommendationProposed' }, ({ data }) => ({ zh: `考核 ${data.appraisalId} 提出人事建议：${data.kind}`, en: `Recommendation (${data.kind}) proposed on appraisal ${data.appraisalId}` }))
-    .with({ type: 'RecommendationDecided' }, ({ data }) => {
-      const verdict = yes(data.approved, ['approved', 'not approved'], ['批准', '不批准']);
-      return { zh: `总经理${verdict.zh}考核 ${data.appraisalId} 的人事建议（${data.kind}）`, en: `Recommendation (${data.kind}) on appraisal ${data.appraisalId} ${verdict.en}` };
-    })
-    .with({ type: 'AppraisalAcknowledged' }, ({ data }) => ({ zh: `${data.employeeId} 确认考核结果 ${data.appraisalId}`, en: `${data.employeeId} acknowledged appraisal ${data.appraisalId}` }))
-    .with({ type: 'BudgetDrafted' }, ({ data }) => ({
-      zh: `编制 ${data.fiscalYear} 年度预算 ${data.budgetId}，共${data.lines.length}项，合计 ¥${yuan(data.lines.reduce((sum, line) => sum + line.amount, 0))}`,
-      en: `Budget ${data.budgetId} for ${data.fiscalYear} drafted: ${data.lines.length} line(s), ¥${yuan(data.lines.reduce((sum, line) => sum + line.amount, 0))}`,
-    }))
-    .with({ type: 'BudgetSubmitted' }, ({ data }) => ({ zh: `预算 ${data.budgetId} 提交财务部审核`, en: `Budget ${data.budgetId} submitted to finance` }))
-    .with({ type: 'BudgetReviewed' }, ({ data }) => {
-      const verdict = yes(data.approved, ['approved', 'returned'], ['通过', '退回']);
-      return { zh: `财务部审核预算 ${data.budgetId}：${verdict.zh}`, en: `Finance review of budget ${data.budgetId}: ${verdict.en}` };
-    })
-    .with({ type: 'BudgetApproved' }, ({ data }) => ({ zh: `总经理批准预算 ${data.budgetId}`, en: `Budget ${data.budgetId} approved` }))
-    .with({ type: 'ExpenseClaimed' }, ({ data }) => ({
-      zh: `${data.claimantId} 报销 ${data.expenseId}：${data.category} ¥${yuan(data.amount)}`,
-      en: `${data.claimantId} claimed expense ${data.expenseId}: ${data.category} ¥${yuan(data.amount)}`,
-    }))
-    .with({ type: 'ExpenseApproved' }, ({ data }) => ({ zh: `报销 ${data.expenseId} 获批：${data.category} ¥${yuan(data.amount)}`, en: `Expense ${data.expenseId} approved: ${data.category} ¥${yuan(data.amount)}` }))
-    .with({ type: 'ExpenseRejected' }, ({ data }) => ({ zh: `报销 ${data.expenseId} 被驳回：${data.reason}`, en: `Expense ${data.expenseId} rejected: ${data.reason}` }))
-    .with({ type: 'LineAdjusted' }, ({ data }) => ({
-      zh: `预算 ${data.budgetId} 科目 ${data.category} 调整：¥${yuan(data.previousAmount)} → ¥${yuan(data.amount)}（${data.reason}）`,
-      en: `Budget ${data.budgetId} line ${data.category} adjusted from ¥${yuan(data.previousAmount)} to ¥${yuan(data.amount)} (${data.reason})`,
-    }))
-    .with({ type: 'BudgetClosed' }, ({ data }) => ({
-      zh: `预算 ${data.budgetId} 结账：已批准支出 ¥${yuan(data.lines.reduce((sum, line) => sum + line.approvedSpend, 0))}／预算 ¥${yuan(data.lines.reduce((sum, line) => sum + line.amount, 0))}`,
-      en: `Budget ${data.budgetId} closed: ¥${yuan(data.lines.reduce((sum, line) => sum + line.approvedSpend, 0))} spent of ¥${yuan(data.lines.reduce((sum, line) => sum + line.amount, 0))}`,
-    }))
-    .exhaustive();
+export const summariseDepartmentEvent = (event: DepartmentEvent): Summary => (departmentSummaries[event.type] as (event: DepartmentEvent) => Summary)(event);
 
 const summariseForeign = (recorded: RecordedEvent): { readonly summary: Summary; readonly decoded: boolean } => {
   if (recorded.type === COMMAND_REFUSED) {
