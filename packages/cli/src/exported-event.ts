@@ -1,3 +1,5 @@
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
 import type { RecordedEvent } from '@aftersales/core';
 import { RecordedEventMetadataSchema } from '@aftersales/core';
 import { z } from 'zod';
@@ -36,3 +38,23 @@ export const recordedEventOf = (exported: ExportedEvent): RecordedEvent => ({
   data: exported.data,
   metadata: exported.metadata,
 });
+
+/** The events of an exported log, line by line; a line that is not an exported event is a problem, not an end. */
+export async function* exportedLines(file: string): AsyncGenerator<{ readonly line: number; readonly event?: ExportedEvent; readonly problem?: string }> {
+  let line = 0;
+  for await (const text of createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Number.POSITIVE_INFINITY })) {
+    line += 1;
+    if (text.trim().length === 0) continue;
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text);
+    } catch (thrown) {
+      yield { line, problem: `not valid JSON (${thrown instanceof Error ? thrown.message : String(thrown)})` };
+      continue;
+    }
+    const parsed = ExportedEvent.safeParse(raw);
+    yield parsed.success
+      ? { line, event: parsed.data }
+      : { line, problem: `not an exported event (${parsed.error.issues.map((issue) => `${issue.path.join('.') || 'line'}: ${issue.message}`).join('; ')})` };
+  }
+}

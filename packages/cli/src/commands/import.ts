@@ -1,6 +1,4 @@
-import { createReadStream } from 'node:fs';
 import { access } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
 import * as E from 'fp-ts/lib/Either.js';
 import type { EventToAppend, EventMetadataToAppend } from '@aftersales/core';
 import { isStoreFailure } from '@aftersales/core';
@@ -8,30 +6,11 @@ import { CliError, ExitCode, storeError, usageError } from '../cli-error.js';
 import type { CliCommand, CliContext } from '../context.js';
 import { action, storeOption, withStore } from '../context.js';
 import type { ExportedEvent } from '../exported-event.js';
-import { ExportedEvent as ExportedEventSchema } from '../exported-event.js';
+import { exportedLines } from '../exported-event.js';
 import { verifyExportedFile } from './verify.js';
 
 /** How many problems are listed before the rest are only counted. */
 const PROBLEMS_SHOWN = 20;
-
-async function* exportedEvents(file: string): AsyncGenerator<{ line: number; event?: ExportedEvent; problem?: string }> {
-  let line = 0;
-  for await (const text of createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Number.POSITIVE_INFINITY })) {
-    line += 1;
-    if (text.trim().length === 0) continue;
-    let raw: unknown;
-    try {
-      raw = JSON.parse(text);
-    } catch (thrown) {
-      yield { line, problem: `not valid JSON (${thrown instanceof Error ? thrown.message : String(thrown)})` };
-      continue;
-    }
-    const parsed = ExportedEventSchema.safeParse(raw);
-    yield parsed.success
-      ? { line, event: parsed.data }
-      : { line, problem: `not an exported event (${parsed.error.issues.map((issue) => `${issue.path.join('.') || 'line'}: ${issue.message}`).join('; ')})` };
-  }
-}
 
 /**
  * Reads the whole file before anything is written, as `audit verify --file` does: every line decodes,
@@ -111,7 +90,7 @@ export const importLog: CliCommand = {
               });
               batch = [];
             };
-            for await (const { event } of exportedEvents(file)) {
+            for await (const { event } of exportedLines(file)) {
               if (event === undefined) continue;
               const last = batch.at(-1);
               if (last !== undefined && !sameBatch(last, event)) await appendBatch();

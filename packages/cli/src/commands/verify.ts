@@ -1,10 +1,9 @@
-import { createReadStream, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { access } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
 import * as E from 'fp-ts/lib/Either.js';
 import type { IntegrityProblem, LogAnchor, RecordedEvent, VerificationReport, VerifyOptions } from '@aftersales/core';
 import { INTEGRITY_STREAM, createLogVerifier, describeProblem, formatAnchor, parseAnchor, sealLog, verifyLog } from '@aftersales/core';
-import { ExportedEvent, recordedEventOf } from '../exported-event.js';
+import { exportedLines, recordedEventOf } from '../exported-event.js';
 import { CliError, ExitCode, storeError, usageError } from '../cli-error.js';
 import type { CliCommand, CliContext } from '../context.js';
 import { action, commandGroup, storeOption, withStore } from '../context.js';
@@ -66,26 +65,6 @@ export const describeVerification = (report: VerificationReport): string[] => {
   return lines;
 };
 
-/** The events of an exported log, line by line; a line that is not an exported event is a problem, not an end. */
-async function* exportedLines(file: string): AsyncGenerator<{ readonly line: number; readonly event?: RecordedEvent; readonly problem?: string }> {
-  let line = 0;
-  for await (const text of createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Number.POSITIVE_INFINITY })) {
-    line += 1;
-    if (text.trim().length === 0) continue;
-    let raw: unknown;
-    try {
-      raw = JSON.parse(text);
-    } catch (thrown) {
-      yield { line, problem: `not valid JSON (${thrown instanceof Error ? thrown.message : String(thrown)})` };
-      continue;
-    }
-    const parsed = ExportedEvent.safeParse(raw);
-    yield parsed.success
-      ? { line, event: recordedEventOf(parsed.data) }
-      : { line, problem: `not an exported event (${parsed.error.issues.map((issue) => `${issue.path.join('.') || 'line'}: ${issue.message}`).join('; ')})` };
-  }
-}
-
 export interface FileVerification {
   /** Every problem, each with the line of the event that revealed it: none for an intact log. */
   readonly problems: readonly string[];
@@ -106,16 +85,17 @@ export const verifyExportedFile = async (file: string, options: VerifyOptions = 
     throw usageError(`cannot read ${file}: no such file`);
   }
   const checkpoints: RecordedEvent[] = [];
-  for await (const { event } of exportedLines(file)) if (event?.streamId === INTEGRITY_STREAM) checkpoints.push(event);
+  for await (const { event } of exportedLines(file)) if (event?.streamId === INTEGRITY_STREAM) checkpoints.push(recordedEventOf(event));
   const verifier = createLogVerifier(checkpoints, options);
   const problems: string[] = [];
   const lineOf = new Map<IntegrityProblem, number>();
   let lastPosition = -1n;
-  for await (const { line, event, problem } of exportedLines(file)) {
-    if (event === undefined) {
+  for await (const { line, event: exported, problem } of exportedLines(file)) {
+    if (exported === undefined) {
       problems.push(`line ${line}: ${problem ?? 'unreadable'}`);
       continue;
     }
+    const event = recordedEventOf(exported);
     if (event.globalPosition <= lastPosition) problems.push(`line ${line}: ${event.streamId}@${event.revision}: global position ${event.globalPosition} does not follow ${lastPosition}`);
     lastPosition = event.globalPosition;
     for (const found of verifier.add(event)) lineOf.set(found, line);
