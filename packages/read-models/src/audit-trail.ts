@@ -2,6 +2,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { Projection, RecordedEvent } from '@aftersales/core';
 import { COMMAND_REFUSED, CommandRefused } from '@aftersales/core';
 import { z } from 'zod';
+import { internerFor } from './interning.js';
 import { summariseEvent } from './summaries.js';
 
 export const AuditEntry = z.object({
@@ -40,33 +41,69 @@ const category = (streamId: string): { aggregateType: string; aggregateId: strin
   return dash < 0 ? { aggregateType: streamId, aggregateId: '' } : { aggregateType: streamId.slice(0, dash), aggregateId: streamId.slice(dash + 1) };
 };
 
+interface StreamFields {
+  readonly streamId: string;
+  readonly aggregateType: string;
+  readonly aggregateId: string;
+}
+
+const internerOf = internerFor();
+const streamsOf = new WeakMap<object, Map<string, StreamFields>>();
+
+/** A stream's id and category, shared by every entry of the stream rather than sliced again per event. */
+const streamFields = (state: object, streamId: string): StreamFields => {
+  let streams = streamsOf.get(state);
+  if (streams === undefined) {
+    streams = new Map();
+    streamsOf.set(state, streams);
+  }
+  const known = streams.get(streamId);
+  if (known !== undefined) return known;
+  const interner = internerOf(state);
+  const { aggregateType, aggregateId } = category(streamId);
+  const created = { streamId, aggregateType: interner.string(aggregateType), aggregateId };
+  streams.set(streamId, created);
+  return created;
+};
+
 const refusalOf = (recorded: RecordedEvent): CommandRefused | undefined => {
   if (recorded.type !== COMMAND_REFUSED) return undefined;
   const refused = CommandRefused.safeParse(recorded.data);
   return refused.success ? refused.data : undefined;
 };
 
-export const auditEntryOf = (recorded: RecordedEvent): AuditEntry => {
+/**
+ * The entry of one event. Strings and actors equal to ones the same state already holds are shared
+ * with them (`sharing` is the state), and a command's correlation and causation ids that equal its
+ * command id are the same string.
+ */
+const entryWithin = (sharing: object, recorded: RecordedEvent): AuditEntry => {
   const { summary, decoded } = summariseEvent(recorded);
   const { metadata } = recorded;
-  const { aggregateType, aggregateId } = category(recorded.streamId);
+  const interner = internerOf(sharing);
+  const { streamId, aggregateType, aggregateId } = streamFields(sharing, interner.string(recorded.streamId));
+  const type = interner.string(recorded.type);
+  const actor = interner.actor(metadata.actor.id, metadata.actor.role);
+  const { commandId } = metadata;
+  const correlationId = metadata.correlationId === commandId ? commandId : metadata.correlationId;
+  const causationId = metadata.causationId === commandId ? commandId : metadata.causationId;
   const refusal = refusalOf(recorded);
   // Every entry but a refusal has one literal shape, built without spreads: the cheap path of a rebuild.
   if (refusal === undefined) {
     return {
       position: recorded.globalPosition.toString(),
-      streamId: recorded.streamId,
+      streamId,
       revision: recorded.revision,
       aggregateType,
       aggregateId,
       eventId: recorded.eventId,
-      type: recorded.type,
+      type,
       occurredAt: metadata.occurredAt,
       recordedAt: metadata.recordedAt,
-      actor: { id: metadata.actor.id, role: metadata.actor.role },
-      commandId: metadata.commandId,
-      correlationId: metadata.correlationId,
-      causationId: metadata.causationId,
+      actor,
+      commandId,
+      correlationId,
+      causationId,
       schemaVersion: metadata.schemaVersion,
       summary,
       decoded,
@@ -75,26 +112,28 @@ export const auditEntryOf = (recorded: RecordedEvent): AuditEntry => {
   }
   return {
     position: recorded.globalPosition.toString(),
-    streamId: recorded.streamId,
+    streamId,
     revision: recorded.revision,
     aggregateType,
     aggregateId,
     eventId: recorded.eventId,
-    type: recorded.type,
+    type,
     occurredAt: metadata.occurredAt,
     recordedAt: metadata.recordedAt,
-    actor: { id: metadata.actor.id, role: metadata.actor.role },
+    actor,
     ...(refusal.actor ? { subject: refusal.actor } : {}),
     ...(refusal.targetStreamId ? { targetStreamId: refusal.targetStreamId } : {}),
-    commandId: metadata.commandId,
-    correlationId: metadata.correlationId,
-    causationId: metadata.causationId,
+    commandId,
+    correlationId,
+    causationId,
     schemaVersion: metadata.schemaVersion,
     summary,
     decoded,
     hash: metadata.hash,
   };
 };
+
+export const auditEntryOf = (recorded: RecordedEvent): AuditEntry => entryWithin({}, recorded);
 
 /**
  * Appends one entry in place (the runner owns the state; copying the whole trail per event would make
@@ -104,7 +143,7 @@ export const auditEntryOf = (recorded: RecordedEvent): AuditEntry => {
 export const evolveAuditTrail = (state: AuditTrailState, recorded: RecordedEvent): AuditTrailState => {
   const last = state.entries.at(-1);
   if (last !== undefined && recorded.globalPosition <= BigInt(last.position)) return state;
-  state.entries.push(auditEntryOf(recorded));
+  state.entries.push(entryWithin(state, recorded));
   return state;
 };
 

@@ -3,6 +3,7 @@ import type { Projection, RecordedEvent } from '@aftersales/core';
 import type { DepartmentEvent } from '@aftersales/domain';
 import { z } from 'zod';
 import { decodeDepartmentEvent } from './decode.js';
+import { internerFor } from './interning.js';
 
 /**
  * Reads and writes a record by an id taken from event data. Ids are free text, and `__proto__` as a
@@ -146,14 +147,20 @@ export const emptyKpiFacts = (): KpiFactsState => ({
 
 export const standardVersionKey = (standardId: string, version: number): string => `${standardId}@${version}`;
 
-const evidenceOf = (recorded: RecordedEvent): Evidence => ({
-  type: recorded.type,
-  at: recorded.metadata.occurredAt,
-  epochMs: Date.parse(recorded.metadata.occurredAt),
-  streamId: recorded.streamId,
-  revision: recorded.revision,
-  position: recorded.globalPosition.toString(),
-});
+const internerOf = internerFor();
+
+/** The evidence of an event, sharing its type and stream id with the facts' earlier evidence, and its position string with the state's. */
+const evidenceOf = (state: KpiFactsState, recorded: RecordedEvent, position: string): Evidence => {
+  const interner = internerOf(state);
+  return {
+    type: interner.string(recorded.type),
+    at: recorded.metadata.occurredAt,
+    epochMs: Date.parse(recorded.metadata.occurredAt),
+    streamId: interner.string(recorded.streamId),
+    revision: recorded.revision,
+    position,
+  };
+};
 
 type Handler<T extends DepartmentEvent['type']> = (state: KpiFactsState, data: Extract<DepartmentEvent, { type: T }>['data'], evidence: Evidence, recorded: RecordedEvent) => void;
 
@@ -207,7 +214,7 @@ const handlers: { readonly [T in DepartmentEvent['type']]: Handler<T> } = {
     orderOf(state, data.orderId)?.repairInspections.push({ evidence, passed: data.passed, attempt: data.attempt });
   },
   GarmentFinished: (state, data, evidence, recorded) => {
-    orderOf(state, data.orderId)?.finishes.push({ evidence, specialistId: recorded.metadata.actor.id });
+    orderOf(state, data.orderId)?.finishes.push({ evidence, specialistId: internerOf(state).string(recorded.metadata.actor.id) });
   },
   FinishingInspected: (state, data, evidence) => {
     orderOf(state, data.orderId)?.finishingInspections.push({ evidence, passed: data.passed, attempt: data.attempt });
@@ -305,10 +312,11 @@ const handlers: { readonly [T in DepartmentEvent['type']]: Handler<T> } = {
  */
 export const evolveKpiFacts = (state: KpiFactsState, recorded: RecordedEvent): KpiFactsState => {
   if (state.position !== undefined && recorded.globalPosition <= BigInt(state.position)) return state;
-  state.position = recorded.globalPosition.toString();
+  const position = recorded.globalPosition.toString();
+  state.position = position;
   const decoded = decodeDepartmentEvent(recorded);
   if (decoded.kind === 'foreign') return state;
-  const evidence = evidenceOf(recorded);
+  const evidence = evidenceOf(state, recorded, position);
   if (decoded.kind === 'undecodable') {
     state.undecodable.push({ evidence, problem: decoded.problem });
     return state;
