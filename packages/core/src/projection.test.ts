@@ -5,8 +5,9 @@ import { z } from 'zod';
 import type { EventStore, ReadAllOptions } from './event-store.js';
 import { deterministicEventId } from './event-ids.js';
 import { InMemoryEventStore } from './in-memory-store.js';
-import type { Projection, ProjectionSnapshot, ProjectionStore } from './projection.js';
-import { InMemoryProjectionStore, createProjectionRunner, secondWriter } from './projection.js';
+import type { Projection } from './projection.js';
+import { InMemoryProjectionStore, createProjectionRunner } from './projection.js';
+import { JsonProjectionStore } from './testing/json-projection-store.js';
 
 /** Sums every `Incremented` and remembers the positions it applied, so a double application shows. */
 const Totals = z.object({ total: z.number(), applied: z.array(z.string()) });
@@ -69,28 +70,6 @@ const noise = async (store: EventStore) => {
     { expectedRevision: 'any' },
   );
 };
-
-/** A projection store that keeps only JSON text, as a database would: nothing is shared with the live state. */
-class JsonProjectionStore implements ProjectionStore {
-  readonly rows = new Map<string, string>();
-  async load(name: string) {
-    const row = this.rows.get(name);
-    if (row === undefined) return E.right(undefined);
-    const parsed = JSON.parse(row) as { state: unknown; position: string };
-    return E.right({ state: parsed.state, position: BigInt(parsed.position) });
-  }
-  async save(name: string, snapshot: ProjectionSnapshot, expected: bigint | undefined) {
-    const row = this.rows.get(name);
-    const current = row === undefined ? undefined : BigInt((JSON.parse(row) as { position: string }).position);
-    if (current !== expected) return E.left(secondWriter(name, expected, current));
-    this.rows.set(name, JSON.stringify({ state: snapshot.state, position: snapshot.position.toString() }));
-    return E.right(undefined);
-  }
-  async reset(name: string) {
-    this.rows.delete(name);
-    return E.right(undefined);
-  }
-}
 
 /** Delivers every event of `readAll` twice, and everything from the start again after `after`: a redelivering store. */
 const redelivering = (store: InMemoryEventStore): EventStore => ({

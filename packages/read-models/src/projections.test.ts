@@ -1,35 +1,14 @@
 import * as E from 'fp-ts/lib/Either.js';
-import type { EventStore, Projection, ProjectionSnapshot, ProjectionStore, RecordedEvent } from '@aftersales/core';
-import { InMemoryEventStore, collect, createProjectionRunner, createSecurityLog, matchesFilter, secondWriter } from '@aftersales/core';
+import type { EventStore, Projection, RecordedEvent } from '@aftersales/core';
+import { InMemoryEventStore, collect, createProjectionRunner, createSecurityLog, matchesFilter } from '@aftersales/core';
 import { createDepartment } from '@aftersales/domain';
 import { simulateYear } from '@aftersales/domain/simulation';
+import { JsonProjectionStore } from '@aftersales/core/testing';
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import { auditTrailProjection } from './audit-trail.js';
 import { kpiFactsProjection } from './kpi-facts.js';
 import { createReadModels } from './read-models.js';
-
-/** Keeps only JSON text, as a database would, so nothing is shared between a save and a live state. */
-class JsonProjectionStore implements ProjectionStore {
-  private readonly rows = new Map<string, string>();
-  async load(name: string) {
-    const row = this.rows.get(name);
-    if (row === undefined) return E.right(undefined);
-    const parsed = JSON.parse(row) as { state: unknown; position: string };
-    return E.right({ state: parsed.state, position: BigInt(parsed.position) });
-  }
-  async save(name: string, snapshot: ProjectionSnapshot, expected: bigint | undefined) {
-    const row = this.rows.get(name);
-    const current = row === undefined ? undefined : BigInt((JSON.parse(row) as { position: string }).position);
-    if (current !== expected) return E.left(secondWriter(name, expected, current));
-    this.rows.set(name, JSON.stringify({ state: snapshot.state, position: snapshot.position.toString() }));
-    return E.right(undefined);
-  }
-  async reset(name: string) {
-    this.rows.delete(name);
-    return E.right(undefined);
-  }
-}
 
 /** The same store, reading at most `limit` events per `readAll`: a runner that stops there. */
 const stoppingAfter = (store: EventStore, limit: number): EventStore => ({
