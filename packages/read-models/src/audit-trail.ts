@@ -93,7 +93,7 @@ const entryWithin = (sharing: object, recorded: RecordedEvent): AuditEntry => {
   const { decoded } = summarised;
   const { metadata } = recorded;
   const interner = internerOf(sharing);
-  const { streamId, aggregateType, aggregateId } = streamFields(sharing, interner.string(recorded.streamId));
+  const { streamId, aggregateType, aggregateId } = streamFields(sharing, recorded.streamId);
   const type = interner.string(recorded.type);
   const actor = interner.actor(metadata.actor.id, metadata.actor.role);
   const { commandId } = metadata;
