@@ -5,7 +5,7 @@ import type { EventStore } from './event-store.js';
 import type { DomainError, StoreError, ValidationIssue } from './errors.js';
 import { corruptedEvent, invalidCommand, isStoreFailure, storeUnavailable } from './errors.js';
 import { deterministicEventId } from './event-ids.js';
-import type { Command, DomainEvent, EventToAppend, RecordedEvent } from './messages.js';
+import type { Command, DomainEvent, EventMetadataToAppend, EventToAppend, RecordedEvent } from './messages.js';
 import type { Upcasting } from './upcasting.js';
 import { createUpcasting } from './upcasting.js';
 
@@ -86,6 +86,16 @@ export const decodeRecordedEvent = (
 };
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** What an event carries of the command that caused it; correlation and causation default to the command id. */
+const eventMetadataOf = (command: Command, schemaVersion: number): EventMetadataToAppend => ({
+  commandId: command.metadata.commandId,
+  correlationId: command.metadata.correlationId ?? command.metadata.commandId,
+  causationId: command.metadata.causationId ?? command.metadata.commandId,
+  actor: command.metadata.actor,
+  occurredAt: command.metadata.at,
+  schemaVersion,
+});
 
 /** The refusal journal of an aggregate stream: `Refusals-<streamId>`, e.g. `Refusals-Budget-B-1`. */
 export const REFUSALS_PREFIX = 'Refusals-';
@@ -201,14 +211,7 @@ export const createCommandHandler = (options: CommandHandlerOptions): CommandHan
       eventId: deterministicEventId(journal, commandId, 0),
       type: REFUSAL_RECORDED,
       data,
-      metadata: {
-        commandId,
-        correlationId: command.metadata.correlationId ?? commandId,
-        causationId: command.metadata.causationId ?? commandId,
-        actor: command.metadata.actor,
-        occurredAt: command.metadata.at,
-        schemaVersion: 1,
-      },
+      metadata: eventMetadataOf(command, 1),
     };
     for (let attempt = 0; ; attempt += 1) {
       const result = await store.appendToStream(journal, [event], { expectedRevision: 'any' });
@@ -294,14 +297,7 @@ export const createCommandHandler = (options: CommandHandlerOptions): CommandHan
             eventId: deterministicEventId(streamId, commandId, index),
             type: event.type,
             data: event.data,
-            metadata: {
-              commandId,
-              correlationId: command.metadata.correlationId ?? commandId,
-              causationId: command.metadata.causationId ?? commandId,
-              actor: command.metadata.actor,
-              occurredAt: command.metadata.at,
-              schemaVersion: upcasting.currentVersion(event.type),
-            },
+            metadata: eventMetadataOf(command, upcasting.currentVersion(event.type)),
           };
           toAppend.push(envelope);
         }
