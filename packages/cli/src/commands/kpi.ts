@@ -14,7 +14,10 @@ interface KpiOptions {
   readonly json?: boolean;
 }
 
-/** A rate as people read it: one decimal, or a dash where there is nothing to measure. */
+/**
+ * A rate as people read it: one decimal, rounded down so that a rate short of its 100% target never
+ * shows as 100.0% (1999/2000 reads 99.9%); a dash where there is nothing to measure.
+ */
 export const percent = (rate: number | null): string => (rate === null ? '—' : `${(Math.floor(rate * 1000) / 10).toFixed(1)}%`);
 
 export const verdict = (met: boolean | null): string => (met === null ? '—' : met ? '✓' : '✗');
