@@ -1,10 +1,8 @@
-import { readFileSync } from 'node:fs';
 import type { EventStore, EventToAppend, RecordedEvent } from '@aftersales/core';
 import {
   ERASED,
   InMemoryEventStore,
   InMemoryKeyStore,
-  RecordedEventMetadataSchema,
   collect,
   createCommandRouter,
   createPersonalDataTransform,
@@ -14,24 +12,11 @@ import {
 } from '@aftersales/core';
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import { storedRepairOrderReceivedV1 } from '../testing/fixtures-repair-order.js';
 import { repairOrder, repairOrderUpcasters } from '../repair-order/index.js';
 import { customerIdentifier, departmentEventPipeline, departmentPersonalData, normalizePhone } from './personal-data.js';
 
-const StoredEvent = z.object({
-  streamId: z.string(),
-  revision: z.number().int(),
-  globalPosition: z.string().transform((position) => BigInt(position)),
-  eventId: z.string(),
-  type: z.string(),
-  data: z.unknown(),
-  metadata: RecordedEventMetadataSchema,
-});
-
-/** A first-version `RepairOrderReceived` as recorded before the library encrypted anything. */
-const storedV1: RecordedEvent = StoredEvent.parse(
-  JSON.parse(readFileSync(new URL('../repair-order/fixtures/repair-order-received.v1.json', import.meta.url), 'utf8')),
-);
+const storedV1: RecordedEvent = storedRepairOrderReceivedV1();
 
 const upcasting = createUpcasting(repairOrderUpcasters);
 const manager = { id: 'DM-01', role: 'DepartmentManager' };

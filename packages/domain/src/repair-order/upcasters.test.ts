@@ -1,8 +1,6 @@
-import { readFileSync } from 'node:fs';
 import type { RecordedEvent } from '@aftersales/core';
 import {
   InMemoryEventStore,
-  RecordedEventMetadataSchema,
   createCommandHandler,
   createUpcasting,
   decodeRecordedEvent,
@@ -12,23 +10,10 @@ import fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { repairOrderCommand } from '../testing/fixtures-repair-order.js';
+import { repairOrderCommand, storedRepairOrderReceivedV1 } from '../testing/fixtures-repair-order.js';
 import { WorkItem, repairOrder, repairOrderReceivedV1, repairOrderUpcasters } from './index.js';
 
-/** The fixture as a store would hand it back: JSON carries the global position as a string. */
-const StoredEvent = z.object({
-  streamId: z.string(),
-  revision: z.number().int(),
-  globalPosition: z.string().transform((position) => BigInt(position)),
-  eventId: z.string(),
-  type: z.string(),
-  data: z.unknown(),
-  metadata: RecordedEventMetadataSchema,
-});
-
-const storedV1: RecordedEvent = StoredEvent.parse(
-  JSON.parse(readFileSync(new URL('./fixtures/repair-order-received.v1.json', import.meta.url), 'utf8')),
-);
+const storedV1: RecordedEvent = storedRepairOrderReceivedV1();
 
 const upcasting = createUpcasting(repairOrderUpcasters);
 

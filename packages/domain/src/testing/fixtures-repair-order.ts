@@ -1,5 +1,8 @@
-import type { Actor } from '@aftersales/core';
+import { readFileSync } from 'node:fs';
+import type { Actor, RecordedEvent } from '@aftersales/core';
+import { RecordedEventMetadataSchema } from '@aftersales/core';
 import fc from 'fast-check';
+import { z } from 'zod';
 import type {
   RepairOrderCommand,
   RepairOrderCommandType,
@@ -199,3 +202,18 @@ export const repairOrderStep = (step: RepairOrderStep, state: RepairOrderState, 
   const invalid = step.variant % 5 === 0 ? { unexpected: true } : step.variant % 5 === 1 ? { orderId: '' } : {};
   return repairOrderCommand(type, { ...data, ...invalid }, { actor, at, commandId: `${type}-${at}` });
 };
+
+/** The fixture's stored form as a store hands it back; its JSON carries the global position as a string. */
+const StoredEvent = z.object({
+  streamId: z.string(),
+  revision: z.number().int(),
+  globalPosition: z.string().transform((position) => BigInt(position)),
+  eventId: z.string(),
+  type: z.string(),
+  data: z.unknown(),
+  metadata: RecordedEventMetadataSchema,
+});
+
+/** A first-version `RepairOrderReceived`, sealed as it was recorded before `workItems` and before encryption. */
+export const storedRepairOrderReceivedV1 = (): RecordedEvent =>
+  StoredEvent.parse(JSON.parse(readFileSync(new URL('../repair-order/fixtures/repair-order-received.v1.json', import.meta.url), 'utf8')));
