@@ -92,8 +92,11 @@ describe('read models over generated department histories', () => {
             expect(right(await createProjectionRunner({ store, projection, projectionStore }).catchUp())).toEqual(rebuilt);
 
             expect(right(await createProjectionRunner({ store: redelivering(store, prefix), projection }).catchUp())).toEqual(rebuilt);
+            // A bare fold is given what a runner would deliver: the events its filter selects.
             let folded = projection.initialState;
-            for (const event of [...events, ...events.slice(0, prefix)]) folded = projection.evolve(folded, event);
+            for (const event of [...events, ...events.slice(0, prefix)]) {
+              if (matchesFilter(projection.filter, event.streamId, event.type)) folded = projection.evolve(folded, event);
+            }
             expect(folded).toEqual(rebuilt);
           }
         },
