@@ -29,6 +29,9 @@ export const catchUpSubscription = (
   let position = options.after;
 
   async function* iterate(): AsyncGenerator<RecordedEvent> {
+    // Once live, the change signal is asked for before each read, so that an append landing between
+    // the end of a read and the wait still wakes it: a change seen only after reading is never lost.
+    let changed: Promise<void> | undefined;
     try {
       while (!controller.signal.aborted) {
         let delivered = 0;
@@ -48,7 +51,12 @@ export const catchUpSubscription = (
         if (delivered < pageSize || lastSeen === undefined) {
           resolveCaughtUp();
           if (controller.signal.aborted) return;
-          await source.waitForChange(controller.signal);
+          if (changed === undefined) {
+            changed = source.waitForChange(controller.signal);
+            continue;
+          }
+          await changed;
+          changed = undefined;
         }
       }
     } finally {
