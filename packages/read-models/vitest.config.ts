@@ -3,5 +3,5 @@ import { sourceConditions } from '../../vitest.shared.js';
 
 export default defineProject({
   ...sourceConditions,
-  test: { name: '@aftersales/read-models' },
+  test: { name: '@aftersales/read-models', globalSetup: ['./src/testing/global-setup.ts'] },
 });

@@ -2,7 +2,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { createSecurityLog } from '@aftersales/core';
 import { createDepartment, departmentEventPipeline } from '@aftersales/domain';
 import type { KpiResult } from '@aftersales/read-models';
-import { createReadModels } from '@aftersales/read-models';
+import { SqliteReadModelBackend, createReadModels } from '@aftersales/read-models';
 import { SqliteEventStore, SqliteKeyStore } from '@aftersales/sqlite';
 
 const endpoint = { id: 'EP-01', role: 'BusinessEndpoint' };
@@ -72,12 +72,13 @@ export const runEmbedded = async (path: string): Promise<EmbeddedRun> => {
       else refused.push(`${command.type}: ${result.left.code} (${result.left.message})`);
     }
 
-    const readModels = createReadModels({ store, projectionStore: opened.right.projectionStore() });
+    // The read models' tables live in the log's own file; `PostgresReadModelBackend` shares them between services.
+    const readModels = createReadModels({ store, backend: new SqliteReadModelBackend(opened.right.database()) });
     const caughtUp = await readModels.catchUp();
     if (E.isLeft(caughtUp)) throw new Error(caughtUp.left.message);
-    const kpis = readModels.kpis({ period: '2026-03', asOf: '2026-03-31T23:59:59+08:00' });
-    if (E.isLeft(kpis)) throw new Error(kpis.left);
-    return { accepted, refused, kpis: kpis.right };
+    const answer = await readModels.kpis({ period: '2026-03', asOf: '2026-03-31T23:59:59+08:00' });
+    if (E.isLeft(answer)) throw new Error(answer.left.message);
+    return { accepted, refused, kpis: answer.right.results };
   } finally {
     await store.close();
     keys.right.close();

@@ -57,8 +57,9 @@ describe('the HTTP service', () => {
     await post(app, receive);
     const response = await app.request(`/kpis?period=2026-03&asOf=${encodeURIComponent('2026-03-31T23:59:59+08:00')}`);
     expect(response.status).toBe(200);
-    const kpis = (await response.json()) as Array<{ kpi: string }>;
+    const { kpis, position } = (await response.json()) as { kpis: Array<{ kpi: string }>; position: string };
     expect(kpis).toHaveLength(12);
+    expect(BigInt(position)).toBeGreaterThan(0n);
     expect(kpis.find((kpi) => kpi.kpi === 'timelyReceipt')).toEqual({
       kpi: 'timelyReceipt',
       period: '2026-03',
@@ -68,7 +69,18 @@ describe('the HTTP service', () => {
       target: 1,
       met: false,
       missed: ['RO-1'],
+      missedCount: 1,
+      pending: [],
+      pendingCount: 0,
     });
     expect((await app.request('/kpis?period=spring')).status).toBe(400);
+    expect((await app.request('/kpis?atLeast=yesterday')).status).toBe(400);
+
+    // The read models follow in the background: a client that passes the position of its own write reads it.
+    const confirmed = await post(app, command('ConfirmReceipt', { orderId: 'RO-1' }, manager, '2026-03-02T10:00:00+08:00'));
+    const [event] = ((await confirmed.json()) as { events: Array<{ globalPosition: string }> }).events;
+    const after = await app.request(`/kpis?period=2026-03&asOf=${encodeURIComponent('2026-03-31T23:59:59+08:00')}&atLeast=${event!.globalPosition}`);
+    expect(((await after.json()) as { position: string }).position).toBe(event!.globalPosition);
+    expect((await app.request('/kpis?period=2026-03&atLeast=999999')).status).toBe(504);
   });
 });

@@ -1,9 +1,10 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import type { EventStore, ProjectionStore } from '@aftersales/core';
+import type { EventStore } from '@aftersales/core';
 import { createSecurityLog } from '@aftersales/core';
 import { createDepartment } from '@aftersales/domain';
+import type { ReadModelBackend, ReadModelError } from '@aftersales/read-models';
 import { createReadModels } from '@aftersales/read-models';
 
 /**
@@ -33,22 +34,25 @@ export const statusOf = (code: string): ContentfulStatusCode => {
 export interface ServiceOptions {
   /** The department's log as commands and read models see it (see `departmentEventPipeline`). */
   readonly store: EventStore;
-  /** Where the KPI read model keeps its state and checkpoint; memory when absent. */
-  readonly projectionStore?: ProjectionStore;
+  /**
+   * Where the read models' rows live: `SqliteReadModelBackend` over the log's file for one instance,
+   * `PostgresReadModelBackend` for a read side that many instances share; memory when absent.
+   */
+  readonly readModels?: ReadModelBackend;
 }
 
 export const createApp = (options: ServiceOptions) => {
   const department = createDepartment({ store: options.store, onRefused: createSecurityLog({ store: options.store }).onRefused });
-  const readModels = createReadModels({
-    store: options.store,
-    ...(options.projectionStore ? { projectionStore: options.projectionStore } : {}),
-  });
-  // Catch-ups run one after another, so concurrent requests never apply the same events twice.
-  let catchingUp: Promise<unknown> = Promise.resolve();
-  const catchUp = () => {
-    const next = catchingUp.then(() => readModels.kpiFacts.catchUp());
-    catchingUp = next;
-    return next;
+  const readModels = createReadModels({ store: options.store, ...(options.readModels ? { backend: options.readModels } : {}) });
+  // The read models follow the log in the background from the first query on; a query never waits
+  // for them, unless it asks to see at least a given position (read-your-writes).
+  let following: Promise<E.Either<ReadModelError, void>> | undefined;
+  const follow = () => {
+    following ??= readModels.start({ onStopped: () => (following = undefined) }).then((started) => {
+      if (E.isLeft(started)) following = undefined;
+      return started;
+    });
+    return following;
   };
 
   return new Hono()
@@ -84,12 +88,19 @@ export const createApp = (options: ServiceOptions) => {
     .get('/kpis', async (c) => {
       const period = c.req.query('period') ?? String(new Date().getUTCFullYear());
       const asOf = c.req.query('asOf');
-      const caughtUp = await catchUp();
-      if (E.isLeft(caughtUp)) return c.json({ code: caughtUp.left.code, message: caughtUp.left.message }, statusOf(caughtUp.left.code));
-      const kpis = readModels.kpis({ period, ...(asOf === undefined ? {} : { asOf }) });
-      if (E.isLeft(kpis)) return c.json({ code: 'InvalidQuery', message: kpis.left }, 400);
-      return c.json(
-        kpis.right.map(({ kpi, period: label, numerator, denominator, rate, target, met, missed }) => ({
+      const atLeast = c.req.query('atLeast');
+      if (atLeast !== undefined && !/^\d{1,40}$/.test(atLeast)) return c.json({ code: 'InvalidQuery', message: `atLeast ${JSON.stringify(atLeast)} is not a log position` }, 400);
+      const started = await follow();
+      if (E.isLeft(started)) return c.json({ code: started.left.code, message: started.left.message }, statusOf(started.left.code));
+      if (atLeast !== undefined) {
+        const reached = await readModels.waitFor(BigInt(atLeast), { timeoutMs: 5000 });
+        if (E.isLeft(reached)) return c.json({ code: reached.left.code, message: reached.left.message }, reached.left.code === 'ReadModelTimeout' ? 504 : statusOf(reached.left.code));
+      }
+      const answer = await readModels.kpis({ period, ...(asOf === undefined ? {} : { asOf }) });
+      if (E.isLeft(answer)) return c.json({ code: answer.left.code, message: answer.left.message }, answer.left.code === 'InvalidQuery' ? 400 : statusOf(answer.left.code));
+      return c.json({
+        position: answer.right.position?.toString() ?? null,
+        kpis: answer.right.results.map(({ kpi, period: label, numerator, denominator, rate, target, met, missed, missedCount, pending, pendingCount }) => ({
           kpi,
           period: label,
           numerator,
@@ -98,7 +109,10 @@ export const createApp = (options: ServiceOptions) => {
           target,
           met,
           missed,
+          missedCount,
+          pending,
+          pendingCount,
         })),
-      );
+      });
     });
 };

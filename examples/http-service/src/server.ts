@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { serve } from '@hono/node-server';
 import * as E from 'fp-ts/lib/Either.js';
 import { departmentEventPipeline } from '@aftersales/domain';
+import { SqliteReadModelBackend } from '@aftersales/read-models';
 import { SqliteEventStore, SqliteKeyStore } from '@aftersales/sqlite';
 import { createApp } from './app.js';
 
@@ -15,10 +16,10 @@ if (E.isLeft(opened) || E.isLeft(keys)) {
 }
 // Customers' personal data is encrypted under their keys, kept in a file of its own beside the log.
 const store = departmentEventPipeline(opened.right, keys.right);
-const server = serve({ fetch: createApp({ store, projectionStore: opened.right.projectionStore() }).fetch, port }, (info) => {
+const server = serve({ fetch: createApp({ store, readModels: new SqliteReadModelBackend(opened.right.database()) }).fetch, port }, (info) => {
   console.log(`aftersales service on http://localhost:${info.port} (store: ${path})`);
   console.log('  POST /commands   a command as JSON');
-  console.log('  GET  /kpis?period=2026-Q1&asOf=2026-03-31T23:59:59%2B08:00');
+  console.log('  GET  /kpis?period=2026-Q1&asOf=2026-03-31T23:59:59%2B08:00  (&atLeast=<globalPosition> to read your own writes)');
 });
 
 const shutdown = () => {

@@ -1,8 +1,12 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
-import type { EventStore, Projection, RecordedEvent, VerificationReport } from '@aftersales/core';
-import { createLogVerifier, createProjectionRunner, matchesFilter } from '@aftersales/core';
-import type { AuditTrailState, KpiFactsState } from '@aftersales/read-models';
-import { auditTrailProjection, kpiFactsProjection } from '@aftersales/read-models';
+import type { EventStore, ReadAllOptions, VerificationReport } from '@aftersales/core';
+import { createLogVerifier } from '@aftersales/core';
+import type { ReadModelBackend } from '@aftersales/read-models';
+import { InMemoryReadModelBackend, SqliteReadModelBackend, createReadModels } from '@aftersales/read-models';
+import { openSqliteDatabase } from '@aftersales/sqlite';
 import type { Timing } from './stopwatch.js';
 import { Stopwatch } from './stopwatch.js';
 
@@ -10,56 +14,51 @@ export interface RebuildRun {
   readonly events: number;
   readonly seconds: Timing;
   readonly report: VerificationReport;
-  readonly orders: number;
-  readonly auditEntries: number;
-}
-
-interface RebuildState {
-  readonly verifier: ReturnType<typeof createLogVerifier>;
-  kpiFacts: KpiFactsState;
-  auditTrail: AuditTrailState;
-  events: number;
 }
 
 /**
- * Every read model and the log's verification in one pass over the raw log: each stored event is
- * checked against its hash and chain, then folded into the KPI facts and the audit trail, which
- * upcast and decode it. One read serves all three, so the log is parsed once.
+ * The store as the read models read it, with every event checked against its hash and chain on the
+ * way: one read of the log serves the verification and both read models.
  */
-const rebuildProjection = (): Projection<RebuildState> => ({
-  name: 'bench-rebuild',
-  initialState: {
-    verifier: createLogVerifier([]),
-    kpiFacts: kpiFactsProjection.initialState,
-    auditTrail: auditTrailProjection.initialState,
-    events: 0,
+const verifying = (store: EventStore, verifier: ReturnType<typeof createLogVerifier>, counted: { events: number }): EventStore => ({
+  appendToStream: (...args) => store.appendToStream(...args),
+  readStream: (...args) => store.readStream(...args),
+  subscribeToAll: (options) => store.subscribeToAll(options),
+  close: () => store.close(),
+  readAll: async function* (options?: ReadAllOptions) {
+    for await (const event of store.readAll(options)) {
+      verifier.add(event);
+      counted.events += 1;
+      yield event;
+    }
   },
-  evolve: (state, event: RecordedEvent) => {
-    state.verifier.add(event);
-    if (matchesFilter(kpiFactsProjection.filter, event.streamId, event.type)) state.kpiFacts = kpiFactsProjection.evolve(state.kpiFacts, event);
-    state.auditTrail = auditTrailProjection.evolve(state.auditTrail, event);
-    state.events += 1;
-    return state;
-  },
-  // The rebuilt read models stay in memory: persisting them is not part of the figure.
-  serialize: (state) => ({ events: state.events }),
-  deserialize: () => E.left('a benchmark rebuild is never resumed'),
 });
 
-/** Rebuilds through the projection runner, reading the store's `$all` from the first event. */
-export const rebuildReadModels = async (store: EventStore): Promise<RebuildRun> => {
-  const runner = createProjectionRunner({ store, projection: rebuildProjection(), saveEvery: Number.MAX_SAFE_INTEGER });
+/** Rebuilds both read models from the log into a backend, verifying the log as it is read. */
+export const rebuildInto = async (store: EventStore, backend: ReadModelBackend): Promise<RebuildRun> => {
+  const verifier = createLogVerifier([]);
+  const counted = { events: 0 };
+  const models = createReadModels({ store: verifying(store, verifier, counted), backend });
   const stopwatch = new Stopwatch();
-  const rebuilt = await stopwatch.timeAsync(() => runner.rebuild());
+  const rebuilt = await stopwatch.timeAsync(() => models.rebuild());
   if (E.isLeft(rebuilt)) throw new Error(`rebuild failed: ${rebuilt.left.message}`);
-  const state = rebuilt.right;
-  const report = state.verifier.finish();
+  const report = verifier.finish();
   if (!report.intact) throw new Error(`the log does not verify: ${report.problemCount} problems`);
-  return {
-    events: state.events,
-    seconds: stopwatch.seconds,
-    report,
-    orders: Object.keys(state.kpiFacts.orders).length,
-    auditEntries: state.auditTrail.entries.length,
-  };
+  return { events: counted.events, seconds: stopwatch.seconds, report };
+};
+
+/** Rebuilds into the in-memory backend. */
+export const rebuildReadModels = (store: EventStore): Promise<RebuildRun> => rebuildInto(store, new InMemoryReadModelBackend());
+
+/** Rebuilds into a SQLite file of its own in a temporary folder, removed afterwards. */
+export const rebuildIntoSqlite = async (store: EventStore): Promise<RebuildRun> => {
+  const folder = mkdtempSync(join(tmpdir(), 'aftersales-bench-read-models-'));
+  const opened = openSqliteDatabase(join(folder, 'read-models.db'));
+  if (E.isLeft(opened)) throw new Error(opened.left.message);
+  try {
+    return await rebuildInto(store, new SqliteReadModelBackend(opened.right));
+  } finally {
+    opened.right.close();
+    rmSync(folder, { recursive: true, force: true });
+  }
 };

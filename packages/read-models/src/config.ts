@@ -9,20 +9,26 @@ export const KpiRules = z.strictObject({
   receiptSlaHours: z.number().positive(),
   /** The lowest share of a line that must be spent (`budgetExecution`), a fraction in [0, 1]. */
   executionFloor: z.number().min(0).max(1),
+  /**
+   * How long after a version's publication an endpoint has to acknowledge it (`standardAwareness`),
+   * in days; settings written before the window existed get the default, 7.
+   */
+  acknowledgementWindowDays: z.number().positive().default(7),
   /** The IANA time zone whose calendar buckets items into months, quarters and years. */
   timeZone: z.string().refine(isKnownTimeZone, 'must be an IANA time zone this runtime knows'),
 });
-export type KpiRules = z.infer<typeof KpiRules>;
+export type KpiRules = z.output<typeof KpiRules>;
 
 /** One version of the rules, in force from `effectiveFrom` until the next version's `effectiveFrom`. */
 export const KpiConfigVersion = KpiRules.extend({ effectiveFrom: Instant });
-export type KpiConfigVersion = z.infer<typeof KpiConfigVersion>;
+/** As written in a settings file or in code: `acknowledgementWindowDays` may be left out (7). */
+export type KpiConfigVersion = z.input<typeof KpiConfigVersion>;
 
 /** Every version of the rules there has been; the earliest one also governs anything before it. */
 export const KpiConfig = z.array(KpiConfigVersion).min(1);
-export type KpiConfig = z.infer<typeof KpiConfig>;
+export type KpiConfig = z.input<typeof KpiConfig>;
 
-export const defaultKpiRules: KpiRules = { receiptSlaHours: 24, executionFloor: 0.8, timeZone: 'Asia/Shanghai' };
+export const defaultKpiRules: KpiRules = { receiptSlaHours: 24, executionFloor: 0.8, acknowledgementWindowDays: 7, timeZone: 'Asia/Shanghai' };
 
 export const defaultKpiConfig: KpiConfig = [{ effectiveFrom: '1970-01-01T00:00:00Z', ...defaultKpiRules }];
 
@@ -42,7 +48,7 @@ export const decodeKpiConfig = (raw: unknown): E.Either<string, KpiConfig> => {
  */
 export const rulesResolver = (config: KpiConfig): ((epochMs: number) => KpiRules) => {
   const sorted = [...config]
-    .map((version) => ({ from: Date.parse(version.effectiveFrom), rules: { receiptSlaHours: version.receiptSlaHours, executionFloor: version.executionFloor, timeZone: version.timeZone } }))
+    .map((version) => ({ from: Date.parse(version.effectiveFrom), rules: { receiptSlaHours: version.receiptSlaHours, executionFloor: version.executionFloor, acknowledgementWindowDays: version.acknowledgementWindowDays ?? defaultKpiRules.acknowledgementWindowDays, timeZone: version.timeZone } }))
     .sort((a, b) => a.from - b.from);
   return (epochMs) => {
     let inForce = sorted[0]!.rules;

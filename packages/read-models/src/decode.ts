@@ -16,20 +16,9 @@ export type Decoded =
  * Reads a stored event as one of the department's events: upcast to the current schema version, then
  * decoded with the domain's schema. An event type the department does not have is `foreign` (a
  * security log entry, or a newer library's event); a department event whose data does not decode is
- * reported, never guessed at.
+ * reported, never guessed at. The read models decode each event once and hand the result to both.
  */
 export const decodeDepartmentEvent = (recorded: RecordedEvent): Decoded => {
-  if (lastDecoded?.recorded === recorded) return lastDecoded.decoded;
-  const decoded = decode(recorded);
-  lastDecoded = { recorded, decoded };
-  return decoded;
-};
-
-// The KPI facts and the audit trail each decode the event they are given; when both are given the
-// same stored event in turn (one read serving both), the second is served from this one-event memo.
-let lastDecoded: { readonly recorded: RecordedEvent; readonly decoded: Decoded } | undefined;
-
-const decode = (recorded: RecordedEvent): Decoded => {
   if (!departmentTypes.has(recorded.type)) return { kind: 'foreign' };
   const upcast = departmentUpcasting.upcast(recorded, recorded.type, recorded.metadata.schemaVersion, recorded.data);
   if (upcast._tag === 'Left') return { kind: 'undecodable', problem: upcast.left.message };

@@ -1,9 +1,8 @@
-import * as E from 'fp-ts/lib/Either.js';
-import type { Projection, RecordedEvent } from '@aftersales/core';
+import type { RecordedEvent } from '@aftersales/core';
 import type { DepartmentEvent } from '@aftersales/domain';
 import { z } from 'zod';
+import type { Decoded } from './decode.js';
 import { decodeDepartmentEvent } from './decode.js';
-import { internerFor } from './interning.js';
 
 /**
  * Reads and writes a record by an id taken from event data. Ids are free text, and `__proto__` as a
@@ -47,6 +46,7 @@ const Promise_ = z.object({ evidence: Evidence, promisedBy: z.string(), speciali
 export type PromiseFact = z.infer<typeof Promise_>;
 
 export const OrderFacts = z.object({
+  kind: z.literal('order'),
   orderId: z.string(),
   endpointId: z.string(),
   received: Evidence,
@@ -63,7 +63,6 @@ export const OrderFacts = z.object({
 export type OrderFacts = z.infer<typeof OrderFacts>;
 
 export const StandardVersionFacts = z.object({
-  standardId: z.string(),
   version: z.number().int().positive(),
   published: z.object({ evidence: Evidence, endpointIds: z.array(z.string()) }).optional(),
   superseded: z.object({ evidence: Evidence, supersededBy: z.number().int() }).optional(),
@@ -73,7 +72,17 @@ export const StandardVersionFacts = z.object({
 });
 export type StandardVersionFacts = z.infer<typeof StandardVersionFacts>;
 
-export const ComplianceFact = z.object({
+/** A standard and its published versions: retiring a standard ends whichever version is in force. */
+export const StandardFacts = z.object({
+  kind: z.literal('standard'),
+  standardId: z.string(),
+  /** By version number, as a decimal string. */
+  versions: ownRecord(StandardVersionFacts),
+});
+export type StandardFacts = z.infer<typeof StandardFacts>;
+
+export const ComplianceFacts = z.object({
+  kind: z.literal('compliance'),
   evidence: Evidence,
   standardId: z.string(),
   version: z.number().int(),
@@ -81,9 +90,10 @@ export const ComplianceFact = z.object({
   compliant: z.boolean(),
   findings: z.array(z.string()),
 });
-export type ComplianceFact = z.infer<typeof ComplianceFact>;
+export type ComplianceFacts = z.infer<typeof ComplianceFacts>;
 
-export const AssessmentFact = z.object({
+export const AssessmentFacts = z.object({
+  kind: z.literal('assessment'),
   evidence: Evidence,
   standardId: z.string(),
   version: z.number().int(),
@@ -93,9 +103,10 @@ export const AssessmentFact = z.object({
   passMark: z.number(),
   passed: z.boolean(),
 });
-export type AssessmentFact = z.infer<typeof AssessmentFact>;
+export type AssessmentFacts = z.infer<typeof AssessmentFacts>;
 
 export const AppraisalFacts = z.object({
+  kind: z.literal('appraisal'),
   appraisalId: z.string(),
   employeeId: z.string(),
   cycle: z.string(),
@@ -107,6 +118,7 @@ export const AppraisalFacts = z.object({
 export type AppraisalFacts = z.infer<typeof AppraisalFacts>;
 
 export const BudgetFacts = z.object({
+  kind: z.literal('budget'),
   budgetId: z.string(),
   fiscalYear: z.number().int(),
   /** The line amounts as the general manager approved them. */
@@ -121,228 +133,275 @@ export const BudgetFacts = z.object({
 });
 export type BudgetFacts = z.infer<typeof BudgetFacts>;
 
-export const KpiFactsState = z.object({
-  /** The global position of the last event applied, as a decimal string (JSON has no bigint). */
-  position: z.string().optional(),
-  orders: ownRecord(OrderFacts),
-  standardVersions: ownRecord(StandardVersionFacts),
-  complianceInspections: z.array(ComplianceFact),
-  assessments: z.array(AssessmentFact),
-  appraisals: ownRecord(AppraisalFacts),
-  budgets: ownRecord(BudgetFacts),
-  /** Department events that did not decode: left out of every KPI and listed so that nobody misses them. */
-  undecodable: z.array(z.object({ evidence: Evidence, problem: z.string() })),
-});
-export type KpiFactsState = z.infer<typeof KpiFactsState>;
+/**
+ * The facts of one subject of the KPIs: an order, a standard, a compliance inspection, an assessment,
+ * an appraisal or a budget. Every KPI item is judged from the facts of one subject alone, so a read
+ * model keeps one row per subject and judges only the subjects a query needs.
+ */
+export const SubjectFacts = z.discriminatedUnion('kind', [OrderFacts, StandardFacts, ComplianceFacts, AssessmentFacts, AppraisalFacts, BudgetFacts]);
+export type SubjectFacts = z.infer<typeof SubjectFacts>;
+export type SubjectKind = SubjectFacts['kind'];
 
-export const emptyKpiFacts = (): KpiFactsState => ({
-  orders: {},
-  standardVersions: {},
-  complianceInspections: [],
-  assessments: [],
-  appraisals: {},
-  budgets: {},
-  undecodable: [],
-});
+/** A department event that did not decode: left out of every KPI and listed so that nobody misses it. */
+export const UndecodableEvent = z.object({ evidence: Evidence, problem: z.string() });
+export type UndecodableEvent = z.infer<typeof UndecodableEvent>;
 
-export const standardVersionKey = (standardId: string, version: number): string => `${standardId}@${version}`;
+/**
+ * A subject's key: its kind, a slash, and its id (`order/RO-1`, `budget/B-2026`). The kind holds no
+ * slash, so the key splits back at its first one however many the id holds.
+ */
+export const subjectKey = (kind: SubjectKind, id: string): string => `${kind}/${id}`;
 
-const internerOf = internerFor();
+/** The id of a compliance inspection or assessment: the version, the endpoint or employee, and the revision that recorded it. */
+const recordedItemId = (standardId: string, version: number, who: string, revision: number): string => `${standardId}@${version}/${who}#${revision}`;
 
-/** The evidence of an event, sharing its type and stream id with the facts' earlier evidence, and its position string with the state's. */
-const evidenceOf = (state: KpiFactsState, recorded: RecordedEvent, position: string): Evidence => {
-  const interner = internerOf(state);
-  return {
-    type: interner.string(recorded.type),
-    at: recorded.metadata.occurredAt,
-    epochMs: Date.parse(recorded.metadata.occurredAt),
-    streamId: interner.string(recorded.streamId),
-    revision: recorded.revision,
-    position,
-  };
+/** Which subject an event adds facts to, or undefined when no KPI needs it. */
+export const subjectOfEvent = (event: DepartmentEvent, recorded: RecordedEvent): string | undefined => {
+  switch (event.type) {
+    case 'RepairOrderReceived':
+    case 'ReceiptConfirmed':
+    case 'RepairScheduled':
+    case 'RepairRescheduled':
+    case 'RepairCompleted':
+    case 'RepairInspected':
+    case 'GarmentFinished':
+    case 'FinishingInspected':
+    case 'FeedbackRecorded':
+    case 'RepairOrderCancelled':
+      return subjectKey('order', event.data.orderId);
+    case 'StandardPublished':
+    case 'StandardSuperseded':
+    case 'StandardAcknowledged':
+    case 'StandardRetired':
+      return subjectKey('standard', event.data.standardId);
+    case 'ComplianceInspected':
+      return subjectKey('compliance', recordedItemId(event.data.standardId, event.data.version, event.data.endpointId, recorded.revision));
+    case 'AssessmentRecorded':
+      return subjectKey('assessment', recordedItemId(event.data.standardId, event.data.version, event.data.employeeId, recorded.revision));
+    case 'AppraisalPlanned':
+    case 'AppraisalCompleted':
+    case 'RecommendationDecided':
+      return subjectKey('appraisal', event.data.appraisalId);
+    case 'BudgetDrafted':
+    case 'BudgetApproved':
+    case 'LineAdjusted':
+    case 'BudgetClosed':
+      return subjectKey('budget', event.data.budgetId);
+    case 'RepairStarted':
+    case 'GarmentPackaged':
+    case 'GarmentReturned':
+    case 'ReturnConfirmed':
+    case 'RepairOrderClosed':
+    case 'StandardDrafted':
+    case 'StandardSubmitted':
+    case 'StandardApproved':
+    case 'StandardRejected':
+    case 'TrainingRecorded':
+    case 'AppraisalScored':
+    case 'RecommendationProposed':
+    case 'AppraisalAcknowledged':
+    case 'BudgetSubmitted':
+    case 'BudgetReviewed':
+    case 'ExpenseClaimed':
+    case 'ExpenseApproved':
+    case 'ExpenseRejected':
+      return undefined;
+    default:
+      return unreachable(event);
+  }
 };
 
-type Handler<T extends DepartmentEvent['type']> = (state: KpiFactsState, data: Extract<DepartmentEvent, { type: T }>['data'], evidence: Evidence, recorded: RecordedEvent) => void;
+const unreachable = (value: never): never => {
+  throw new Error(`unhandled event ${JSON.stringify(value)}`);
+};
 
-const orderOf = (state: KpiFactsState, orderId: string): OrderFacts | undefined => entryOf(state.orders, orderId);
-const appraisalOf = (state: KpiFactsState, appraisalId: string): AppraisalFacts | undefined => entryOf(state.appraisals, appraisalId);
-const budgetOf = (state: KpiFactsState, budgetId: string): BudgetFacts | undefined => entryOf(state.budgets, budgetId);
+/** The evidence of an event. */
+export const evidenceOf = (recorded: RecordedEvent): Evidence => ({
+  type: recorded.type,
+  at: recorded.metadata.occurredAt,
+  epochMs: Date.parse(recorded.metadata.occurredAt),
+  streamId: recorded.streamId,
+  revision: recorded.revision,
+  position: recorded.globalPosition.toString(),
+});
 
-const standardVersionOf = (state: KpiFactsState, standardId: string, version: number): StandardVersionFacts => {
-  const key = standardVersionKey(standardId, version);
-  const existing = entryOf(state.standardVersions, key);
+const versionOf = (facts: StandardFacts, version: number): StandardVersionFacts => {
+  const key = String(version);
+  const existing = entryOf(facts.versions, key);
   if (existing !== undefined) return existing;
-  const created: StandardVersionFacts = { standardId, version, acknowledgements: {} };
-  putEntry(state.standardVersions, key, created);
+  const created: StandardVersionFacts = { version, acknowledgements: {} };
+  putEntry(facts.versions, key, created);
   return created;
 };
 
-const ignored = (): void => undefined;
+const emptyStandard = (standardId: string): StandardFacts => ({ kind: 'standard', standardId, versions: {} });
 
-// Keyed by every event type, so the compiler still demands a handler for each, and finding one is a
-// single lookup rather than trying each pattern in turn for every event of a rebuild.
-const handlers: { readonly [T in DepartmentEvent['type']]: Handler<T> } = {
-  RepairOrderReceived: (state, data, evidence) => {
-    putEntry(state.orders, data.orderId, {
-      orderId: data.orderId,
-      endpointId: data.endpointId,
-      received: evidence,
-      confirmations: [],
-      promises: [],
-      completions: [],
-      repairInspections: [],
-      finishes: [],
-      finishingInspections: [],
-    });
-  },
-  ReceiptConfirmed: (state, data, evidence) => {
-    orderOf(state, data.orderId)?.confirmations.push(evidence);
-  },
-  RepairScheduled: (state, data, evidence) => {
-    orderOf(state, data.orderId)?.promises.push({ evidence, promisedBy: data.promisedBy, specialistId: data.specialistId });
-  },
-  RepairRescheduled: (state, data, evidence) => {
-    const facts = orderOf(state, data.orderId);
-    if (facts === undefined) return;
-    const specialistId = facts.promises.at(-1)?.specialistId ?? '';
-    facts.promises.push({ evidence, promisedBy: data.promisedBy, specialistId });
-  },
-  RepairCompleted: (state, data, evidence) => {
-    orderOf(state, data.orderId)?.completions.push({ evidence, specialistId: data.specialistId });
-  },
-  RepairInspected: (state, data, evidence) => {
-    orderOf(state, data.orderId)?.repairInspections.push({ evidence, passed: data.passed, attempt: data.attempt });
-  },
-  GarmentFinished: (state, data, evidence, recorded) => {
-    orderOf(state, data.orderId)?.finishes.push({ evidence, specialistId: internerOf(state).string(recorded.metadata.actor.id) });
-  },
-  FinishingInspected: (state, data, evidence) => {
-    orderOf(state, data.orderId)?.finishingInspections.push({ evidence, passed: data.passed, attempt: data.attempt });
-  },
-  FeedbackRecorded: (state, data, evidence) => {
-    const facts = orderOf(state, data.orderId);
-    if (facts !== undefined) facts.feedback = { evidence, satisfied: data.satisfied };
-  },
-  RepairOrderCancelled: (state, data, evidence) => {
-    const facts = orderOf(state, data.orderId);
-    if (facts !== undefined) facts.cancelled = evidence;
-  },
-  RepairStarted: ignored,
-  GarmentPackaged: ignored,
-  GarmentReturned: ignored,
-  ReturnConfirmed: ignored,
-  RepairOrderClosed: ignored,
-  StandardPublished: (state, data, evidence) => {
-    standardVersionOf(state, data.standardId, data.version).published = { evidence, endpointIds: [...data.endpointIds] };
-  },
-  StandardSuperseded: (state, data, evidence) => {
-    standardVersionOf(state, data.standardId, data.version).superseded = { evidence, supersededBy: data.supersededBy };
-  },
-  StandardAcknowledged: (state, data, evidence) => {
-    const facts = standardVersionOf(state, data.standardId, data.version);
-    if (entryOf(facts.acknowledgements, data.endpointId) === undefined) putEntry(facts.acknowledgements, data.endpointId, evidence);
-  },
-  StandardRetired: (state, data, evidence) => {
-    for (const facts of Object.values(state.standardVersions)) {
-      if (facts.standardId === data.standardId && facts.published !== undefined && facts.superseded === undefined && facts.retired === undefined) {
-        facts.retired = evidence;
+/**
+ * Adds one event to its subject's facts: the facts as they were (undefined for a subject not seen
+ * yet), updated in place, or created. Undefined when the event names a subject whose first event is
+ * missing (facts of an order never received are dropped, as the KPIs have no item for it).
+ */
+export const applyToSubject = (facts: SubjectFacts | undefined, event: DepartmentEvent, recorded: RecordedEvent): SubjectFacts | undefined => {
+  const evidence = evidenceOf(recorded);
+  const order = facts?.kind === 'order' ? facts : undefined;
+  const appraisal = facts?.kind === 'appraisal' ? facts : undefined;
+  const budget = facts?.kind === 'budget' ? facts : undefined;
+  switch (event.type) {
+    case 'RepairOrderReceived':
+      return {
+        kind: 'order',
+        orderId: event.data.orderId,
+        endpointId: event.data.endpointId,
+        received: evidence,
+        confirmations: [],
+        promises: [],
+        completions: [],
+        repairInspections: [],
+        finishes: [],
+        finishingInspections: [],
+      };
+    case 'ReceiptConfirmed':
+      order?.confirmations.push(evidence);
+      return order;
+    case 'RepairScheduled':
+      order?.promises.push({ evidence, promisedBy: event.data.promisedBy, specialistId: event.data.specialistId });
+      return order;
+    case 'RepairRescheduled':
+      order?.promises.push({ evidence, promisedBy: event.data.promisedBy, specialistId: order.promises.at(-1)?.specialistId ?? '' });
+      return order;
+    case 'RepairCompleted':
+      order?.completions.push({ evidence, specialistId: event.data.specialistId });
+      return order;
+    case 'RepairInspected':
+      order?.repairInspections.push({ evidence, passed: event.data.passed, attempt: event.data.attempt });
+      return order;
+    case 'GarmentFinished':
+      order?.finishes.push({ evidence, specialistId: recorded.metadata.actor.id });
+      return order;
+    case 'FinishingInspected':
+      order?.finishingInspections.push({ evidence, passed: event.data.passed, attempt: event.data.attempt });
+      return order;
+    case 'FeedbackRecorded':
+      if (order !== undefined) order.feedback = { evidence, satisfied: event.data.satisfied };
+      return order;
+    case 'RepairOrderCancelled':
+      if (order !== undefined) order.cancelled = evidence;
+      return order;
+    case 'StandardPublished': {
+      const standard = facts?.kind === 'standard' ? facts : emptyStandard(event.data.standardId);
+      versionOf(standard, event.data.version).published = { evidence, endpointIds: [...event.data.endpointIds] };
+      return standard;
+    }
+    case 'StandardSuperseded': {
+      const standard = facts?.kind === 'standard' ? facts : emptyStandard(event.data.standardId);
+      versionOf(standard, event.data.version).superseded = { evidence, supersededBy: event.data.supersededBy };
+      return standard;
+    }
+    case 'StandardAcknowledged': {
+      const standard = facts?.kind === 'standard' ? facts : emptyStandard(event.data.standardId);
+      const version = versionOf(standard, event.data.version);
+      if (entryOf(version.acknowledgements, event.data.endpointId) === undefined) putEntry(version.acknowledgements, event.data.endpointId, evidence);
+      return standard;
+    }
+    case 'StandardRetired': {
+      if (facts?.kind !== 'standard') return facts;
+      for (const version of Object.values(facts.versions)) {
+        if (version.published !== undefined && version.superseded === undefined && version.retired === undefined) version.retired = evidence;
       }
+      return facts;
     }
-  },
-  ComplianceInspected: (state, data, evidence) => {
-    state.complianceInspections.push({ evidence, ...data, findings: [...data.findings] });
-  },
-  AssessmentRecorded: (state, data, evidence) => {
-    state.assessments.push({ evidence, ...data });
-  },
-  StandardDrafted: ignored,
-  StandardSubmitted: ignored,
-  StandardApproved: ignored,
-  StandardRejected: ignored,
-  TrainingRecorded: ignored,
-  AppraisalPlanned: (state, data, evidence) => {
-    putEntry(state.appraisals, data.appraisalId, {
-      appraisalId: data.appraisalId,
-      employeeId: data.employeeId,
-      cycle: data.cycle,
-      dueBy: data.dueBy,
-      planned: evidence,
-      decisions: [],
-    });
-  },
-  AppraisalCompleted: (state, data, evidence) => {
-    const facts = appraisalOf(state, data.appraisalId);
-    if (facts !== undefined) facts.completed = { evidence, rating: data.rating, competent: data.competent };
-  },
-  RecommendationDecided: (state, data, evidence) => {
-    appraisalOf(state, data.appraisalId)?.decisions.push({ evidence, kind: data.kind, approved: data.approved });
-  },
-  AppraisalScored: ignored,
-  RecommendationProposed: ignored,
-  AppraisalAcknowledged: ignored,
-  BudgetDrafted: (state, data) => {
-    if (entryOf(state.budgets, data.budgetId) === undefined) {
-      putEntry(state.budgets, data.budgetId, { budgetId: data.budgetId, fiscalYear: data.fiscalYear, approvedLines: {}, adjustments: [] });
+    case 'ComplianceInspected':
+      return { kind: 'compliance', evidence, ...event.data, findings: [...event.data.findings] };
+    case 'AssessmentRecorded':
+      return { kind: 'assessment', evidence, ...event.data };
+    case 'AppraisalPlanned':
+      return {
+        kind: 'appraisal',
+        appraisalId: event.data.appraisalId,
+        employeeId: event.data.employeeId,
+        cycle: event.data.cycle,
+        dueBy: event.data.dueBy,
+        planned: evidence,
+        decisions: [],
+      };
+    case 'AppraisalCompleted':
+      if (appraisal !== undefined) appraisal.completed = { evidence, rating: event.data.rating, competent: event.data.competent };
+      return appraisal;
+    case 'RecommendationDecided':
+      appraisal?.decisions.push({ evidence, kind: event.data.kind, approved: event.data.approved });
+      return appraisal;
+    case 'BudgetDrafted':
+      return budget ?? { kind: 'budget', budgetId: event.data.budgetId, fiscalYear: event.data.fiscalYear, approvedLines: {}, adjustments: [] };
+    case 'BudgetApproved': {
+      if (budget === undefined) return undefined;
+      budget.approvedLines = {};
+      for (const line of event.data.lines) putEntry(budget.approvedLines, line.category, line.amount);
+      return budget;
     }
-  },
-  BudgetApproved: (state, data) => {
-    const facts = budgetOf(state, data.budgetId);
-    if (facts === undefined) return;
-    facts.approvedLines = {};
-    for (const line of data.lines) putEntry(facts.approvedLines, line.category, line.amount);
-  },
-  LineAdjusted: (state, data, evidence) => {
-    budgetOf(state, data.budgetId)?.adjustments.push({ evidence, category: data.category, previousAmount: data.previousAmount, amount: data.amount });
-  },
-  BudgetClosed: (state, data, evidence) => {
-    const facts = budgetOf(state, data.budgetId);
-    if (facts !== undefined) facts.closed = { evidence, lines: data.lines.map((line) => ({ ...line })) };
-  },
-  BudgetSubmitted: ignored,
-  BudgetReviewed: ignored,
-  ExpenseClaimed: ignored,
-  ExpenseApproved: ignored,
-  ExpenseRejected: ignored,
-};
-
-/**
- * Applies one event to the facts. The state is updated in place and returned: a projection runner
- * owns its state, and copying every order on every event would make a rebuild quadratic. An event
- * at or before the state's position is ignored, so redelivery changes nothing even without a runner.
- */
-export const evolveKpiFacts = (state: KpiFactsState, recorded: RecordedEvent): KpiFactsState => {
-  if (state.position !== undefined && recorded.globalPosition <= BigInt(state.position)) return state;
-  const position = recorded.globalPosition.toString();
-  state.position = position;
-  const decoded = decodeDepartmentEvent(recorded);
-  if (decoded.kind === 'foreign') return state;
-  const evidence = evidenceOf(state, recorded, position);
-  if (decoded.kind === 'undecodable') {
-    state.undecodable.push({ evidence, problem: decoded.problem });
-    return state;
+    case 'LineAdjusted':
+      budget?.adjustments.push({ evidence, category: event.data.category, previousAmount: event.data.previousAmount, amount: event.data.amount });
+      return budget;
+    case 'BudgetClosed':
+      if (budget !== undefined) budget.closed = { evidence, lines: event.data.lines.map((line) => ({ ...line })) };
+      return budget;
+    default:
+      return facts;
   }
-  const { event } = decoded;
-  (handlers[event.type] as Handler<DepartmentEvent['type']>)(state, event.data, evidence, recorded);
-  return state;
-};
-
-/** Decodes a saved state; zod builds fresh objects, so the saved copy is never shared with a live state. */
-export const deserializeKpiFacts = (stored: unknown): E.Either<string, KpiFactsState> => {
-  const parsed = KpiFactsState.safeParse(stored);
-  return parsed.success ? E.right(parsed.data) : E.left(parsed.error.issues.map((issue) => `${issue.path.map(String).join('.')}: ${issue.message}`).join('; '));
 };
 
 /**
- * The facts every KPI is computed from, per item. Its `initialState` is a fresh value on every read,
- * because `evolve` updates the state in place.
+ * The KPI facts of a whole log in memory: every subject by key, and the department events that did
+ * not decode. The reference every stored read model is checked against, and what `report` folds.
  */
-export const kpiFactsProjection: Projection<KpiFactsState> = {
-  name: 'kpi-facts',
-  get initialState() {
-    return emptyKpiFacts();
-  },
-  evolve: evolveKpiFacts,
-  filter: { streamPrefixes: ['RepairOrder-', 'ServiceStandard-', 'Appraisal-', 'Budget-'] },
-  serialize: (state) => state,
-  deserialize: deserializeKpiFacts,
+export interface KpiFacts {
+  readonly subjects: Map<string, SubjectFacts>;
+  readonly undecodable: UndecodableEvent[];
+  /** The global position of the last event folded. */
+  position: bigint | undefined;
+}
+
+export const emptyKpiFacts = (): KpiFacts => ({ subjects: new Map(), undecodable: [], position: undefined });
+
+/** The streams whose events the KPIs read. */
+export const KPI_STREAM_PREFIXES: readonly string[] = ['RepairOrder-', 'ServiceStandard-', 'Appraisal-', 'Budget-'];
+
+/**
+ * What one decoded event does to the KPI facts: the subject it updates, or the undecodable entry it
+ * adds. Decoding happens once, by the caller, and serves the audit trail too.
+ */
+export type KpiEffect =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'subject'; readonly key: string; readonly event: DepartmentEvent }
+  | { readonly kind: 'undecodable'; readonly entry: UndecodableEvent };
+
+export const kpiEffectOf = (recorded: RecordedEvent, decoded: Decoded): KpiEffect => {
+  if (!KPI_STREAM_PREFIXES.some((prefix) => recorded.streamId.startsWith(prefix))) return { kind: 'none' };
+  if (decoded.kind === 'foreign') return { kind: 'none' };
+  if (decoded.kind === 'undecodable') return { kind: 'undecodable', entry: { evidence: evidenceOf(recorded), problem: decoded.problem } };
+  const key = subjectOfEvent(decoded.event, recorded);
+  return key === undefined ? { kind: 'none' } : { kind: 'subject', key, event: decoded.event };
+};
+
+/**
+ * Folds one event into facts held in memory, in place. An event at or before the facts' position is
+ * ignored, so redelivery changes nothing.
+ */
+export const foldKpiFacts = (facts: KpiFacts, recorded: RecordedEvent, decoded: Decoded = decodeDepartmentEvent(recorded)): KpiFacts => {
+  if (facts.position !== undefined && recorded.globalPosition <= facts.position) return facts;
+  facts.position = recorded.globalPosition;
+  const effect = kpiEffectOf(recorded, decoded);
+  if (effect.kind === 'undecodable') facts.undecodable.push(effect.entry);
+  if (effect.kind === 'subject') {
+    const updated = applyToSubject(facts.subjects.get(effect.key), effect.event, recorded);
+    if (updated !== undefined) facts.subjects.set(effect.key, updated);
+  }
+  return facts;
+};
+
+/** Decodes a stored subject; a row that does not decode is reported, never guessed at. */
+export const decodeSubject = (stored: unknown): { readonly ok: true; readonly facts: SubjectFacts } | { readonly ok: false; readonly problem: string } => {
+  const parsed = SubjectFacts.safeParse(stored);
+  return parsed.success
+    ? { ok: true, facts: parsed.data }
+    : { ok: false, problem: parsed.error.issues.map((issue) => `${issue.path.map(String).join('.')}: ${issue.message}`).join('; ') };
 };

@@ -2,10 +2,10 @@ import * as E from 'fp-ts/lib/Either.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { KpiConfig } from './config.js';
 import { defaultKpiRules } from './config.js';
-import type { KpiFactsState } from './kpi-facts.js';
-import { kpiFactsProjection } from './kpi-facts.js';
-import type { KpiId, KpiResult } from './kpis.js';
-import { computeKpis, explainKpiItem, kpiIds, kpiItems } from './kpis.js';
+import type { KpiFacts } from './kpi-facts.js';
+import { decodeSubject } from './kpi-facts.js';
+import type { KpiId, KpiItem, KpiResult } from './kpis.js';
+import { computeKpis, explainKpiItem as explainSubject, kpiIds, kpiItems } from './kpis.js';
 import { testDepartment } from './test-department.js';
 
 /** A business instant in 2026, Shanghai time: `at('03-02T09:00')`. */
@@ -16,8 +16,17 @@ const right = <A>(result: E.Either<string, A>): A => {
   return (result as E.Right<A>).right;
 };
 
-const kpi = (facts: KpiFactsState, id: KpiId, period: string, asOf: string, config?: KpiConfig): KpiResult => {
-  const [result] = right(computeKpis(facts, { period, asOf, kpis: [id], ...(config ? { config } : {}) }));
+/** One item explained, from whichever subject gives it. */
+const explainKpiItem = (facts: KpiFacts, id: KpiId, itemId: string, options: { asOf: string; config?: KpiConfig }): E.Either<string, KpiItem | undefined> => {
+  for (const subject of facts.subjects.values()) {
+    const explained = explainSubject(subject, id, itemId, options);
+    if (E.isLeft(explained) || explained.right !== undefined) return explained;
+  }
+  return E.right(undefined);
+};
+
+const kpi = (facts: KpiFacts, id: KpiId, period: string, asOf: string, config?: KpiConfig): KpiResult => {
+  const [result] = right(computeKpis(facts.subjects.values(), { period, asOf, kpis: [id], ...(config ? { config } : {}) }));
   return result!;
 };
 
@@ -50,7 +59,7 @@ const repair = async (
 };
 
 describe('timelyReceipt 接收及时完成率', () => {
-  let facts: KpiFactsState;
+  let facts: KpiFacts;
   beforeAll(async () => {
     const d = testDepartment();
     // Hit: confirmed and scheduled within 24 h.
@@ -112,8 +121,8 @@ describe('timelyReceipt 接收及时完成率', () => {
 
   it('breaks down by endpoint', () => {
     expect(kpi(facts, 'timelyReceipt', '2026-03', at('04-05T00:00')).breakdowns.endpoint).toEqual({
-      'EP-01': { numerator: 1, denominator: 3, rate: 1 / 3, missed: ['RO-3', 'RO-5'] },
-      'EP-02': { numerator: 0, denominator: 1, rate: 0, missed: ['RO-2'] },
+      'EP-01': { numerator: 1, denominator: 3, rate: 1 / 3, missed: ['RO-3', 'RO-5'], missedCount: 2 },
+      'EP-02': { numerator: 0, denominator: 1, rate: 0, missed: ['RO-2'], missedCount: 1 },
     });
   });
 
@@ -160,7 +169,7 @@ describe('timelyReceipt 接收及时完成率', () => {
 });
 
 describe('onTimeAccurateRepair 修复完成及时准确率', () => {
-  let facts: KpiFactsState;
+  let facts: KpiFacts;
   beforeAll(async () => {
     const d = testDepartment();
     await repair(d, 'RO-1', { received: at('03-02T09:00'), promisedBy: at('03-06T18:00'), inspections: [{ at: at('03-05T10:00'), passed: true }] });
@@ -194,8 +203,8 @@ describe('onTimeAccurateRepair 修复完成及时准确率', () => {
     const result = kpi(facts, 'onTimeAccurateRepair', '2026-03', at('04-30T00:00'));
     expect(figures(result)).toEqual({ numerator: 2, denominator: 4, rate: 0.5, met: false, missed: ['RO-3', 'RO-4'], pending: [] });
     expect(result.breakdowns.specialist).toEqual({
-      'SP-01': { numerator: 1, denominator: 2, rate: 0.5, missed: ['RO-3'] },
-      'SP-02': { numerator: 1, denominator: 2, rate: 0.5, missed: ['RO-4'] },
+      'SP-01': { numerator: 1, denominator: 2, rate: 0.5, missed: ['RO-3'], missedCount: 1 },
+      'SP-02': { numerator: 1, denominator: 2, rate: 0.5, missed: ['RO-4'], missedCount: 1 },
     });
   });
 
@@ -220,7 +229,7 @@ describe('onTimeAccurateRepair 修复完成及时准确率', () => {
 });
 
 describe('finishingCompliance 整理达标率 and customerSatisfaction 客户满意率', () => {
-  let facts: KpiFactsState;
+  let facts: KpiFacts;
   beforeAll(async () => {
     const d = testDepartment();
     const finishAndReturn = async (orderId: string, finishing: readonly boolean[], satisfied: boolean, day: string) => {
@@ -267,7 +276,7 @@ describe('finishingCompliance 整理达标率 and customerSatisfaction 客户满
 });
 
 describe('standardAwareness 知晓率, standardExecution 标准执行率, assessmentPass 考核通过率', () => {
-  let facts: KpiFactsState;
+  let facts: KpiFacts;
   beforeAll(async () => {
     const d = testDepartment();
     await d.standard.publish('S-1', 1, at('03-01T09:00'), ['EP-01', 'EP-02', 'EP-03']);
@@ -285,30 +294,60 @@ describe('standardAwareness 知晓率, standardExecution 标准执行率, assess
     facts = await d.facts();
   });
 
-  it('misses a pair not acknowledged before its version was superseded or retired, and keeps current ones pending', () => {
+  it('misses a pair not acknowledged within the acknowledgement window (7 days by default), and keeps one inside it pending', () => {
     expect(figures(kpi(facts, 'standardAwareness', '2026-03', at('03-31T00:00')))).toEqual({
       numerator: 2,
-      denominator: 5,
-      rate: 0.4,
+      denominator: 6,
+      rate: 2 / 6,
       met: false,
-      missed: ['S-1@1/EP-02', 'S-1@1/EP-03', 'S-2@1/EP-01'],
-      pending: ['S-1@2/EP-02'],
+      missed: ['S-1@1/EP-02', 'S-1@1/EP-03', 'S-1@2/EP-02', 'S-2@1/EP-01'],
+      pending: [],
     });
     expect(right(explainKpiItem(facts, 'standardAwareness', 'S-2@1/EP-01', { asOf: at('03-31T00:00') }))).toMatchObject({
       verdict: 'miss',
-      reason: { en: 'not acknowledged before the version was retired' },
+      deadline: '2026-03-12T01:00:00.000Z',
+      reason: { en: 'not acknowledged within 7 days of publication' },
+    });
+    expect(kpi(facts, 'standardAwareness', '2026-03', at('03-25T00:00')).pending).toEqual(['S-1@2/EP-02']);
+  });
+
+  it('keeps a pair pending until its deadline', () => {
+    expect(figures(kpi(facts, 'standardAwareness', '2026-03', at('03-10T00:00')))).toEqual({
+      numerator: 1,
+      denominator: 3,
+      rate: 1 / 3,
+      met: false,
+      missed: ['S-1@1/EP-02', 'S-1@1/EP-03'],
+      pending: ['S-2@1/EP-01'],
     });
   });
 
-  it('keeps a version in force pending before its supersession', () => {
-    expect(figures(kpi(facts, 'standardAwareness', '2026-03', at('03-10T00:00')))).toEqual({
-      numerator: 1,
-      denominator: 1,
-      rate: 1,
-      met: true,
-      missed: [],
-      pending: ['S-1@1/EP-02', 'S-1@1/EP-03', 'S-2@1/EP-01'],
+  it('ends the window early when the version is superseded or the standard retired, and counts an acknowledgement at the deadline itself', async () => {
+    const d = testDepartment();
+    await d.standard.publish('S-1', 1, at('03-01T09:00'), ['EP-01', 'EP-02']);
+    // Exactly 30 days after publication: the deadline, inclusive.
+    await d.standard.acknowledge('S-1', 1, 'EP-01', at('03-31T09:00'));
+    await d.standard.publish('S-3', 1, at('03-01T09:00'), ['EP-01', 'EP-02']);
+    await d.standard.acknowledge('S-3', 1, 'EP-01', at('03-03T09:00'));
+    await d.standard.publish('S-3', 2, at('03-05T09:00'), ['EP-01']);
+    await d.standard.publish('S-4', 1, at('03-01T09:00'), ['EP-01']);
+    await d.standard.retire('S-4', at('03-06T09:00'));
+    const month = { ...defaultKpiRules, acknowledgementWindowDays: 30, effectiveFrom: '2000-01-01T00:00:00Z' };
+    const result = kpi(await d.facts(), 'standardAwareness', '2026-03', at('03-31T09:00'), [month]);
+    expect(figures(result)).toEqual({
+      numerator: 2,
+      denominator: 5,
+      rate: 2 / 5,
+      met: false,
+      // At the deadline itself a pair not acknowledged yet has missed it.
+      missed: ['S-1@1/EP-02', 'S-3@1/EP-02', 'S-4@1/EP-01'],
+      pending: ['S-3@2/EP-01'],
     });
+    const facts = await d.facts();
+    const explain = (itemId: string) => right(explainKpiItem(facts, 'standardAwareness', itemId, { asOf: at('03-31T09:00'), config: [month] }));
+    expect(explain('S-3@1/EP-02')).toMatchObject({ deadline: '2026-03-05T01:00:00.000Z', reason: { en: 'not acknowledged before the version was superseded' } });
+    expect(explain('S-4@1/EP-01')).toMatchObject({ reason: { en: 'not acknowledged before the standard was retired' } });
+    expect(explain('S-1@1/EP-01')).toMatchObject({ verdict: 'hit', deadline: '2026-03-31T01:00:00.000Z' });
   });
 
   it('counts compliant inspections and passed assessments', () => {
@@ -320,14 +359,14 @@ describe('standardAwareness 知晓率, standardExecution 标准执行率, assess
     const assessments = kpi(facts, 'assessmentPass', '2026-03', at('03-31T00:00'));
     expect(figures(assessments)).toMatchObject({ numerator: 1, denominator: 2, missed: ['S-1@2/E-2#14'] });
     expect(assessments.breakdowns.employee).toEqual({
-      'E-1': { numerator: 1, denominator: 1, rate: 1, missed: [] },
-      'E-2': { numerator: 0, denominator: 1, rate: 0, missed: ['S-1@2/E-2#14'] },
+      'E-1': { numerator: 1, denominator: 1, rate: 1, missed: [], missedCount: 0 },
+      'E-2': { numerator: 0, denominator: 1, rate: 0, missed: ['S-1@2/E-2#14'], missedCount: 1 },
     });
   });
 });
 
 describe('appraisalOnTime 考核计划完成及时率, staffCompetency 人员胜任率, recommendationApproval 总经理审批通过率', () => {
-  let facts: KpiFactsState;
+  let facts: KpiFacts;
   beforeAll(async () => {
     const d = testDepartment();
     await d.appraisals.plan('A-1', 'SP-01', at('01-10T09:00'), at('06-30T18:00'));
@@ -371,15 +410,15 @@ describe('appraisalOnTime 考核计划完成及时率, staffCompetency 人员胜
     const result = kpi(facts, 'recommendationApproval', '2026-07', at('07-10T00:00'));
     expect(figures(result)).toMatchObject({ numerator: 2, denominator: 3, missed: ['A-2/1'] });
     expect(result.breakdowns.kind).toEqual({
-      gradeChange: { numerator: 1, denominator: 1, rate: 1, missed: [] },
-      penalty: { numerator: 0, denominator: 1, rate: 0, missed: ['A-2/1'] },
-      reward: { numerator: 1, denominator: 1, rate: 1, missed: [] },
+      gradeChange: { numerator: 1, denominator: 1, rate: 1, missed: [], missedCount: 0 },
+      penalty: { numerator: 0, denominator: 1, rate: 0, missed: ['A-2/1'], missedCount: 1 },
+      reward: { numerator: 1, denominator: 1, rate: 1, missed: [], missedCount: 0 },
     });
   });
 });
 
 describe('budgetExecution 预算执行达标率 and costControl 成本控制达标率', () => {
-  let facts: KpiFactsState;
+  let facts: KpiFacts;
   beforeAll(async () => {
     const d = testDepartment();
     await d.budgets.activate('B-1', at('01-05T09:00'), [
@@ -400,7 +439,7 @@ describe('budgetExecution 预算执行达标率 and costControl 成本控制达�
   it('checks the spend of each closed line against [floor, 100%] of its final amount', () => {
     const result = kpi(facts, 'budgetExecution', '2026-12', at('12-31T23:00'));
     expect(figures(result)).toEqual({ numerator: 2, denominator: 3, rate: 2 / 3, met: false, missed: ['B-1/tools'], pending: [] });
-    expect(result.breakdowns.category?.['tools']).toEqual({ numerator: 0, denominator: 1, rate: 0, missed: ['B-1/tools'] });
+    expect(result.breakdowns.category?.['tools']).toEqual({ numerator: 0, denominator: 1, rate: 0, missed: ['B-1/tools'], missedCount: 1 });
     expect(right(explainKpiItem(facts, 'budgetExecution', 'B-1/tools', { asOf: at('12-31T23:00') }))?.reason.en).toBe(
       'spent 30000 of 40000 fen (75.0%), outside [80%, 100%]',
     );
@@ -440,16 +479,16 @@ describe('budgetExecution 预算执行达标率 and costControl 成本控制达�
 describe('queries', () => {
   it('returns all twelve KPIs in order, each with a null rate over an empty log', async () => {
     const facts = await testDepartment().facts();
-    const results = right(computeKpis(facts, { period: '2026', asOf: at('12-31T00:00') }));
+    const results = right(computeKpis(facts.subjects.values(), { period: '2026', asOf: at('12-31T00:00') }));
     expect(results.map((result) => result.kpi)).toEqual([...kpiIds]);
     expect(results.every((result) => result.rate === null && result.met === null && result.target === 1)).toBe(true);
   });
 
   it('refuses a malformed period or instant with a message naming it', async () => {
     const facts = await testDepartment().facts();
-    expect(computeKpis(facts, { period: '2026-13', asOf: at('01-01T00:00') })).toEqual(E.left('period "2026-13" has no month 13'));
-    expect(computeKpis(facts, { period: 'March', asOf: at('01-01T00:00') })).toMatchObject(E.left(expect.stringContaining('"March"')));
-    expect(computeKpis(facts, { period: '2026', asOf: 'yesterday' })).toEqual(E.left('asOf yesterday is not an instant'));
+    expect(computeKpis(facts.subjects.values(), { period: '2026-13', asOf: at('01-01T00:00') })).toEqual(E.left('period "2026-13" has no month 13'));
+    expect(computeKpis(facts.subjects.values(), { period: 'March', asOf: at('01-01T00:00') })).toMatchObject(E.left(expect.stringContaining('"March"')));
+    expect(computeKpis(facts.subjects.values(), { period: '2026', asOf: 'yesterday' })).toEqual(E.left('asOf yesterday is not an instant'));
   });
 
   it('takes ids as data: an order or endpoint called __proto__ is an item like any other', async () => {
@@ -463,8 +502,8 @@ describe('queries', () => {
     expect(Object.keys(result.breakdowns.endpoint ?? {})).toEqual(['__proto__']);
     expect(right(explainKpiItem(facts, 'timelyReceipt', '__proto__', { asOf: at('04-01T00:00') }))).toMatchObject({ verdict: 'hit' });
     expect(right(explainKpiItem(facts, 'timelyReceipt', 'constructor', { asOf: at('04-01T00:00') }))).toBeUndefined();
-    const stored: unknown = JSON.parse(JSON.stringify(facts));
-    expect(right(E.mapLeft((problem: string) => problem)(kpiFactsProjection.deserialize(stored)))).toEqual(facts);
+    const [subject] = facts.subjects.values();
+    expect(decodeSubject(JSON.parse(JSON.stringify(subject)))).toEqual({ ok: true, facts: subject });
   });
 
   it('lists every item of a KPI with its verdict', async () => {
@@ -472,7 +511,7 @@ describe('queries', () => {
     await d.order.receive('RO-1', at('03-02T09:00'));
     await d.order.receive('RO-2', at('03-02T09:00'));
     await d.order.cancel('RO-2', at('03-02T10:00'));
-    const items = right(kpiItems(await d.facts(), 'timelyReceipt', { period: '2026-03', asOf: at('03-02T12:00') }));
+    const items = right(kpiItems((await d.facts()).subjects.values(), 'timelyReceipt', { period: '2026-03', asOf: at('03-02T12:00') }));
     expect(items.map((item) => [item.itemId, item.verdict])).toEqual([
       ['RO-1', 'pending'],
       ['RO-2', 'excluded'],

@@ -48,7 +48,7 @@ describe('KPI configuration', () => {
     expect(rulesAt(Date.parse('2025-06-01T00:00:00Z')).receiptSlaHours).toBe(24);
     expect(rulesAt(Date.parse('2026-06-30T23:59:59+08:00')).receiptSlaHours).toBe(24);
     expect(rulesAt(Date.parse('2026-07-01T00:00:00+08:00')).receiptSlaHours).toBe(12);
-    expect(rulesResolver(defaultKpiConfig)(0)).toEqual({ receiptSlaHours: 24, executionFloor: 0.8, timeZone: 'Asia/Shanghai' });
+    expect(rulesResolver(defaultKpiConfig)(0)).toEqual({ receiptSlaHours: 24, executionFloor: 0.8, acknowledgementWindowDays: 7, timeZone: 'Asia/Shanghai' });
   });
 
   it('refuses a configuration it cannot apply, naming the field', () => {

@@ -1,104 +1,426 @@
 import * as E from 'fp-ts/lib/Either.js';
-import type { EventStore, ProjectionError, ProjectionRunner, ProjectionStore } from '@aftersales/core';
-import { createProjectionRunner } from '@aftersales/core';
-import type { AuditEntry, AuditQuery, AuditTrailState } from './audit-trail.js';
-import { auditTrailProjection, queryAuditTrail } from './audit-trail.js';
+import type { DomainError, EventStore, RecordedEvent, SecondWriter, StoreError, Subscription } from '@aftersales/core';
+import { isStoreFailure, storeUnavailable } from '@aftersales/core';
+import type { AuditEntry, AuditPageQuery, AuditQuery } from './audit-trail.js';
+import { DEFAULT_AUDIT_PAGE, MAX_AUDIT_PAGE } from './audit-trail.js';
+import type { BackendError, Checkpoint, ReadModelBackend, ReadModelName } from './backend.js';
+import { READ_MODELS } from './backend.js';
 import type { KpiConfig } from './config.js';
 import { defaultKpiConfig } from './config.js';
-import type { KpiFactsState } from './kpi-facts.js';
-import { kpiFactsProjection } from './kpi-facts.js';
-import type { KpiId, KpiItem, KpiQuery, KpiResult } from './kpis.js';
-import { computeKpis, explainKpiItem, kpiItems } from './kpis.js';
+import type { UndecodableEvent } from './kpi-facts.js';
+import type { KpiId, KpiItem, KpiQuery, KpiResult, Verdict } from './kpis.js';
+import { compareIds, explainKpiItem, judgeKpiItems, prepareKpiQuery, summariseKpis } from './kpis.js';
+import { InMemoryReadModelBackend } from './memory-backend.js';
+import { projectBatch, readModelVersions } from './projector.js';
+
+/** The head a read model recorded is not in the log as recorded: the log or the read model was changed. */
+export interface ReadModelMismatch extends DomainError<'ReadModelMismatch'> {
+  readonly readModel: ReadModelName;
+}
+export type InvalidQuery = DomainError<'InvalidQuery'>;
+export type ReadModelTimeout = DomainError<'ReadModelTimeout'>;
+export type ReadModelError = BackendError | SecondWriter | ReadModelMismatch | InvalidQuery | ReadModelTimeout;
+
+const invalidQuery = (message: string): InvalidQuery => ({ code: 'InvalidQuery', message });
 
 export interface ReadModelsOptions {
+  /** The log, as the department reads it (decrypted and upcast through the event pipeline). */
   readonly store: EventStore;
-  /** Where both read models keep state and checkpoint; in memory (rebuilt at every start) when absent. */
-  readonly projectionStore?: ProjectionStore;
-  /** The versioned KPI rules used when a query gives none. */
+  /** Where the rows live; in memory (rebuilt at every start) when absent. */
+  readonly backend?: ReadModelBackend;
+  /** The versioned KPI rules used when a query gives none, and that the item rows are judged with. */
   readonly config?: KpiConfig;
   /** The clock a query without `asOf` reads; the system clock by default. */
   readonly clock?: () => Date;
-  readonly saveEvery?: number;
-  readonly flushAfterMs?: number;
+  /** How many events one transaction applies at most (default 2,000). */
+  readonly batchSize?: number;
+  /** How often `waitFor` looks at the stored checkpoints written by other instances (default 25 ms). */
+  readonly pollMs?: number;
+}
+
+/** The position a query answered from: the read model's checkpoint, or none before its first event. */
+export interface AnsweredAt {
+  readonly position: bigint | undefined;
+}
+
+export interface KpiAnswer extends AnsweredAt {
+  readonly results: readonly KpiResult[];
+  /** Department events that did not decode: in no KPI, and listed so that nobody misses them. */
+  readonly undecodable: { readonly count: number; readonly sample: readonly UndecodableEvent[] };
+}
+
+export interface KpiItemsQuery extends KpiQuery {
+  /** Only items with these verdicts (e.g. `['miss']` for the full list of misses). */
+  readonly verdicts?: readonly Verdict[];
+  /** Items whose id sorts after this cursor (the `next` of the page before). */
+  readonly cursor?: string;
+  /** At most this many items (default 100). */
+  readonly limit?: number;
+}
+
+export interface KpiItemsPage extends AnsweredAt {
+  readonly items: readonly KpiItem[];
+  /** The cursor of the next page; absent on the last one. */
+  readonly next?: string;
+}
+
+export interface AuditPage extends AnsweredAt {
+  readonly entries: readonly AuditEntry[];
+  readonly next?: string;
 }
 
 export interface ReadModels {
-  readonly kpiFacts: ProjectionRunner<KpiFactsState>;
-  readonly auditTrail: ProjectionRunner<AuditTrailState>;
-  /** Brings both read models up to the end of the log, then returns. */
-  catchUp(): Promise<E.Either<ProjectionError, void>>;
-  /** Catches up, then follows live events until `stop()`; resolves once both are caught up. */
-  start(): Promise<E.Either<ProjectionError, void>>;
-  /** Stops following; resolves with the first failure of either runner, if one stopped on its own. */
-  stop(): Promise<E.Either<ProjectionError, void>>;
-  kpis(query: Omit<KpiQuery, 'config'> & { readonly config?: KpiConfig }): E.Either<string, KpiResult[]>;
-  kpiItems(kpi: KpiId, query: KpiQuery): E.Either<string, KpiItem[]>;
-  explain(kpi: KpiId, itemId: string, options?: { readonly asOf?: string | Date; readonly config?: KpiConfig }): E.Either<string, KpiItem | undefined>;
-  audit(query?: AuditQuery): AuditEntry[];
+  /**
+   * Opens the backend, proves each read model's head against the log, and applies what the log holds
+   * beyond it (up to `until`, a position, when given: a replay of the log as it was then).
+   */
+  catchUp(options?: { readonly until?: bigint }): Promise<E.Either<ReadModelError, void>>;
+  /**
+   * Catches up, then follows live events in the background until `stop()`. A failure while following
+   * (a store or backend that cannot be reached) stops the follower: `onStopped` is told, and `stop()`
+   * returns it; `start()` again resumes from the checkpoints.
+   */
+  start(options?: { readonly onStopped?: (result: E.Either<ReadModelError, void>) => void }): Promise<E.Either<ReadModelError, void>>;
+  /** Stops following; resolves with the failure that stopped the follower, if one did. */
+  stop(): Promise<E.Either<ReadModelError, void>>;
+  /** Empties the read models (or one) and builds them again from the first event of the log. */
+  rebuild(readModel?: ReadModelName): Promise<E.Either<ReadModelError, void>>;
+  /** The stored checkpoints, as committed (by this or any other instance). */
+  checkpoints(): Promise<E.Either<ReadModelError, ReadonlyMap<ReadModelName, Checkpoint>>>;
+  /**
+   * Resolves once both read models have applied the log up to `position` (e.g. the last event of a
+   * command just handled): read-your-writes. Fails with `ReadModelTimeout` after `timeoutMs`.
+   */
+  waitFor(position: bigint, options?: { readonly timeoutMs?: number }): Promise<E.Either<ReadModelError, void>>;
+  kpis(query: KpiQuery): Promise<E.Either<ReadModelError, KpiAnswer>>;
+  kpiItems(kpi: KpiId, query: KpiItemsQuery): Promise<E.Either<ReadModelError, KpiItemsPage>>;
+  explain(kpi: KpiId, itemId: string, options?: { readonly asOf?: string | Date; readonly config?: KpiConfig }): Promise<E.Either<ReadModelError, KpiItem | undefined>>;
+  audit(query?: AuditPageQuery): Promise<E.Either<ReadModelError, AuditPage>>;
+  /** Every matching entry in log order, read a page at a time: never the whole trail in memory. */
+  auditEntries(query?: AuditQuery & { readonly pageSize?: number }): AsyncIterable<AuditEntry>;
+  readonly backend: ReadModelBackend;
 }
 
+const thrownError = (thrown: unknown): StoreError =>
+  isStoreFailure(thrown) ? thrown.error : storeUnavailable(`reading the log failed: ${thrown instanceof Error ? thrown.message : String(thrown)}`, thrown);
+
+/** Whether the event a checkpoint names is in the log as recorded: same stream, revision, position and hash. */
+export const headInLog = async (store: EventStore, checkpoint: Checkpoint): Promise<E.Either<StoreError, boolean>> => {
+  try {
+    for await (const event of store.readStream(checkpoint.streamId, { from: checkpoint.revision, maxCount: 1 })) {
+      return E.right(event.revision === checkpoint.revision && event.globalPosition === checkpoint.position && event.metadata.hash === checkpoint.hash);
+    }
+    return E.right(false);
+  } catch (thrown) {
+    const error = thrownError(thrown);
+    return error.code === 'StreamNotFound' ? E.right(false) : E.left(error);
+  }
+};
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 /**
- * The read side a service embeds: the KPI facts and the audit trail, each run by its own projection
- * runner over the same store, and the queries over them.
+ * The read side a service embeds: the KPI facts and the audit trail as rows in a backend, fed by one
+ * pass over the log in batches (each batch one transaction with its checkpoints), and the queries
+ * over those rows. Any number of instances may run over one shared backend: a batch another instance
+ * committed first is refused to this one, which skips what is already applied and goes on.
  */
 export const createReadModels = (options: ReadModelsOptions): ReadModels => {
-  const runnerOptions = {
-    store: options.store,
-    ...(options.projectionStore ? { projectionStore: options.projectionStore } : {}),
-    ...(options.saveEvery === undefined ? {} : { saveEvery: options.saveEvery }),
-    ...(options.flushAfterMs === undefined ? {} : { flushAfterMs: options.flushAfterMs }),
-  };
-  const kpiFacts = createProjectionRunner({ ...runnerOptions, projection: kpiFactsProjection });
-  const auditTrail = createProjectionRunner({ ...runnerOptions, projection: auditTrailProjection });
+  const { store } = options;
+  const backend = options.backend ?? new InMemoryReadModelBackend();
   const config = options.config ?? defaultKpiConfig;
+  const versions = readModelVersions(config);
   const clock = options.clock ?? (() => new Date());
-  let running: Promise<E.Either<ProjectionError, void>[]> | undefined;
+  const batchSize = options.batchSize ?? 2000;
+  const pollMs = options.pollMs ?? 25;
+  let opened: Promise<E.Either<ReadModelError, void>> | undefined;
+  let checkpoints: ReadonlyMap<ReadModelName, Checkpoint> = new Map();
+  const mismatches = new Map<ReadModelName, ReadModelMismatch>();
+  const committed = new Set<() => void>();
+  let follower: { subscription: Subscription; done: Promise<E.Either<ReadModelError, void>> } | undefined;
 
-  const withDefaults = <Q extends { readonly asOf?: string | Date; readonly config?: KpiConfig }>(query: Q) => ({
+  const reload = async (): Promise<E.Either<ReadModelError, void>> => {
+    const stored = await backend.checkpoints();
+    if (E.isLeft(stored)) return stored;
+    checkpoints = stored.right;
+    return E.right(undefined);
+  };
+
+  const open = async (): Promise<E.Either<ReadModelError, void>> => {
+    const ready = await backend.open();
+    if (E.isLeft(ready)) return ready;
+    const loaded = await reload();
+    if (E.isLeft(loaded)) return loaded;
+    for (const readModel of READ_MODELS) {
+      const checkpoint = checkpoints.get(readModel);
+      if (checkpoint === undefined) continue;
+      if (checkpoint.version !== versions[readModel]) {
+        const reset = await backend.reset(readModel);
+        if (E.isLeft(reset)) return reset;
+        continue;
+      }
+      const proven = await headInLog(store, checkpoint);
+      if (E.isLeft(proven)) return proven;
+      if (!proven.right) {
+        mismatches.set(readModel, {
+          code: 'ReadModelMismatch',
+          readModel,
+          message: `read model ${readModel}: its checkpoint names ${checkpoint.streamId}@${checkpoint.revision} at position ${checkpoint.position} with hash ${checkpoint.hash.slice(0, 12)}…, which the log does not hold; it will not answer until it is rebuilt`,
+        });
+      }
+    }
+    return reload();
+  };
+
+  const ensureOpen = (): Promise<E.Either<ReadModelError, void>> => {
+    opened ??= open().then((result) => {
+      if (E.isLeft(result)) opened = undefined;
+      return result;
+    });
+    return opened;
+  };
+
+  const mismatch = (): ReadModelMismatch | undefined => mismatches.values().next().value;
+
+  /** Applies a batch, going round again when another instance committed part of it first. */
+  const applyBatch = async (events: readonly RecordedEvent[]): Promise<E.Either<ReadModelError, void>> => {
+    for (;;) {
+      const write = await projectBatch(backend, events, checkpoints, config);
+      if (E.isLeft(write)) return write;
+      if (write.right.checkpoints.length === 0) return E.right(undefined);
+      const result = await backend.commit(write.right);
+      if (E.isRight(result)) {
+        const next = new Map(checkpoints);
+        for (const moved of write.right.checkpoints) next.set(moved.next.readModel, moved.next);
+        checkpoints = next;
+        for (const wake of committed) wake();
+        return E.right(undefined);
+      }
+      if (result.left.code !== 'SecondWriter') return result;
+      const loaded = await reload();
+      if (E.isLeft(loaded)) return loaded;
+    }
+  };
+
+  const lowestPosition = (): bigint | undefined => {
+    let lowest: bigint | undefined;
+    for (const readModel of READ_MODELS) {
+      const position = checkpoints.get(readModel)?.position;
+      if (position === undefined) return undefined;
+      if (lowest === undefined || position < lowest) lowest = position;
+    }
+    return lowest;
+  };
+
+  const catchUp = async (catchUpOptions: { readonly until?: bigint } = {}): Promise<E.Either<ReadModelError, void>> => {
+    const { until } = catchUpOptions;
+    const ready = await ensureOpen();
+    if (E.isLeft(ready)) return ready;
+    const refused = mismatch();
+    if (refused !== undefined) return E.left(refused);
+    const after = lowestPosition();
+    let batch: RecordedEvent[] = [];
+    try {
+      for await (const event of store.readAll(after === undefined ? {} : { after })) {
+        if (until !== undefined && event.globalPosition > until) break;
+        batch.push(event);
+        if (batch.length < batchSize) continue;
+        const applied = await applyBatch(batch);
+        if (E.isLeft(applied)) return applied;
+        batch = [];
+      }
+    } catch (thrown) {
+      return E.left(thrownError(thrown));
+    }
+    return batch.length === 0 ? E.right(undefined) : applyBatch(batch);
+  };
+
+  /** Follows live events: a reader fills a queue, a writer commits whatever has queued up as one batch. */
+  const follow = (subscription: Subscription): Promise<E.Either<ReadModelError, void>> => {
+    const queue: RecordedEvent[] = [];
+    let ended = false;
+    let failure: ReadModelError | undefined;
+    let wakeWriter: (() => void) | undefined;
+    let wakeReader: (() => void) | undefined;
+    const reading = (async () => {
+      try {
+        for await (const event of subscription) {
+          queue.push(event);
+          wakeWriter?.();
+          if (queue.length >= batchSize * 4) await new Promise<void>((resolve) => (wakeReader = resolve));
+        }
+      } catch (thrown) {
+        failure ??= thrownError(thrown);
+      } finally {
+        ended = true;
+        wakeWriter?.();
+      }
+    })();
+    const writing = async (): Promise<E.Either<ReadModelError, void>> => {
+      while (failure === undefined) {
+        if (queue.length === 0) {
+          if (ended) break;
+          await new Promise<void>((resolve) => (wakeWriter = resolve));
+          wakeWriter = undefined;
+          continue;
+        }
+        const batch = queue.splice(0, batchSize);
+        wakeReader?.();
+        wakeReader = undefined;
+        const applied = await applyBatch(batch);
+        if (E.isLeft(applied)) {
+          failure = applied.left;
+          await subscription.close();
+        }
+      }
+      await reading;
+      return failure === undefined ? E.right(undefined) : E.left(failure);
+    };
+    return writing();
+  };
+
+  const answeredAt = (readModel: ReadModelName): AnsweredAt => ({ position: checkpoints.get(readModel)?.position });
+
+  /** Reads committed rows: first what other instances committed since, without waiting on any batch. */
+  const beforeQuery = async (readModel: ReadModelName): Promise<E.Either<ReadModelError, void>> => {
+    const ready = await ensureOpen();
+    if (E.isLeft(ready)) return ready;
+    const refused = mismatches.get(readModel);
+    if (refused !== undefined) return E.left(refused);
+    return follower === undefined ? reload() : E.right(undefined);
+  };
+
+  const withDefaults = <Q extends { readonly asOf?: string | Date; readonly config?: KpiConfig }>(query: Q): Q & { asOf: string | Date; config: KpiConfig } => ({
     ...query,
     asOf: query.asOf ?? clock(),
     config: query.config ?? config,
   });
 
-  return {
-    kpiFacts,
-    auditTrail,
-    catchUp: async () => {
-      const results = await Promise.all([kpiFacts.catchUp(), auditTrail.catchUp()]);
-      const failed = results.find(E.isLeft);
-      return failed ?? E.right(undefined);
-    },
-    start: async () => {
-      if (running !== undefined) return E.right(undefined);
-      let caughtUp = 0;
-      let signal!: () => void;
-      const bothCaughtUp = new Promise<void>((resolve) => {
-        signal = resolve;
-      });
-      const onCaughtUp = () => {
-        caughtUp += 1;
-        if (caughtUp === 2) signal();
-      };
-      const runs = [kpiFacts.run({ onCaughtUp }), auditTrail.run({ onCaughtUp })];
-      running = Promise.all(runs);
-      const endedEarly = await Promise.race([bothCaughtUp.then(() => false), Promise.race(runs).then(() => true)]);
-      if (!endedEarly) return E.right(undefined);
-      // One runner ended before both caught up (a failure): stop the other and report it.
-      await Promise.all([kpiFacts.stop(), auditTrail.stop()]);
-      const results = await running;
-      running = undefined;
-      return results.find(E.isLeft) ?? E.right(undefined);
+  const readModels: ReadModels = {
+    backend,
+    catchUp,
+    start: async (startOptions = {}) => {
+      if (follower !== undefined) return E.right(undefined);
+      const caughtUp = await catchUp();
+      if (E.isLeft(caughtUp)) return caughtUp;
+      const after = lowestPosition();
+      const subscription = store.subscribeToAll(after === undefined ? {} : { after });
+      const done = follow(subscription);
+      follower = { subscription, done };
+      void done.then((result) => startOptions.onStopped?.(result));
+      return E.right(undefined);
     },
     stop: async () => {
-      if (running === undefined) return E.right(undefined);
-      await Promise.all([kpiFacts.stop(), auditTrail.stop()]);
-      const results = await running;
-      running = undefined;
-      return results.find(E.isLeft) ?? E.right(undefined);
+      if (follower === undefined) return E.right(undefined);
+      const { subscription, done } = follower;
+      await subscription.close();
+      const result = await done;
+      follower = undefined;
+      return result;
     },
-    kpis: (query) => computeKpis(kpiFacts.state(), withDefaults(query)),
-    kpiItems: (kpi, query) => kpiItems(kpiFacts.state(), kpi, withDefaults(query)),
-    explain: (kpi, itemId, explainOptions = {}) => explainKpiItem(kpiFacts.state(), kpi, itemId, withDefaults(explainOptions)),
-    audit: (query) => queryAuditTrail(auditTrail.state(), query),
+    rebuild: async (readModel) => {
+      const ready = await ensureOpen();
+      if (E.isLeft(ready)) return ready;
+      for (const name of readModel === undefined ? READ_MODELS : [readModel]) {
+        const reset = await backend.reset(name);
+        if (E.isLeft(reset)) return reset;
+        mismatches.delete(name);
+      }
+      const loaded = await reload();
+      if (E.isLeft(loaded)) return loaded;
+      return catchUp();
+    },
+    checkpoints: async () => {
+      const ready = await ensureOpen();
+      if (E.isLeft(ready)) return ready;
+      const loaded = await reload();
+      return E.isLeft(loaded) ? loaded : E.right(checkpoints);
+    },
+    waitFor: async (position, waitOptions = {}) => {
+      const deadline = Date.now() + (waitOptions.timeoutMs ?? 5000);
+      const reached = () => READ_MODELS.every((name) => (checkpoints.get(name)?.position ?? -1n) >= position);
+      for (;;) {
+        if (follower === undefined) {
+          const loaded = await beforeQuery('audit-trail');
+          if (E.isLeft(loaded)) return loaded;
+        }
+        if (reached()) return E.right(undefined);
+        const left = deadline - Date.now();
+        if (left <= 0) {
+          return E.left({ code: 'ReadModelTimeout', message: `the read models did not reach position ${position} within ${waitOptions.timeoutMs ?? 5000} ms` });
+        }
+        let wake!: () => void;
+        const woken = new Promise<void>((resolve) => (wake = resolve));
+        committed.add(wake);
+        await Promise.race([woken, sleep(Math.min(pollMs, left))]);
+        committed.delete(wake);
+      }
+    },
+    kpis: async (query) => {
+      const ready = await beforeQuery('kpi-facts');
+      if (E.isLeft(ready)) return ready;
+      const prepared = prepareKpiQuery(withDefaults(query));
+      if (E.isLeft(prepared)) return E.left(invalidQuery(prepared.left));
+      const subjects = await backend.subjectsWithItems(prepared.right.kpis, prepared.right.anchorRange);
+      if (E.isLeft(subjects)) return subjects;
+      const undecodable = await backend.undecodable(prepared.right.sample === Number.POSITIVE_INFINITY ? Number.MAX_SAFE_INTEGER : prepared.right.sample);
+      if (E.isLeft(undecodable)) return undecodable;
+      return E.right({ ...answeredAt('kpi-facts'), results: summariseKpis(subjects.right, prepared.right), undecodable: undecodable.right });
+    },
+    kpiItems: async (kpi, query) => {
+      const ready = await beforeQuery('kpi-facts');
+      if (E.isLeft(ready)) return ready;
+      const limit = query.limit ?? 100;
+      if (!Number.isInteger(limit) || limit < 1) return E.left(invalidQuery(`limit ${limit} is not a positive whole number`));
+      const prepared = prepareKpiQuery(withDefaults({ ...query, kpis: [kpi] }));
+      if (E.isLeft(prepared)) return E.left(invalidQuery(prepared.left));
+      const subjects = await backend.subjectsWithItems([kpi], prepared.right.anchorRange);
+      if (E.isLeft(subjects)) return subjects;
+      const verdicts = query.verdicts === undefined ? undefined : new Set(query.verdicts);
+      const { cursor } = query;
+      const matching = judgeKpiItems(subjects.right, kpi, prepared.right).filter(
+        (one) => (verdicts === undefined || verdicts.has(one.verdict)) && (cursor === undefined || compareIds(one.itemId, cursor) > 0),
+      );
+      const items = matching.slice(0, limit);
+      const next = matching.length > limit ? items.at(-1)?.itemId : undefined;
+      return E.right({ ...answeredAt('kpi-facts'), items, ...(next === undefined ? {} : { next }) });
+    },
+    explain: async (kpi, itemId, explainOptions = {}) => {
+      const ready = await beforeQuery('kpi-facts');
+      if (E.isLeft(ready)) return ready;
+      const subject = await backend.subjectOfItem(kpi, itemId);
+      if (E.isLeft(subject)) return subject;
+      const explained = explainKpiItem(subject.right, kpi, itemId, withDefaults(explainOptions));
+      return E.isLeft(explained) ? E.left(invalidQuery(explained.left)) : explained;
+    },
+    audit: async (query = {}) => {
+      const ready = await beforeQuery('audit-trail');
+      if (E.isLeft(ready)) return ready;
+      const limit = query.limit ?? DEFAULT_AUDIT_PAGE;
+      if (!Number.isInteger(limit) || limit < 1 || limit > MAX_AUDIT_PAGE) return E.left(invalidQuery(`limit ${limit} is not a whole number from 1 to ${MAX_AUDIT_PAGE}`));
+      if (query.after !== undefined && !/^\d{1,40}$/.test(query.after)) return E.left(invalidQuery(`cursor ${JSON.stringify(query.after)} is not a position`));
+      for (const [name, value] of [['from', query.from], ['to', query.to]] as const) {
+        if (value !== undefined && Number.isNaN(value instanceof Date ? value.getTime() : Date.parse(value))) return E.left(invalidQuery(`${name} ${String(value)} is not an instant`));
+      }
+      const page = await backend.auditPage({ ...query, limit: limit + 1 });
+      if (E.isLeft(page)) return page;
+      const entries = page.right.slice(0, limit);
+      const next = page.right.length > limit ? entries.at(-1)?.position : undefined;
+      return E.right({ ...answeredAt('audit-trail'), entries, ...(next === undefined ? {} : { next }) });
+    },
+    auditEntries: (query = {}) => ({
+      async *[Symbol.asyncIterator]() {
+        const { pageSize, ...filters } = query;
+        let after: string | undefined;
+        for (;;) {
+          const page = await readModels.audit({ ...filters, limit: pageSize ?? 1000, ...(after === undefined ? {} : { after }) });
+          if (E.isLeft(page)) throw new Error(page.left.message);
+          yield* page.right.entries;
+          if (page.right.next === undefined) return;
+          after = page.right.next;
+        }
+      },
+    }),
   };
+  return readModels;
 };

@@ -1,7 +1,7 @@
 import type { RecordedEvent } from '@aftersales/core';
-import { COMMAND_REFUSED, CommandRefused } from '@aftersales/core';
+import { COMMAND_REFUSED, CommandRefused, REFUSAL_RECORDED, REFUSALS_PREFIX, RefusalRecordedData } from '@aftersales/core';
 import type { DepartmentEvent } from '@aftersales/domain';
-import { decodeDepartmentEvent } from './decode.js';
+import type { Decoded } from './decode.js';
 
 export interface Summary {
   readonly zh: string;
@@ -146,23 +146,32 @@ const summariseForeign = (recorded: RecordedEvent): { readonly summary: Summary;
       const { commandType, code, reason, actor, targetStreamId } = refused.data;
       const who = actor ? `${actor.id} (${actor.role})` : 'an unidentified caller';
       const whoZh = actor ? `${actor.id}（${actor.role}）` : '身份不明的调用方';
-      const target = targetStreamId ? ` on ${targetStreamId}` : '';
-      const targetZh = targetStreamId ? `（${targetStreamId}）` : '';
-      return {
-        summary: {
-          zh: `拒绝了 ${whoZh} 的命令 ${commandType ?? '（未知类型）'}${targetZh}：${code}，${reason}`,
-          en: `Refused ${commandType ?? 'a command'}${target} from ${who}: ${code}, ${reason}`,
-        },
-        decoded: true,
-      };
+      return { summary: refusalSummary(commandType, targetStreamId, who, whoZh, code, reason), decoded: true };
+    }
+  }
+  if (recorded.type === REFUSAL_RECORDED && recorded.streamId.startsWith(REFUSALS_PREFIX)) {
+    const refused = RefusalRecordedData.safeParse(recorded.data);
+    if (refused.success) {
+      const { actor } = recorded.metadata;
+      const target = recorded.streamId.slice(REFUSALS_PREFIX.length);
+      const { code, message } = refused.data.error;
+      return { summary: refusalSummary(refused.data.commandType, target, `${actor.id} (${actor.role})`, `${actor.id}（${actor.role}）`, code, message), decoded: true };
     }
   }
   return { summary: { zh: `流 ${recorded.streamId} 上的事件 ${recorded.type}`, en: `${recorded.type} on ${recorded.streamId}` }, decoded: false };
 };
 
-/** A one-line summary of any stored event; events the library does not know are summarised generically. */
-export const summariseEvent = (recorded: RecordedEvent): { readonly summary: Summary; readonly decoded: boolean } => {
-  const decoded = decodeDepartmentEvent(recorded);
+const refusalSummary = (commandType: string | undefined, targetStreamId: string | undefined, who: string, whoZh: string, code: string, reason: string): Summary => {
+  const target = targetStreamId ? ` on ${targetStreamId}` : '';
+  const targetZh = targetStreamId ? `（${targetStreamId}）` : '';
+  return {
+    zh: `拒绝了 ${whoZh} 的命令 ${commandType ?? '（未知类型）'}${targetZh}：${code}，${reason}`,
+    en: `Refused ${commandType ?? 'a command'}${target} from ${who}: ${code}, ${reason}`,
+  };
+};
+
+/** A one-line summary of any stored event, from its decoding; events the library does not know are summarised generically. */
+export const summariseEvent = (recorded: RecordedEvent, decoded: Decoded): { readonly summary: Summary; readonly decoded: boolean } => {
   if (decoded.kind === 'department') return { summary: summariseDepartmentEvent(decoded.event), decoded: true };
   if (decoded.kind === 'undecodable') {
     return {

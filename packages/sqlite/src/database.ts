@@ -119,3 +119,10 @@ export const openConnection = (path: string, options: SqliteOptions = {}): E.Eit
     return E.left(unavailable(`opening ${path}`, thrown, busyTimeoutMs));
   }
 };
+
+/**
+ * Opens (creating if needed) a SQLite file in WAL mode for read models of their own, apart from the
+ * log: hand it to `SqliteReadModelBackend`, and close it when done. The file is marked as this
+ * library's, like a store file.
+ */
+export const openSqliteDatabase = (path: string, options: SqliteOptions = {}): E.Either<StoreUnavailable, Connection> => openConnection(path, options);

@@ -191,6 +191,14 @@ export class SqliteEventStore implements EventStore {
     return SqliteProjectionStore.onConnection(this.db, this.busyTimeoutMs);
   }
 
+  /**
+   * The store's own connection, for the read models' tables (`SqliteReadModelBackend` of
+   * `@aftersales/read-models`) to live in the log's file. It stays the store's: closing the store closes it.
+   */
+  database(): Connection {
+    return this.db;
+  }
+
   /** Copies the whole store, consistently, to another file while it stays in use (SQLite's online backup). */
   async backup(destination: string): Promise<E.Either<StoreUnavailable, void>> {
     try {

@@ -2,9 +2,8 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { EventStore, VerificationReport } from '@aftersales/core';
 import { formatAnchor, isStoreFailure } from '@aftersales/core';
 import type { KpiConfig, KpiRules } from '../config.js';
-import { defaultKpiConfig, rulesResolver } from '../config.js';
-import type { KpiFactsState } from '../kpi-facts.js';
-import { kpiFactsProjection } from '../kpi-facts.js';
+import { defaultKpiConfig, defaultKpiRules, rulesResolver } from '../config.js';
+import { KPI_STREAM_PREFIXES, emptyKpiFacts, foldKpiFacts } from '../kpi-facts.js';
 import type { KpiId, Reason } from '../kpis.js';
 import { computeKpis, kpiIds, kpiItems, kpiNames } from '../kpis.js';
 import { formatPeriod, localDateOf, parsePeriod } from '../periods.js';
@@ -76,6 +75,8 @@ export interface AuditReport {
   readonly kpis: readonly ReportKpi[];
   readonly trend: { readonly months: readonly string[]; readonly series: readonly { readonly kpi: KpiId; readonly rates: readonly (number | null)[] }[] };
   readonly missed: readonly MissedItem[];
+  /** Department events that did not decode (or decrypt): left out of every KPI, and named here. */
+  readonly undecodable: readonly { readonly streamId: string; readonly revision: number; readonly type: string; readonly problem: string }[];
 }
 
 const instantMs = (label: string, text: string): E.Either<string, number> => {
@@ -117,36 +118,37 @@ export const buildAuditReport = async (
   const parsedPeriod = parsePeriod(period);
   if (E.isLeft(parsedPeriod)) return parsedPeriod;
 
-  let facts: KpiFactsState = kpiFactsProjection.initialState;
+  const facts = emptyKpiFacts();
   let eventsRead = 0;
   let eventsCounted = 0;
   try {
-    for await (const event of store.readAll({ filter: kpiFactsProjection.filter ?? {} })) {
+    for await (const event of store.readAll({ filter: { streamPrefixes: KPI_STREAM_PREFIXES } })) {
       eventsRead += 1;
       if (Date.parse(event.metadata.recordedAt) > knownAtMs.right) continue;
       eventsCounted += 1;
-      facts = kpiFactsProjection.evolve(facts, event);
+      foldKpiFacts(facts, event);
     }
   } catch (thrown) {
     return E.left(isStoreFailure(thrown) ? `${thrown.error.code}: ${thrown.error.message}` : `reading the log failed: ${String(thrown)}`);
   }
 
-  const kpiQuery = { period, asOf: query.asOf, config };
-  const results = computeKpis(facts, kpiQuery);
+  const kpiQuery = { period, asOf: query.asOf, config, sample: Number.POSITIVE_INFINITY };
+  const subjects = [...facts.subjects.values()];
+  const results = computeKpis(subjects, kpiQuery);
   if (E.isLeft(results)) return results;
 
   const year = parsedPeriod.right.year;
   const months = Array.from({ length: 12 }, (_, index) => formatPeriod({ kind: 'month', year, month: index + 1 }));
   const monthly: Record<string, (number | null)[]> = Object.fromEntries(kpiIds.map((kpi) => [kpi, [] as (number | null)[]]));
   for (const month of months) {
-    const inMonth = computeKpis(facts, { ...kpiQuery, period: month });
+    const inMonth = computeKpis(subjects, { ...kpiQuery, period: month });
     if (E.isLeft(inMonth)) return inMonth;
     for (const result of inMonth.right) monthly[result.kpi]!.push(result.rate);
   }
 
   const missed: MissedItem[] = [];
   for (const kpi of kpiIds) {
-    const items = kpiItems(facts, kpi, kpiQuery);
+    const items = kpiItems(subjects, kpi, kpiQuery);
     if (E.isLeft(items)) return items;
     for (const item of items.right) {
       if (item.verdict !== 'miss') continue;
@@ -168,11 +170,12 @@ export const buildAuditReport = async (
     log: { eventsRead, eventsCounted, eventsRecordedAfterKnownAt: eventsRead - eventsCounted },
     verification: summariseVerification(verification),
     configuration: {
-      inForceAtAsOf: { receiptSlaHours: inForce.receiptSlaHours, executionFloor: inForce.executionFloor, timeZone: inForce.timeZone },
+      inForceAtAsOf: { receiptSlaHours: inForce.receiptSlaHours, executionFloor: inForce.executionFloor, acknowledgementWindowDays: inForce.acknowledgementWindowDays, timeZone: inForce.timeZone },
       versions: [...config].sort((a, b) => compare(a.effectiveFrom, b.effectiveFrom)).map((version) => ({
         effectiveFrom: version.effectiveFrom,
         receiptSlaHours: version.receiptSlaHours,
         executionFloor: version.executionFloor,
+        acknowledgementWindowDays: version.acknowledgementWindowDays ?? defaultKpiRules.acknowledgementWindowDays,
         timeZone: version.timeZone,
       })),
     },
@@ -185,11 +188,12 @@ export const buildAuditReport = async (
       rate: result.rate,
       target: result.target,
       met: result.met,
-      missed: result.missed.length,
-      pending: result.pending.length,
+      missed: result.missedCount,
+      pending: result.pendingCount,
     })),
     trend: { months, series: kpiIds.map((kpi) => ({ kpi, rates: monthly[kpi]! })) },
     missed,
+    undecodable: facts.undecodable.map(({ evidence, problem }) => ({ streamId: evidence.streamId, revision: evidence.revision, type: evidence.type, problem })),
   });
 };
 

@@ -109,13 +109,22 @@ export const renderReportHtml = (report: AuditReport): string => {
   parts.push('<h2>Configuration in force</h2>');
   const rules = configuration.inForceAtAsOf;
   parts.push(
-    `<p id="configuration">At ${escapeHtml(query.asOf)}: receipt SLA ${rules.receiptSlaHours} h, budget execution floor ${formatRate(rules.executionFloor)}, time zone ${escapeHtml(rules.timeZone)}. Each item is judged with the version in force at its own time.</p>`,
+    `<p id="configuration">At ${escapeHtml(query.asOf)}: receipt SLA ${rules.receiptSlaHours} h, budget execution floor ${formatRate(rules.executionFloor)}, acknowledgement window ${rules.acknowledgementWindowDays} days, time zone ${escapeHtml(rules.timeZone)}. Each item is judged with the version in force at its own time.</p>`,
   );
-  parts.push('<table><tr><th>effective from</th><th>receipt SLA (h)</th><th>execution floor</th><th>time zone</th></tr>');
+  parts.push('<table><tr><th>effective from</th><th>receipt SLA (h)</th><th>execution floor</th><th>acknowledgement window (days)</th><th>time zone</th></tr>');
   for (const version of configuration.versions) {
-    parts.push(`<tr><td>${escapeHtml(version.effectiveFrom)}</td><td class="number">${version.receiptSlaHours}</td><td class="number">${formatRate(version.executionFloor)}</td><td>${escapeHtml(version.timeZone)}</td></tr>`);
+    parts.push(
+      `<tr><td>${escapeHtml(version.effectiveFrom)}</td><td class="number">${version.receiptSlaHours}</td><td class="number">${formatRate(version.executionFloor)}</td><td class="number">${version.acknowledgementWindowDays ?? 7}</td><td>${escapeHtml(version.timeZone)}</td></tr>`,
+    );
   }
   parts.push('</table>');
+  parts.push('<h2>Events that did not decode</h2>');
+  if (report.undecodable.length === 0) parts.push('<p id="undecodable">None: every department event of the log was read.</p>');
+  else {
+    parts.push('<ul id="undecodable">');
+    for (const event of report.undecodable) parts.push(`<li>${escapeHtml(event.streamId)}@${event.revision} ${escapeHtml(event.type)}: ${escapeHtml(event.problem)} (in no KPI)</li>`);
+    parts.push('</ul>');
+  }
 
   const chartData = {
     kpis: report.kpis.map((kpi) => ({ kpi: kpi.kpi, zh: kpi.zh, rate: kpi.rate, target: kpi.target, met: kpi.met })),

@@ -47,11 +47,17 @@ export const renderReportMarkdown = (report: AuditReport): string => {
   }
   lines.push('', '## Configuration in force', '');
   const rules = configuration.inForceAtAsOf;
-  lines.push(`At ${query.asOf}: receipt SLA ${rules.receiptSlaHours} h, budget execution floor ${formatRate(rules.executionFloor)}, time zone ${rules.timeZone}. Each item is judged with the version in force at its own time.`, '');
-  lines.push('| effective from | receipt SLA (h) | execution floor | time zone |', '| --- | ---: | ---: | --- |');
+  lines.push(
+    `At ${query.asOf}: receipt SLA ${rules.receiptSlaHours} h, budget execution floor ${formatRate(rules.executionFloor)}, acknowledgement window ${rules.acknowledgementWindowDays} days, time zone ${rules.timeZone}. Each item is judged with the version in force at its own time.`,
+    '',
+  );
+  lines.push('| effective from | receipt SLA (h) | execution floor | acknowledgement window (days) | time zone |', '| --- | ---: | ---: | ---: | --- |');
   for (const version of configuration.versions) {
-    lines.push(`| ${version.effectiveFrom} | ${version.receiptSlaHours} | ${formatRate(version.executionFloor)} | ${version.timeZone} |`);
+    lines.push(`| ${version.effectiveFrom} | ${version.receiptSlaHours} | ${formatRate(version.executionFloor)} | ${version.acknowledgementWindowDays ?? 7} | ${version.timeZone} |`);
   }
+  lines.push('', '## Events that did not decode', '');
+  if (report.undecodable.length === 0) lines.push('None: every department event of the log was read.');
+  for (const event of report.undecodable) lines.push(`- ${cell(event.streamId)}@${event.revision} ${cell(event.type)}: ${cell(event.problem)} (in no KPI)`);
   lines.push('');
   return lines.join('\n');
 };

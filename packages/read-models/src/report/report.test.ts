@@ -32,7 +32,8 @@ describe('the audit report', () => {
     expect(report.trend.months).toHaveLength(12);
     expect(report.trend.series.map((series) => series.rates.length)).toEqual(kpiIds.map(() => 12));
     expect(report.verification).toMatchObject({ intact: true, problemCount: 0, eventCount: log.verification.eventCount });
-    expect(report.configuration.inForceAtAsOf).toEqual({ receiptSlaHours: 24, executionFloor: 0.8, timeZone: 'Asia/Shanghai' });
+    expect(report.configuration.inForceAtAsOf).toEqual({ receiptSlaHours: 24, executionFloor: 0.8, acknowledgementWindowDays: 7, timeZone: 'Asia/Shanghai' });
+    expect(report.undecodable).toEqual([]);
     const missedTotal = report.kpis.reduce((sum, kpi) => sum + kpi.missed, 0);
     expect(report.missed).toHaveLength(missedTotal);
     expect(missedTotal).toBeGreaterThan(0);
