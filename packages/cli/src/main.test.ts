@@ -1,7 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import * as E from 'fp-ts/lib/Either.js';
+import Database from 'better-sqlite3';
 import { EventStoreDBTestServer } from '@aftersales/eventstoredb/test-server';
-import { SqliteProjectionStore } from '@aftersales/sqlite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { aftersales, scratchDirectory } from './testing.js';
 
@@ -28,6 +27,9 @@ const results = (stdout: string) =>
     .trim()
     .split('\n')
     .map((line) => JSON.parse(line) as { line: number; commandId: string | null; ok: boolean; events?: unknown[]; error?: { code: string; message: string } });
+
+/** Opens a store file directly, as a person with the file (and no library) would. */
+const sqlite = (path: string) => new Database(path);
 
 let scratch: ReturnType<typeof scratchDirectory>;
 beforeEach(() => {
@@ -83,20 +85,25 @@ describe('aftersales run', () => {
 });
 
 describe('aftersales kpi', () => {
-  it('prints the twelve KPIs as JSON, rates as fractions, null where nothing was measured', async () => {
+  it('prints the twelve KPIs as JSON, rates as fractions, null where nothing was measured, with pending items and the position it answered from', async () => {
     const store = `sqlite:${scratch.file('kpi.db')}`;
     const lines = [
       receive('RO-1', '2026-03-02T09:00:00+08:00'),
       confirm('RO-1', '2026-03-02T10:00:00+08:00'),
       schedule('RO-1', '2026-03-02T10:30:00+08:00', '2026-03-06T18:00:00+08:00'),
       receive('RO-2', '2026-03-03T09:00:00+08:00'),
+      receive('RO-3', '2026-03-31T20:00:00+08:00'),
     ];
     expect((await aftersales(['run', '-', '--store', store], { input: lines.join('\n') })).code).toBe(0);
     const finished = await aftersales(['kpi', '--period', '2026-03', '--as-of', '2026-03-31T23:59:59+08:00', '--json', '--store', store]);
     expect(finished.code).toBe(0);
-    const kpis = JSON.parse(finished.stdout) as Array<Record<string, unknown>>;
+    const answer = JSON.parse(finished.stdout) as { position: string; settings: unknown[]; results: Array<Record<string, unknown>>; undecodable: { count: number } };
+    expect(answer.position).toBe('5');
+    expect(answer.settings).toEqual([expect.objectContaining({ receiptSlaHours: 24, timeZone: 'Asia/Shanghai' })]);
+    expect(answer.undecodable.count).toBe(0);
+    const kpis = answer.results;
     expect(kpis).toHaveLength(12);
-    expect(Object.keys(kpis[0]!).sort()).toEqual(['denominator', 'kpi', 'met', 'missed', 'numerator', 'period', 'rate', 'target']);
+    expect(Object.keys(kpis[0]!).sort()).toEqual(['denominator', 'kpi', 'met', 'missed', 'missedCount', 'numerator', 'pending', 'pendingCount', 'period', 'rate', 'target']);
     expect(kpis.find((result) => result.kpi === 'timelyReceipt')).toEqual({
       kpi: 'timelyReceipt',
       period: '2026-03',
@@ -106,6 +113,9 @@ describe('aftersales kpi', () => {
       target: 1,
       met: false,
       missed: ['RO-2'],
+      missedCount: 1,
+      pending: ['RO-3'],
+      pendingCount: 1,
     });
     expect(kpis.find((result) => result.kpi === 'costControl')).toMatchObject({ denominator: 0, rate: null, met: null });
 
@@ -113,25 +123,90 @@ describe('aftersales kpi', () => {
     expect(table.code).toBe(0);
     expect(table.stdout).toContain('接收及时完成率');
     expect(table.stdout).toContain('50.0%');
+    expect(table.stdout).toContain('at log position 5');
+    expect(table.stdout).toContain('receipt SLA 24 h');
   });
 
-  it('resumes its read model where the last process left it, and counts what was appended since', async () => {
+  it('pages through the items of one KPI, and judges by the settings file it is given', async () => {
+    const store = `sqlite:${scratch.file('items.db')}`;
+    const lines = ['RO-1', 'RO-2', 'RO-3'].map((id) => receive(id, '2026-03-02T09:00:00+08:00'));
+    lines.push(confirm('RO-1', '2026-03-03T20:00:00+08:00'), schedule('RO-1', '2026-03-03T20:30:00+08:00', '2026-03-06T18:00:00+08:00'));
+    expect((await aftersales(['run', '-', '--store', store], { input: lines.join('\n') })).code).toBe(0);
+    const page = (extra: string[]) => aftersales(['kpi', '--items', 'timelyReceipt', '--period', '2026-03', '--as-of', '2026-03-31', '--json', '--store', store, ...extra]);
+    const first = JSON.parse((await page(['--verdict', 'miss', '--limit', '2'])).stdout) as { items: Array<{ itemId: string }>; next: string | null };
+    expect(first.items.map((item) => item.itemId)).toEqual(['RO-1', 'RO-2']);
+    const second = JSON.parse((await page(['--verdict', 'miss', '--limit', '2', '--cursor', first.next!])).stdout) as { items: Array<{ itemId: string }>; next: string | null };
+    expect(second).toMatchObject({ items: [{ itemId: 'RO-3' }], next: null });
+
+    // With a 48-hour SLA, RO-1 (confirmed and scheduled 35 h after receipt) is a hit.
+    const settings = scratch.file('settings.json');
+    writeFileSync(settings, JSON.stringify([{ effectiveFrom: '2026-01-01T00:00:00+08:00', receiptSlaHours: 48, executionFloor: 0.8, timeZone: 'Asia/Shanghai' }]));
+    const judged = JSON.parse((await aftersales(['kpi', '--period', '2026-03', '--as-of', '2026-03-31', '--settings', settings, '--json', '--store', store])).stdout) as { results: Array<{ kpi: string; numerator: number }>; settings: Array<{ receiptSlaHours: number }> };
+    expect(judged.results.find((result) => result.kpi === 'timelyReceipt')?.numerator).toBe(1);
+    expect(judged.settings[0]?.receiptSlaHours).toBe(48);
+    writeFileSync(settings, '[{"receiptSlaHours": -1}]');
+    const refused = await aftersales(['kpi', '--period', '2026-03', '--settings', settings, '--store', store]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/^aftersales: --settings .*settings\.json: /);
+    expect((await aftersales(['kpi', '--items', 'noSuchKpi', '--store', store])).stderr).toContain('is not a KPI');
+  });
+
+  it('resumes its read models where the last process left them, and counts what was appended since', async () => {
     const path = scratch.file('resume.db');
     const store = `sqlite:${path}`;
     const asOf = ['--as-of', '2026-03-31T23:59:59+08:00', '--period', '2026-03', '--json', '--store', store];
     await aftersales(['run', '-', '--store', store], { input: receive('RO-1', '2026-03-02T09:00:00+08:00') });
-    const first = JSON.parse((await aftersales(['kpi', ...asOf])).stdout) as Array<{ kpi: string; denominator: number }>;
-    expect(first.find((result) => result.kpi === 'timelyReceipt')?.denominator).toBe(1);
+    const first = JSON.parse((await aftersales(['kpi', ...asOf])).stdout) as { results: Array<{ kpi: string; denominator: number }> };
+    expect(first.results.find((result) => result.kpi === 'timelyReceipt')?.denominator).toBe(1);
 
-    const saved = SqliteProjectionStore.open(path);
-    if (E.isLeft(saved)) throw new Error(saved.left.message);
-    const checkpoint = await saved.right.load('kpi-facts');
-    saved.right.close();
-    expect(E.isRight(checkpoint) && checkpoint.right?.position).toBe(1n);
+    const checkpoint = sqlite(path).prepare("SELECT position FROM rm_checkpoints WHERE read_model = 'kpi-facts'").get() as { position: string };
+    expect(BigInt(checkpoint.position)).toBe(1n);
 
     await aftersales(['run', '-', '--store', store], { input: receive('RO-2', '2026-03-03T09:00:00+08:00') });
-    const second = JSON.parse((await aftersales(['kpi', ...asOf])).stdout) as Array<{ kpi: string; denominator: number }>;
-    expect(second.find((result) => result.kpi === 'timelyReceipt')?.denominator).toBe(2);
+    const second = JSON.parse((await aftersales(['kpi', ...asOf])).stdout) as { results: Array<{ kpi: string; denominator: number }> };
+    expect(second.results.find((result) => result.kpi === 'timelyReceipt')?.denominator).toBe(2);
+  });
+
+  it('refuses to answer from read models whose checkpoint the log does not hold, until --rebuild', async () => {
+    const path = scratch.file('mismatch.db');
+    const store = `sqlite:${path}`;
+    const readModels = `sqlite:${scratch.file('mismatch-read-models.db')}`;
+    await aftersales(['run', '-', '--store', store], { input: receive('RO-1', '2026-03-02T09:00:00+08:00') });
+    expect((await aftersales(['kpi', '--period', '2026-03', '--store', store, '--read-models', readModels])).code).toBe(0);
+    // The read models now meet another log: the event their checkpoint names is not in it.
+    const other = `sqlite:${scratch.file('other.db')}`;
+    await aftersales(['run', '-', '--store', other], { input: receive('RO-9', '2026-03-05T09:00:00+08:00') });
+    const refused = await aftersales(['kpi', '--period', '2026-03', '--store', other, '--read-models', readModels]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('read model kpi-facts');
+    expect(refused.stderr).toContain('--rebuild');
+    const rebuilt = await aftersales(['kpi', '--period', '2026-03', '--as-of', '2026-03-31', '--json', '--rebuild', '--store', other, '--read-models', readModels]);
+    expect(rebuilt.code).toBe(0);
+    expect((JSON.parse(rebuilt.stdout) as { results: Array<{ kpi: string; missed: string[] }> }).results.find((result) => result.kpi === 'timelyReceipt')?.missed).toEqual(['RO-9']);
+  });
+});
+
+describe('aftersales audit verify, on the read side', () => {
+  it('reports forged KPI and audit rows as tampering of the read models, naming them, and exits 1', async () => {
+    const path = scratch.file('forged.db');
+    const store = `sqlite:${path}`;
+    const lines = [receive('RO-1', '2026-03-02T09:00:00+08:00'), confirm('RO-1', '2026-03-02T10:00:00+08:00')];
+    await aftersales(['run', '-', '--store', store], { input: lines.join('\n') });
+    expect((await aftersales(['kpi', '--period', '2026-03', '--store', store])).code).toBe(0);
+    const clean = await aftersales(['audit', 'verify', '--store', store]);
+    expect(clean.code).toBe(0);
+    expect(clean.stdout).toMatch(/read models: \d+ row\(s\) equal to a replay of the log up to position \d+/);
+
+    const db = sqlite(path);
+    db.prepare("UPDATE rm_audit_trail SET actor_id = 'GM-01' WHERE actor_id = 'DM-01'").run();
+    db.prepare("UPDATE rm_kpi_subjects SET facts = replace(facts, '\"endpointId\":\"EP-01\"', '\"endpointId\":\"EP-99\"') WHERE subject_key = 'order/RO-1'").run();
+    db.close();
+    const forged = await aftersales(['audit', 'verify', '--store', store]);
+    expect(forged.code).toBe(1);
+    expect(forged.stdout).toContain('intact');
+    expect(forged.stdout).toContain('READ MODELS TAMPERED');
+    expect(forged.stdout).toContain('audit-trail audit');
+    expect(forged.stdout).toContain('kpi-facts subjects "order/RO-1": changed');
   });
 });
 

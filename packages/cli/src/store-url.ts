@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import { match } from 'ts-pattern';
 import type { EventStore, KeyStore, ProjectionStore } from '@aftersales/core';
+import type { Connection } from '@aftersales/sqlite';
 import { InMemoryEventStore, InMemoryProjectionStore } from '@aftersales/core';
 import { storeError, usageError } from './cli-error.js';
 import { decodingStore, openKeyStore } from './key-store.js';
@@ -46,6 +47,8 @@ export interface OpenedStore {
   readonly keyStore: KeyStore;
   /** Where read models keep their state: the same SQLite file, or memory (rebuilt at every start). */
   readonly projectionStore: ProjectionStore;
+  /** The log's SQLite connection, where the read models' tables live by default; absent for other stores. */
+  readonly database?: () => Connection;
   close(): Promise<void>;
 }
 
@@ -86,7 +89,7 @@ const openRawStore = async (location: StoreLocation, options: OpenOptions): Prom
       const opened = SqliteEventStore.open(sqlite.path, options.clock ? { clock: options.clock } : {});
       if (E.isLeft(opened)) throw storeError(opened.left);
       const store = opened.right;
-      return { location: sqlite, store, projectionStore: store.projectionStore(), close: () => store.close() };
+      return { location: sqlite, store, projectionStore: store.projectionStore(), database: () => store.database(), close: () => store.close() };
     })
     .with({ kind: 'esdb' }, async (esdb): Promise<Omit<OpenedStore, 'raw' | 'keyStore'>> => {
       const { EventStoreDBEventStore } = await import('@aftersales/eventstoredb');

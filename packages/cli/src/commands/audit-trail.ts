@@ -1,20 +1,24 @@
 import Table from 'cli-table3';
+import * as E from 'fp-ts/lib/Either.js';
 import type { AuditEntry, AuditQuery } from '@aftersales/read-models';
 import { ExitCode, usageError } from '../cli-error.js';
 import type { CliCommand } from '../context.js';
 import { action, commandGroup, storeOption, withStore } from '../context.js';
-import { catchUp, readModelsOf } from '../read-models.js';
+import { catchUp, describeReadModels, readModelError, withReadModels } from '../read-models.js';
 
 interface TrailOptions {
   readonly store: string;
+  readonly readModels?: string;
+  readonly rebuild?: boolean;
   readonly stream?: string;
   readonly actor?: string;
   readonly limit?: string;
+  readonly cursor?: string;
   readonly json?: boolean;
 }
 
-/** A table of the whole log is unreadable; without `--limit`, a table shows this many of the latest entries. */
-const TABLE_ROWS = 200;
+/** Rows per table printed: the trail is read and written a page at a time, never held whole. */
+const PAGE = 200;
 
 const trailTable = (entries: readonly AuditEntry[]): string => {
   const table = new Table({
@@ -34,41 +38,57 @@ export const auditTrail: CliCommand = {
   register(program, context) {
     commandGroup(program, 'audit', 'The audit trail and the integrity of the log')
       .command('trail')
-      .description('Who did what, when, in which role: every event of the log, as an auditor reads it')
+      .description('Who did what, when, in which role: every event of the log and every refused command, as an auditor reads them')
       .option('--stream <streamId>', 'only this stream (e.g. RepairOrder-RO-2026-000001), or a whole category (e.g. Budget)')
       .option('--actor <id>', 'only what this person or endpoint did or tried to do')
-      .option('--limit <n>', `only the latest n entries (a table shows the latest ${TABLE_ROWS} by default)`)
-      .option('--json', 'print a JSON array of entries instead of a table')
+      .option('--limit <n>', 'at most n entries, then the cursor of the next page (all entries by default, printed as they are read)')
+      .option('--cursor <position>', 'the entries after this position (the cursor a page with --limit printed)')
+      .option('--read-models <url>', "where the read models are: sqlite:<path>, postgres://…, memory:; the log's SQLite file by default")
+      .option('--rebuild', 'rebuild the read models from the log before answering')
+      .option('--json', 'print JSON (an array of entries) instead of tables')
       .addOption(storeOption(context))
       .action(
         action(async (options: TrailOptions) => {
           const limit = options.limit === undefined ? undefined : Number(options.limit);
           if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) throw usageError(`--limit ${options.limit} is not a positive whole number`);
+          if (options.cursor !== undefined && !/^\d{1,40}$/.test(options.cursor)) throw usageError(`--cursor ${JSON.stringify(options.cursor)} is not a log position`);
           const stream = options.stream;
           const query: AuditQuery = {
             ...(stream === undefined ? {} : stream.includes('-') ? { streamId: stream } : { aggregateType: stream }),
             ...(options.actor === undefined ? {} : { actorId: options.actor }),
           };
-          return withStore(options.store, { mustExist: true }, async (opened) => {
-            const models = readModelsOf(opened);
-            await catchUp(models.auditTrail, 'audit trail', context);
-            const entries = models.audit(query);
-            const shown = limit ?? (options.json ? entries.length : TABLE_ROWS);
-            const latest = entries.slice(Math.max(0, entries.length - shown));
-            if (options.json) {
-              context.stdout.write(`${JSON.stringify(latest, null, 2)}\n`);
+          return withStore(options.store, { mustExist: true }, (opened) =>
+            withReadModels(opened, options.readModels, undefined, async ({ models, location }) => {
+              await catchUp(models, { rebuild: options.rebuild === true }, context);
+              let after = options.cursor;
+              let printed = 0;
+              let position: bigint | undefined;
+              if (options.json) context.stdout.write('[');
+              for (;;) {
+                const size = limit === undefined ? PAGE : Math.min(PAGE, limit - printed);
+                const page = await models.audit({ ...query, limit: size, ...(after === undefined ? {} : { after }) });
+                if (E.isLeft(page)) throw readModelError(page.left);
+                position = page.right.position;
+                const { entries } = page.right;
+                if (options.json) {
+                  entries.forEach((entry, index) => context.stdout.write(`${printed + index === 0 ? '\n' : ',\n'}${JSON.stringify(entry)}`));
+                } else if (entries.length > 0) {
+                  context.stdout.write(`${trailTable(entries)}\n`);
+                }
+                printed += entries.length;
+                after = page.right.next;
+                if (after === undefined || (limit !== undefined && printed >= limit)) break;
+              }
+              if (options.json) {
+                context.stdout.write(printed === 0 ? ']\n' : '\n]\n');
+                return ExitCode.ok;
+              }
+              if (printed === 0) context.stdout.write('no entries match\n');
+              const more = limit !== undefined && after !== undefined ? `; more: --cursor ${after}` : '';
+              context.stdout.write(`${printed} entries from ${describeReadModels(location)}, at log position ${position ?? 'none'}${more}\n`);
               return ExitCode.ok;
-            }
-            if (entries.length === 0) {
-              context.stdout.write('no entries match\n');
-              return ExitCode.ok;
-            }
-            context.stdout.write(`${trailTable(latest)}\n`);
-            if (latest.length < entries.length) {
-              context.stdout.write(`the latest ${latest.length} of ${entries.length} entries; narrow with --stream or --actor, or use --limit or --json\n`);
-            }
-            return ExitCode.ok;
-          });
+            }),
+          );
         }),
       );
   },

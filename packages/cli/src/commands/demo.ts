@@ -13,7 +13,7 @@ import type { CliCommand, CliContext } from '../context.js';
 import { action, locate, storeOption } from '../context.js';
 import { isStoreFailureCode, openDepartment } from '../department.js';
 import { keyStorePath } from '../key-store.js';
-import { catchUp, readModelsOf } from '../read-models.js';
+import { catchUp, readModelError, withReadModels } from '../read-models.js';
 import type { OpenedStore, StoreLocation } from '../store-url.js';
 import { deleteSqliteFile, describeLocation, openStore, storeFlag } from '../store-url.js';
 import { percent, verdict } from './kpi.js';
@@ -31,6 +31,7 @@ interface DemoOptions {
   readonly orders: string;
   readonly seed: string;
   readonly year: string;
+  readonly readModels?: string;
 }
 
 const wholeNumber = (name: string, text: string, min: number, max: number): number => {
@@ -139,6 +140,7 @@ export const demo: CliCommand = {
       .option('--orders <n>', 'repair orders over the year (each about 13 events)', String(DEFAULT_ORDERS))
       .option('--seed <n>', 'the same seed gives the same year', String(DEFAULT_SEED))
       .option('--year <yyyy>', 'the calendar year simulated', String(DEFAULT_YEAR))
+      .option('--read-models <url>', "where to build the read models: sqlite:<path>, postgres://…, memory:; the log's SQLite file by default")
       .addOption(storeOption(context))
       .addHelpText('after', '\nThe demo starts from an empty store. It replaces a SQLite file that an earlier demo wrote, and refuses any other store that holds events.')
       .action(
@@ -180,17 +182,18 @@ export const demo: CliCommand = {
 
             if (context.interactive) context.stderr.write('Building the KPI and audit-trail read models…\n');
             const readStarted = performance.now();
-            const models = readModelsOf(opened);
-            await catchUp(models.kpiFacts, 'KPI', context);
-            await catchUp(models.auditTrail, 'audit trail', context);
-            const readElapsed = performance.now() - readStarted;
-            const asOf = commands.at(-1)?.metadata.at ?? `${year}-12-31T23:59:59+08:00`;
             const byPeriod = new Map<string, readonly KpiResult[]>();
-            for (const period of [String(year), `${year}-Q1`, `${year}-Q2`, `${year}-Q3`, `${year}-Q4`]) {
-              const results = models.kpis({ period, asOf });
-              if (E.isLeft(results)) throw new CliError(results.left);
-              byPeriod.set(period, results.right);
-            }
+            const asOf = commands.at(-1)?.metadata.at ?? `${year}-12-31T23:59:59+08:00`;
+            const readElapsed = await withReadModels(opened, options.readModels, undefined, async ({ models }) => {
+              await catchUp(models, { rebuild: true }, context);
+              const built = performance.now() - readStarted;
+              for (const period of [String(year), `${year}-Q1`, `${year}-Q2`, `${year}-Q3`, `${year}-Q4`]) {
+                const answer = await models.kpis({ period, asOf });
+                if (E.isLeft(answer)) throw readModelError(answer.left);
+                byPeriod.set(period, answer.right.results);
+              }
+              return built;
+            });
 
             const out = (text = '') => context.stdout.write(`${text}\n`);
             const rate = Math.round(commands.length / (elapsed / 1000));

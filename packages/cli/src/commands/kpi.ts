@@ -1,17 +1,26 @@
+import { readFileSync } from 'node:fs';
 import Table from 'cli-table3';
 import * as E from 'fp-ts/lib/Either.js';
-import type { KpiResult } from '@aftersales/read-models';
+import type { KpiConfig, KpiId, KpiItem, KpiResult, Verdict } from '@aftersales/read-models';
+import { decodeKpiConfig, defaultKpiConfig, kpiIds } from '@aftersales/read-models';
 import { ExitCode, usageError } from '../cli-error.js';
 import type { CliCommand } from '../context.js';
 import { action, storeOption, withStore } from '../context.js';
 import { localYear, parseAsOf } from '../instants.js';
-import { catchUp, readModelsOf } from '../read-models.js';
+import { catchUp, describeReadModels, readModelError, withReadModels } from '../read-models.js';
 
 interface KpiOptions {
   readonly store: string;
+  readonly readModels?: string;
   readonly period?: string;
   readonly asOf?: string;
+  readonly settings?: string;
+  readonly rebuild?: boolean;
   readonly json?: boolean;
+  readonly items?: string;
+  readonly verdict?: string;
+  readonly limit?: string;
+  readonly cursor?: string;
 }
 
 /**
@@ -22,8 +31,8 @@ export const percent = (rate: number | null): string => (rate === null ? '—' :
 
 export const verdict = (met: boolean | null): string => (met === null ? '—' : met ? '✓' : '✗');
 
-const listMissed = (missed: readonly string[], shown = 3): string =>
-  missed.length === 0 ? '' : missed.length <= shown ? missed.join(', ') : `${missed.slice(0, shown).join(', ')} +${missed.length - shown}`;
+const listMissed = (missed: readonly string[], count: number, shown = 3): string =>
+  count === 0 ? '' : count <= shown ? missed.slice(0, shown).join(', ') : `${missed.slice(0, shown).join(', ')} +${count - shown}`;
 
 /** The JSON form of a result: the fields scripts rely on, rates and targets as fractions. */
 export const kpiJson = (result: KpiResult) => ({
@@ -35,13 +44,16 @@ export const kpiJson = (result: KpiResult) => ({
   target: result.target,
   met: result.met,
   missed: result.missed,
+  missedCount: result.missedCount,
+  pending: result.pending,
+  pendingCount: result.pendingCount,
 });
 
 export const kpiTable = (results: readonly KpiResult[]): string => {
   const table = new Table({
-    head: ['KPI', '达标率', 'rate', 'hit / items', 'target', 'met', 'missed'],
+    head: ['KPI', '达标率', 'rate', 'hit / items', 'target', 'met', 'pending', 'missed'],
     style: { head: [], border: [] },
-    colAligns: ['left', 'left', 'right', 'right', 'right', 'center', 'left'],
+    colAligns: ['left', 'left', 'right', 'right', 'right', 'center', 'right', 'left'],
   });
   for (const result of results) {
     table.push([
@@ -51,37 +63,131 @@ export const kpiTable = (results: readonly KpiResult[]): string => {
       `${result.numerator} / ${result.denominator}`,
       percent(result.target),
       verdict(result.met),
-      listMissed(result.missed),
+      String(result.pendingCount),
+      listMissed(result.missed, result.missedCount),
     ]);
   }
   return table.toString();
 };
 
+/** Reads a settings file: a JSON array of versions, each in force from its `effectiveFrom` (docs/kpis.md). */
+export const readSettings = (path: string | undefined): KpiConfig | undefined => {
+  if (path === undefined) return undefined;
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (thrown) {
+    throw usageError(`--settings ${path}: ${thrown instanceof Error ? thrown.message : String(thrown)}`);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    throw usageError(`--settings ${path} is not JSON`);
+  }
+  const decoded = decodeKpiConfig(raw);
+  if (E.isLeft(decoded)) throw usageError(`--settings ${path}: ${decoded.left}`);
+  return decoded.right;
+};
+
+const verdicts: readonly Verdict[] = ['hit', 'miss', 'pending', 'excluded'];
+
+const parseVerdicts = (text: string | undefined): Verdict[] | undefined => {
+  if (text === undefined) return undefined;
+  const given = text.split(',').map((part) => part.trim());
+  for (const one of given) if (!verdicts.includes(one as Verdict)) throw usageError(`--verdict ${JSON.stringify(one)} is not one of ${verdicts.join(', ')}`);
+  return given as Verdict[];
+};
+
+const parseLimit = (text: string | undefined): number | undefined => {
+  if (text === undefined) return undefined;
+  const limit = Number(text);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw usageError(`--limit ${text} is not a whole number from 1 to 10000`);
+  return limit;
+};
+
+const itemsTable = (items: readonly KpiItem[]): string => {
+  const table = new Table({ head: ['item', 'verdict', 'period anchor', 'deadline', 'why'], style: { head: [], border: [] }, wordWrap: true, colWidths: [null, null, null, null, 60] });
+  for (const item of items) table.push([item.itemId, item.verdict, item.periodAnchor, item.deadline ?? '', item.reason.en]);
+  return table.toString();
+};
+
+const settingsLine = (settings: KpiResult['settings']): string =>
+  settings
+    .map((version) => `from ${version.effectiveFrom}: receipt SLA ${version.receiptSlaHours} h, execution floor ${version.executionFloor * 100}%, acknowledgement window ${version.acknowledgementWindowDays ?? 7} days, ${version.timeZone}`)
+    .join('; ');
+
 export const kpi: CliCommand = {
   register(program, context) {
     program
       .command('kpi')
-      .description('The twelve completion rates (达标率) of a period, as of an instant')
+      .description('The twelve completion rates (达标率) of a period, as of an instant, or the items of one KPI')
       .option('--period <period>', 'a month (2026-03), a quarter (2026-Q1) or a year (2026); the year of --as-of by default')
       .option('--as-of <instant>', 'count only what had happened by then (an instant with offset, or a date); now by default')
-      .option('--json', 'print a JSON array instead of a table')
+      .option('--settings <file>', 'the versioned KPI settings to judge by (a JSON array; see docs/kpis.md); the defaults otherwise')
+      .option('--items <kpi>', 'list the items of one KPI, a page at a time, instead of the rates')
+      .option('--verdict <verdicts>', 'with --items: only these verdicts, comma-separated (hit, miss, pending, excluded)')
+      .option('--limit <n>', 'with --items: at most n items (default 100)')
+      .option('--cursor <itemId>', 'with --items: the page after this item (the cursor the previous page printed)')
+      .option('--read-models <url>', "where the read models are: sqlite:<path>, postgres://…, memory:; the log's SQLite file by default")
+      .option('--rebuild', 'rebuild the read models from the log before answering')
+      .option('--json', 'print JSON instead of a table')
       .addOption(storeOption(context))
       .action(
         action(async (options: KpiOptions) => {
           const asOf = options.asOf === undefined ? new Date().toISOString() : parseAsOf(options.asOf);
           const period = options.period ?? String(localYear(asOf));
-          return withStore(options.store, { mustExist: true }, async (opened) => {
-            const models = readModelsOf(opened);
-            await catchUp(models.kpiFacts, 'KPI', context);
-            const results = models.kpis({ period, asOf });
-            if (E.isLeft(results)) throw usageError(results.left);
-            if (options.json) {
-              context.stdout.write(`${JSON.stringify(results.right.map(kpiJson), null, 2)}\n`);
-            } else {
-              context.stdout.write(`KPIs for ${period}, as of ${asOf}\n${kpiTable(results.right)}\n`);
-            }
-            return ExitCode.ok;
-          });
+          const settings = readSettings(options.settings);
+          const items = options.items;
+          if (items !== undefined && !kpiIds.includes(items as KpiId)) throw usageError(`--items ${JSON.stringify(items)} is not a KPI: use one of ${kpiIds.join(', ')}`);
+          const verdictFilter = parseVerdicts(options.verdict);
+          const limit = parseLimit(options.limit);
+          return withStore(options.store, { mustExist: true }, (opened) =>
+            withReadModels(opened, options.readModels, undefined, async ({ models, location }) => {
+              await catchUp(models, { rebuild: options.rebuild === true }, context);
+              const query = { period, asOf, ...(settings === undefined ? {} : { config: settings }) };
+              const from = (position: bigint | undefined) => `${describeReadModels(location)}, at log position ${position ?? 'none (empty log)'}`;
+              if (items !== undefined) {
+                const page = await models.kpiItems(items as KpiId, {
+                  ...query,
+                  ...(verdictFilter === undefined ? {} : { verdicts: verdictFilter }),
+                  ...(limit === undefined ? {} : { limit }),
+                  ...(options.cursor === undefined ? {} : { cursor: options.cursor }),
+                });
+                if (E.isLeft(page)) throw readModelError(page.left);
+                if (options.json) {
+                  context.stdout.write(`${JSON.stringify({ kpi: items, period, asOf, position: page.right.position?.toString() ?? null, items: page.right.items, next: page.right.next ?? null }, null, 2)}\n`);
+                } else {
+                  context.stdout.write(`Items of ${items} for ${period}, as of ${asOf} (from ${from(page.right.position)})\n`);
+                  context.stdout.write(page.right.items.length === 0 ? 'no items\n' : `${itemsTable(page.right.items)}\n`);
+                  if (page.right.next !== undefined) context.stdout.write(`more: --cursor ${JSON.stringify(page.right.next)}\n`);
+                }
+                return ExitCode.ok;
+              }
+              const answer = await models.kpis(query);
+              if (E.isLeft(answer)) throw readModelError(answer.left);
+              const { results, position, undecodable } = answer.right;
+              const used = results[0]?.settings ?? settings ?? defaultKpiConfig;
+              if (options.json) {
+                const json = {
+                  period,
+                  asOf,
+                  position: position?.toString() ?? null,
+                  settings: used,
+                  results: results.map(kpiJson),
+                  undecodable: { count: undecodable.count, events: undecodable.sample.map(({ evidence, problem }) => ({ streamId: evidence.streamId, revision: evidence.revision, type: evidence.type, problem })) },
+                };
+                context.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+                return ExitCode.ok;
+              }
+              context.stdout.write(`KPIs for ${period}, as of ${asOf} (from ${from(position)})\nsettings: ${settingsLine(used)}\n${kpiTable(results)}\n`);
+              if (undecodable.count > 0) {
+                context.stdout.write(`${undecodable.count} department events did not decode and are in no KPI:\n`);
+                for (const { evidence, problem } of undecodable.sample) context.stdout.write(`  ${evidence.streamId}@${evidence.revision} ${evidence.type}: ${problem}\n`);
+              }
+              return ExitCode.ok;
+            }),
+          );
         }),
       );
   },

@@ -8,6 +8,7 @@ import { CliError, ExitCode, storeError, usageError } from '../cli-error.js';
 import type { CliCommand, CliContext } from '../context.js';
 import { action, commandGroup, storeOption, withStore } from '../context.js';
 import { parseAsOf } from '../instants.js';
+import { checkReadModels } from './verify-read-models.js';
 
 /** How many problems are printed before the rest are only counted. */
 const PROBLEMS_SHOWN = 50;
@@ -17,6 +18,7 @@ interface IntegrityOptions {
   readonly file?: string;
   readonly auditKeyFile?: string;
   readonly anchor?: readonly string[];
+  readonly readModels?: string;
   readonly json?: boolean;
 }
 
@@ -125,13 +127,18 @@ export const verifyCommand = (context: CliContext) =>
       }
       return verified.problems.length === 0 ? ExitCode.ok : ExitCode.problems;
     }
-    return withStore(options.store, { mustExist: true }, async ({ raw }) => {
-      const verified = await verifyLog(raw, verifyOptions);
+    return withStore(options.store, { mustExist: true }, async (opened) => {
+      const verified = await verifyLog(opened.raw, verifyOptions);
       if (E.isLeft(verified)) throw storeError(verified.left);
       const report = verified.right;
-      if (options.json) context.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-      else context.stdout.write(`${describeVerification(report).join('\n')}\n`);
-      return report.intact ? ExitCode.ok : ExitCode.problems;
+      // Read models are derived from the log: only an intact log can prove them.
+      const readModels = report.intact ? await checkReadModels(opened, options.readModels) : undefined;
+      if (options.json) {
+        context.stdout.write(`${JSON.stringify({ ...report, readModels: readModels?.verification ?? null }, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value), 2)}\n`);
+      } else {
+        context.stdout.write(`${[...describeVerification(report), ...(readModels?.lines ?? [])].join('\n')}\n`);
+      }
+      return report.intact && readModels?.tampered !== true ? ExitCode.ok : ExitCode.problems;
     });
   });
 
@@ -144,6 +151,7 @@ export const auditVerify: CliCommand = {
       .option('--audit-key-file <file>', 'the auditor key: every checkpoint must then carry its MAC')
       .option('--anchor <count:digest>', 'an anchor kept from an earlier verification (repeatable): the first <count> events must still give <digest>', collectAnchor)
       .option('--file <export.jsonl>', 'verify an exported log (from `aftersales export`) instead of a store')
+      .option('--read-models <url>', "the stored read models to compare with a replay of the log (sqlite:<path>, postgres://…); the log's SQLite file by default")
       .option('--json', 'print the full report as JSON')
       .addOption(storeOption(context))
       .action(verifyCommand(context));
