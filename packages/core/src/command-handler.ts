@@ -75,6 +75,7 @@ export const decodeRecordedEvent = (
   upcasting: Upcasting,
   recorded: RecordedEvent,
 ): E.Either<StoreError, DomainEvent> => {
+  if (recorded.metadata.undecodable !== undefined) return E.left(corruptedEvent(recorded.streamId, recorded.revision, recorded.metadata.undecodable));
   const upcast = upcasting.upcast(recorded, recorded.type, recorded.metadata.schemaVersion, recorded.data);
   if (E.isLeft(upcast)) return upcast;
   const parsed = definition.eventSchema.safeParse({ type: recorded.type, data: upcast.right });

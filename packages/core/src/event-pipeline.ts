@@ -35,6 +35,13 @@ export interface EventPipelineOptions {
    * stream and revision. Events of types it does not know should pass (use a permissive schema).
    */
   readonly schema?: z.ZodType<{ readonly type: string; readonly data: unknown }>;
+  /**
+   * What a read does with an event that does not decrypt, upcast or decode: `fail` (the default) ends
+   * the read with `StoreFailure(CorruptedEvent)`; `mark` yields the event as stored with
+   * `metadata.undecodable` saying why, so that a read that does not need it (a KPI, the audit trail,
+   * a report) goes on and names it. A store that cannot be reached ends the read either way.
+   */
+  readonly undecodable?: 'fail' | 'mark';
 }
 
 /**
@@ -76,13 +83,15 @@ export const decodeStoredEvent = async (
  * A store that reads and writes through the event pipeline: every read (`readStream`, `readAll`,
  * subscriptions, and the events an append returns) yields the newest shape, decrypted or marked
  * erased; every append is encoded first. Projections, the CLI and command handling use it; an event
- * that cannot be decoded ends the read with `StoreFailure(CorruptedEvent)`.
+ * that cannot be decoded ends the read with `StoreFailure(CorruptedEvent)`, or is marked (see
+ * `undecodable`).
  */
 export const withEventPipeline = (store: EventStore, options: EventPipelineOptions): EventStore => {
   const decodeOrThrow = async (stored: RecordedEvent): Promise<RecordedEvent> => {
     const decoded = await decodeStoredEvent(stored, options);
-    if (E.isLeft(decoded)) throw new StoreFailure(decoded.left);
-    return decoded.right;
+    if (E.isRight(decoded)) return decoded.right;
+    if (options.undecodable === 'mark' && decoded.left.code === 'CorruptedEvent') return { ...stored, metadata: { ...stored.metadata, undecodable: decoded.left.message } };
+    throw new StoreFailure(decoded.left);
   };
   async function* decodeAll(events: AsyncIterable<RecordedEvent>): AsyncGenerator<RecordedEvent> {
     for await (const event of events) yield await decodeOrThrow(event);

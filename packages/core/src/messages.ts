@@ -56,6 +56,12 @@ export interface RecordedEventMetadata extends EventMetadataToAppend {
   readonly recordedAt: string;
   readonly prevHash: string;
   readonly hash: string;
+  /**
+   * Set by an event pipeline that passes over what it cannot decode (`undecodable: 'mark'`): why this
+   * event could not be read (it does not decrypt, upcast or decode). Its data is then as stored.
+   * Never stored: a read adds it.
+   */
+  readonly undecodable?: string;
 }
 
 export interface EventToAppend<Type extends string = string, Data = unknown> {

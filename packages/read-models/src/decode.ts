@@ -20,6 +20,7 @@ export type Decoded =
  */
 export const decodeDepartmentEvent = (recorded: RecordedEvent): Decoded => {
   if (!departmentTypes.has(recorded.type)) return { kind: 'foreign' };
+  if (recorded.metadata.undecodable !== undefined) return { kind: 'undecodable', problem: recorded.metadata.undecodable };
   const upcast = departmentUpcasting.upcast(recorded, recorded.type, recorded.metadata.schemaVersion, recorded.data);
   if (upcast._tag === 'Left') return { kind: 'undecodable', problem: upcast.left.message };
   const parsed = departmentEventSchema.safeParse({ type: recorded.type, data: upcast.right });

@@ -3,11 +3,12 @@ import * as E from 'fp-ts/lib/Either.js';
 import {
   InMemoryEventStore,
   InMemoryKeyStore,
+  collect,
   createPersonalDataTransform,
   subjectPseudonym,
   withEventPipeline,
 } from '@aftersales/core';
-import { createDepartment, customerIdentifier, departmentEventSchema, departmentPersonalData, departmentUpcasting } from '@aftersales/domain';
+import { createDepartment, customerIdentifier, departmentEventPipeline, departmentEventSchema, departmentPersonalData, departmentUpcasting } from '@aftersales/domain';
 import { describe, expect, it, vi } from 'vitest';
 import { InMemoryReadModelBackend } from './memory-backend.js';
 import { createReadModels } from './read-models.js';
@@ -138,5 +139,41 @@ describe('createReadModels', () => {
     const overRaw = createReadModels({ store: raw });
     right(await overRaw.catchUp());
     expect(right(await overRaw.kpis(query)).undecodable.sample.map((entry) => entry.evidence.type)).toEqual(['RepairOrderReceived']);
+  });
+
+  it('goes on past an event that does not decrypt: every KPI answers, and the event is listed by stream and revision', async () => {
+    const raw = new InMemoryEventStore();
+    const keyStore = new InMemoryKeyStore();
+    const department = createDepartment({ store: departmentEventPipeline(raw, keyStore) });
+    const endpoint = { id: 'EP-01', role: 'BusinessEndpoint' };
+    for (const orderId of ['RO-1', 'RO-2']) {
+      right(
+        await department.handle({
+          type: 'ReceiveRepairOrder',
+          data: { orderId, endpointId: 'EP-01', customer: { name: '王芳', phone: '13800000000' }, garment: 'coat', workItems: ['hemming'], requirements: '' },
+          metadata: { commandId: `${orderId}/receive`, actor: endpoint, at: at('03-02T09:00') },
+        }),
+      );
+    }
+    // The same log with one ciphertext byte flipped in RO-2's order, as a damaged or tampered file would hold it.
+    const damaged = new InMemoryEventStore();
+    for (const event of right(await collect(raw.readAll()))) {
+      const flipped = event.streamId === 'RepairOrder-RO-2' ? JSON.parse(JSON.stringify(event.data).replace(/"ciphertext":"(.)/, (_all, first: string) => `"ciphertext":"${first === 'A' ? 'B' : 'A'}`)) : event.data;
+      right(await damaged.appendToStream(event.streamId, [{ eventId: event.eventId, type: event.type, data: flipped, metadata: event.metadata }], { expectedRevision: 'any' }));
+    }
+    const readModels = createReadModels({ store: departmentEventPipeline(damaged, keyStore) });
+    right(await readModels.catchUp());
+    const answer = right(await readModels.kpis({ period: '2026-03', asOf: at('03-02T12:00'), kpis: ['timelyReceipt'] }));
+    expect(answer.results[0]).toMatchObject({ pending: ['RO-1'] });
+    expect(answer.undecodable).toEqual({ count: 1, sample: [{ evidence: expect.objectContaining({ streamId: 'RepairOrder-RO-2', revision: 0 }), problem: expect.stringContaining('RepairOrder-RO-2@0') }] });
+    const [entry] = right(await readModels.audit({ streamId: 'RepairOrder-RO-2' })).entries;
+    expect(entry).toMatchObject({ decoded: false, summary: { en: expect.stringContaining('Undecodable RepairOrderReceived') } });
+    // Command handling needs the order, so it refuses to decide on it, naming the event.
+    const refused = await createDepartment({ store: departmentEventPipeline(damaged, keyStore) }).handle({
+      type: 'ConfirmReceipt',
+      data: { orderId: 'RO-2' },
+      metadata: { commandId: 'RO-2/confirm', actor: { id: 'DM-01', role: 'DepartmentManager' }, at: at('03-02T10:00') },
+    });
+    expect(refused).toMatchObject(E.left({ code: 'CorruptedEvent', message: expect.stringContaining('RepairOrder-RO-2@0') }));
   });
 });

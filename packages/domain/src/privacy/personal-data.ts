@@ -48,7 +48,9 @@ export const departmentPersonalData: PersonalDataPolicy = {
  * The department's log as every reader and writer should see it: customers' names and phones
  * encrypted under their keys on the way in, decrypted (or `[erased]`) and upcast to the newest
  * shape on the way out. Give the result to `createDepartment` and to the read models; keep the raw
- * store for export, import and verification.
+ * store for export, import and verification. An event that does not decrypt or decode is passed on
+ * marked (`metadata.undecodable`): command handling refuses to decide on its stream
+ * (`CorruptedEvent`, naming it), while the KPIs, the audit trail and the report go on and list it.
  */
 export const departmentEventPipeline = (store: EventStore, keyStore: KeyStore): EventStore =>
-  withEventPipeline(store, { upcasting: departmentUpcasting, transform: createPersonalDataTransform(keyStore, departmentPersonalData) });
+  withEventPipeline(store, { upcasting: departmentUpcasting, transform: createPersonalDataTransform(keyStore, departmentPersonalData), undecodable: 'mark' });
