@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { aftersales, scratchDirectory } from '../testing.js';
 
@@ -54,6 +55,36 @@ describe('aftersales report', () => {
     const known = await aftersales([...args, '--known-at', '2020-01-01', '--out', scratch.file('known')]);
     expect(known.code).toBe(0);
     expect(JSON.parse(files(scratch.file('known'))[0]!)).toMatchObject({ log: { eventsCounted: 0 }, kpis: expect.arrayContaining([expect.objectContaining({ kpi: 'timelyReceipt', denominator: 0 })]) });
+  }, 120_000);
+
+  it('judges by a settings file and states it, and is still written when an event does not decrypt, naming it', async () => {
+    const path = scratch.file('settings-log.db');
+    const store = `sqlite:${path}`;
+    await aftersales(['run', '-', '--store', store], {
+      input: [receive('RO-1', '13800000000', '2026-03-02T09:00:00+08:00'), confirm('RO-1', '2026-03-03T20:00:00+08:00'), schedule('RO-1', '2026-03-03T20:30:00+08:00'), receive('RO-2', '13900000000', '2026-03-05T09:00:00+08:00')].join('\n'),
+    });
+    const settings = scratch.file('settings.json');
+    writeFileSync(settings, JSON.stringify([{ effectiveFrom: '2026-01-01T00:00:00+08:00', receiptSlaHours: 48, executionFloor: 0.8, timeZone: 'Asia/Shanghai' }]));
+    const args = ['report', '--as-of', '2026-03-31', '--period', '2026-03', '--store', store];
+    expect((await aftersales([...args, '--settings', settings, '--out', scratch.file('settings-report')])).code).toBe(0);
+    const judged = JSON.parse(files(scratch.file('settings-report'))[0]!) as { kpis: { kpi: string; numerator: number }[]; configuration: { versions: { receiptSlaHours: number }[] } };
+    expect(judged.kpis.find((kpi) => kpi.kpi === 'timelyReceipt')?.numerator).toBe(1);
+    expect(judged.configuration.versions).toEqual([expect.objectContaining({ receiptSlaHours: 48 })]);
+
+    // One flipped byte of RO-2's encrypted customer: the log no longer verifies, and the order no longer decrypts.
+    const db = new Database(path);
+    const row = db.prepare("SELECT position, data FROM events WHERE stream_id = 'RepairOrder-RO-2'").get() as { position: number; data: string };
+    db.prepare('UPDATE events SET data = ? WHERE position = ?').run(row.data.replace(/"ciphertext":"(.)/, (_all, first: string) => `"ciphertext":"${first === 'A' ? 'B' : 'A'}`), row.position);
+    db.close();
+    const damaged = await aftersales([...args, '--out', scratch.file('damaged-report')]);
+    expect(damaged.code).toBe(1);
+    expect(damaged.stderr).toMatch(/NOT INTACT.*1 event\(s\) did not decode/);
+    const report = JSON.parse(files(scratch.file('damaged-report'))[0]!) as { undecodable: { streamId: string; revision: number; problem: string }[]; kpis: { kpi: string; numerator: number }[] };
+    expect(report.undecodable).toEqual([expect.objectContaining({ streamId: 'RepairOrder-RO-2', revision: 0, problem: expect.stringContaining('decrypt') })]);
+    expect(files(scratch.file('damaged-report'))[1]).toContain('RepairOrder-RO-2@0');
+    const kpi = await aftersales(['kpi', '--period', '2026-03', '--as-of', '2026-03-31', '--store', store]);
+    expect(kpi.code).toBe(0);
+    expect(kpi.stdout).toContain('1 department events did not decode and are in no KPI');
   }, 120_000);
 
   it('needs --as-of and --out, and names a bad period', async () => {

@@ -7,6 +7,7 @@ import { ExitCode, storeError, usageError } from '../cli-error.js';
 import type { CliCommand } from '../context.js';
 import { action, storeOption, withStore } from '../context.js';
 import { parseAsOf } from '../instants.js';
+import { readSettings } from './kpi.js';
 import { verifyOptionsOf } from './verify.js';
 
 interface ReportOptions {
@@ -17,6 +18,7 @@ interface ReportOptions {
   readonly out: string;
   readonly auditKeyFile?: string;
   readonly anchor?: readonly string[];
+  readonly settings?: string;
 }
 
 const collectAnchor = (value: string, previous: readonly string[] = []): string[] => [...previous, value];
@@ -32,12 +34,14 @@ export const report: CliCommand = {
       .requiredOption('--out <dir>', 'the directory to write the three files into')
       .option('--audit-key-file <file>', 'check the checkpoints\' MACs with the auditor key')
       .option('--anchor <count:digest>', 'an anchor kept from an earlier verification (repeatable)', collectAnchor)
+      .option('--settings <file>', 'the versioned KPI settings to judge by (a JSON array; see docs/kpis.md); the defaults otherwise')
       .addOption(storeOption(context))
       .action(
         action(async (options: ReportOptions) => {
           const asOf = parseAsOf(options.asOf);
           const knownAt = options.knownAt === undefined ? undefined : parseAsOf(options.knownAt);
           const verifyOptions = verifyOptionsOf(options);
+          const config = readSettings(options.settings);
           return withStore(options.store, { mustExist: true }, async ({ raw, store }) => {
             const verified = await verifyLog(raw, verifyOptions);
             if (E.isLeft(verified)) throw storeError(verified.left);
@@ -45,6 +49,7 @@ export const report: CliCommand = {
               asOf,
               ...(options.period === undefined ? {} : { period: options.period }),
               ...(knownAt === undefined ? {} : { knownAt }),
+              ...(config === undefined ? {} : { config }),
             });
             if (E.isLeft(built)) throw usageError(built.left);
             const out = resolve(options.out);
@@ -52,7 +57,8 @@ export const report: CliCommand = {
             writeFileSync(join(out, 'report.json'), renderReportJson(built.right));
             writeFileSync(join(out, 'report.md'), renderReportMarkdown(built.right));
             writeFileSync(join(out, 'report.html'), renderReportHtml(built.right));
-            const verdict = verified.right.intact ? 'the log is intact' : `the log is NOT INTACT (${verified.right.problemCount} problem(s))`;
+            const undecodable = built.right.undecodable.length === 0 ? '' : `; ${built.right.undecodable.length} event(s) did not decode and are listed in the report`;
+            const verdict = `${verified.right.intact ? 'the log is intact' : `the log is NOT INTACT (${verified.right.problemCount} problem(s))`}${undecodable}`;
             context.stderr.write(`wrote report.json, report.md and report.html to ${out} for ${built.right.query.period} as of ${asOf}; ${verdict}\n`);
             return verified.right.intact ? ExitCode.ok : ExitCode.problems;
           });
