@@ -75,7 +75,7 @@ export const decodeStoredEvent = async (
   return E.right({
     ...recorded,
     data,
-    metadata: { ...recorded.metadata, schemaVersion: upcasting.currentVersion(recorded.type) },
+    metadata: { ...recorded.metadata, schemaVersion: upcasting.currentVersion(recorded.type), storedSchemaVersion: recorded.metadata.storedSchemaVersion ?? recorded.metadata.schemaVersion },
   });
 };
 

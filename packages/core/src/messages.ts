@@ -62,6 +62,11 @@ export interface RecordedEventMetadata extends EventMetadataToAppend {
    * Never stored: a read adds it.
    */
   readonly undecodable?: string;
+  /**
+   * Set by an event pipeline that upcast the event: the schema version it was stored with, while
+   * `schemaVersion` is the version its data now has. Never stored: a read adds it.
+   */
+  readonly storedSchemaVersion?: number;
 }
 
 export interface EventToAppend<Type extends string = string, Data = unknown> {

@@ -24,6 +24,7 @@ export const AuditEntry = z.object({
   commandId: z.string(),
   correlationId: z.string(),
   causationId: z.string(),
+  /** The schema version the event was stored with (an old version is upcast before it is summarised). */
   schemaVersion: z.number().int(),
   summary: z.object({ zh: z.string(), en: z.string() }),
   /** False when the event's data could not be read as a known event; the summary is then generic. */
@@ -70,7 +71,7 @@ export const auditEntryOf = (recorded: RecordedEvent, decoded: Decoded): AuditEn
     commandId: metadata.commandId,
     correlationId: metadata.correlationId,
     causationId: metadata.causationId,
-    schemaVersion: metadata.schemaVersion,
+    schemaVersion: metadata.storedSchemaVersion ?? metadata.schemaVersion,
     summary,
     decoded: known,
     hash: metadata.hash,
