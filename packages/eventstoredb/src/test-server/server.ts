@@ -89,6 +89,7 @@ export class EventStoreDBTestServer {
   private readonly users: Readonly<Record<string, TestUser>> | undefined;
   private certificates: TestCertificates | undefined;
   private appendsStalled = false;
+  private beforeAppend: (() => void) | undefined;
   private subscriptionCount = 0;
   private replicated = 0;
 
@@ -200,6 +201,17 @@ export class EventStoreDBTestServer {
   /** While stalled, appends are received but never answered: a node that accepts but does not respond. */
   stallAppends(stalled: boolean): void {
     this.appendsStalled = stalled;
+  }
+
+  /** Runs `hook` once, when the next append has arrived and is about to be checked: another writer getting in between. */
+  beforeNextAppend(hook: () => void): void {
+    this.beforeAppend = hook;
+  }
+
+  private runBeforeAppend(): void {
+    const hook = this.beforeAppend;
+    this.beforeAppend = undefined;
+    hook?.();
   }
 
   /** Live subscriptions currently attached. */
@@ -424,6 +436,7 @@ export class EventStoreDBTestServer {
       if (refused?.kind === 'tooLarge') return callback(maxAppendSizeError(this.maxAppendSize));
       if (refused?.kind === 'eventTooLarge') return callback(maxAppendEventSizeError(refused.eventId, refused.size, this.options.maxAppendEventSize!));
       const expected = expectedOf(options);
+      this.runBeforeAppend();
       const outcome = this.writeLog.append(streamName, expected, proposed);
       const response = new streamsPb.AppendResp();
       switch (outcome.kind) {
@@ -497,6 +510,7 @@ export class EventStoreDBTestServer {
       }
       if (entry.invalid) return void call.emit('error', missingMetadataError());
       const expected = batchExpectedOf(entry.options);
+      this.runBeforeAppend();
       const outcome = this.writeLog.append(streamName, expected, entry.proposed);
       switch (outcome.kind) {
         case 'streamDeleted':
