@@ -79,6 +79,11 @@ interface StreamHead {
   readonly hash: string;
 }
 
+interface RememberedHead extends StreamHead {
+  /** Read back from the server, rather than only sealed and sent. */
+  readonly confirmed: boolean;
+}
+
 const MAX_COUNT = Number.MAX_SAFE_INTEGER;
 /** Heads remembered per store; the oldest is forgotten first. */
 const HEAD_CACHE_SIZE = 10_000;
@@ -104,8 +109,13 @@ export class EventStoreDBEventStore implements EventStore {
   private readonly resubscribe: ResubscribeOptions;
   private readonly streamPrefixes: readonly string[] | undefined;
   private readonly subscriptions = new Set<Subscription>();
-  /** The last (revision, hash) of streams this store wrote or read to the end: an append sent at it needs no head read. */
-  private readonly heads = new Map<string, StreamHead>();
+  /**
+   * The last (revision, hash) of streams this store appended to or read the head of, and whether
+   * that hash was seen stored: an append sent at a confirmed head needs no head read (see `appendOnce`).
+   */
+  private readonly heads = new Map<string, RememberedHead>();
+  /** Appends under way per stream: while one is, its outcome is unknown and the remembered head is not used. */
+  private readonly appending = new Map<string, number>();
   private supported: Promise<StoreError | undefined> | undefined;
 
   constructor(client: AnyClient, options: EventStoreDBEventStoreOptions = {}) {
@@ -180,10 +190,20 @@ export class EventStoreDBEventStore implements EventStore {
       );
     });
     // The attempt may still land after the deadline; a retry with the same event ids is then
-    // recognized as the same append, so reporting it as unavailable is safe.
-    const attempt = this.appendWithRetries(streamId, events, options).catch((thrown: unknown) =>
-      E.left(isStoreFailure(thrown) ? thrown.error : toStoreError(thrown, streamId)),
-    );
+    // recognized as the same append (by a head read, as the head is forgotten), so reporting it as
+    // unavailable is safe.
+    this.appending.set(streamId, (this.appending.get(streamId) ?? 0) + 1);
+    const attempt = this.appendWithRetries(streamId, events, options)
+      .catch((thrown: unknown) => E.left(isStoreFailure(thrown) ? thrown.error : toStoreError(thrown, streamId)))
+      .then((outcome) => {
+        if (E.isLeft(outcome)) this.heads.delete(streamId);
+        return outcome;
+      })
+      .finally(() => {
+        const left = (this.appending.get(streamId) ?? 1) - 1;
+        if (left === 0) this.appending.delete(streamId);
+        else this.appending.set(streamId, left);
+      });
     try {
       return await Promise.race([attempt, deadline]);
     } finally {
@@ -222,6 +242,13 @@ export class EventStoreDBEventStore implements EventStore {
    * revision, and the server's expected-revision check confirms the head (one round trip); otherwise,
    * or when the server says the stream moved, the head is read first. `moved` when another writer
    * got in between the read and the write.
+   *
+   * A remembered head is used only once a read saw its hash stored, while no other append of this
+   * store to the stream is under way, and as long as none failed: the server answers a batch whose
+   * ids are already stored after the expected revision with success (another process sent the same
+   * command first), and a batch sealed by this store would then be remembered with a hash the
+   * server does not hold. An append confirms nothing by itself; the next load of the stream (the
+   * command handler's) or a head read does. After any doubt the head is read again.
    */
   private async appendOnce(
     streamId: string,
@@ -229,7 +256,8 @@ export class EventStoreDBEventStore implements EventStore {
     options: AppendOptions,
   ): Promise<E.Either<StoreError, AppendResult> | 'moved'> {
     const expected = options.expectedRevision;
-    const cached = this.heads.get(streamId);
+    const remembered = this.heads.get(streamId);
+    const cached = remembered?.confirmed === true && (this.appending.get(streamId) ?? 0) <= 1 ? remembered : undefined;
     if (cached !== undefined && (expected === 'any' || expected === 'streamExists' || expected === cached.revision)) {
       const written = await this.sealAndSend(streamId, events, cached);
       if (written !== 'moved') return written;
@@ -250,7 +278,7 @@ export class EventStoreDBEventStore implements EventStore {
     const sent = await this.send(streamId, sealed, head.revision < 0 ? 'no_stream' : BigInt(head.revision));
     if (sent === 'moved' || E.isLeft(sent)) return sent;
     const last = sealed[sealed.length - 1]!;
-    this.remember(streamId, { revision: last.revision, hash: last.metadata.hash });
+    this.remember(streamId, { revision: last.revision, hash: last.metadata.hash, confirmed: false });
     const stored = await this.storedEvents(streamId, sealed, sent.right.position);
     return E.isLeft(stored) ? stored : E.right({ nextExpectedRevision: last.revision, events: stored.right });
   }
@@ -294,7 +322,15 @@ export class EventStoreDBEventStore implements EventStore {
     return collect(this.readStreamAt(streamId, { from: sealed[0]!.revision, maxCount: sealed.length }, true));
   }
 
-  private remember(streamId: string, head: StreamHead): void {
+  /** A read saw the event at the remembered head: the head is confirmed, or forgotten if the hashes differ. */
+  private confirm(event: RecordedEvent): void {
+    const remembered = this.heads.get(event.streamId);
+    if (remembered === undefined || remembered.revision !== event.revision || remembered.confirmed) return;
+    if (remembered.hash === event.metadata.hash) this.heads.set(event.streamId, { ...remembered, confirmed: true });
+    else this.heads.delete(event.streamId);
+  }
+
+  private remember(streamId: string, head: RememberedHead): void {
     this.heads.delete(streamId);
     this.heads.set(streamId, head);
     if (this.heads.size > HEAD_CACHE_SIZE) this.heads.delete(this.heads.keys().next().value!);
@@ -362,7 +398,7 @@ export class EventStoreDBEventStore implements EventStore {
     const decoded = decodeEvent(event);
     if (E.isLeft(decoded)) return decoded;
     const head = { revision: decoded.right.revision, hash: decoded.right.metadata.hash };
-    this.remember(streamId, head);
+    this.remember(streamId, { ...head, confirmed: true });
     return E.right(head);
   }
 
@@ -399,13 +435,12 @@ export class EventStoreDBEventStore implements EventStore {
       requiresLeader,
     });
     let completed = false;
-    let last: RecordedEvent | undefined;
     try {
       for await (const resolved of reading) {
         if (resolved.event === undefined) continue;
         const decoded = decodeEvent(resolved.event);
         if (E.isLeft(decoded)) throw new StoreFailure(decoded.left);
-        last = decoded.right;
+        this.confirm(decoded.right);
         yield decoded.right;
       }
       completed = true;
@@ -416,8 +451,6 @@ export class EventStoreDBEventStore implements EventStore {
       // A reader that stops early leaves the call open on the server; cancel it.
       if (!completed) await reading.cancel().catch(() => undefined);
     }
-    // A whole forward read ends at the stream's head: the next append can go straight to it.
-    if (!backwards && options.maxCount === undefined && last !== undefined) this.remember(streamId, { revision: last.revision, hash: last.metadata.hash });
   }
 
   /**

@@ -208,14 +208,33 @@ describe('EventStoreDBEventStore as EventStoreDB runs in production', () => {
     });
   });
 
-  it('9. appends one event to a stream it knows in one round trip, with its position from the answer', async () => {
-    const server = await startServer();
-    const store = openStore(server.connectionString);
-    await store.appendToStream('Order-11', [testEvent()], { expectedRevision: 'noStream' });
-    const before = server.roundTrips;
-    const appended = await store.appendToStream('Order-11', [testEvent()], { expectedRevision: 0 });
-    expect(server.roundTrips - before).toBe(1);
-    const read = await collect(store.readStream('Order-11', { from: 1 }));
-    expect(E.isRight(appended) && appended.right.events).toEqual(E.isRight(read) && read.right);
+  describe('9. on a stream it knows', () => {
+    it('appends one event in one round trip once a load confirmed the head, with its position from the answer', async () => {
+      const server = await startServer();
+      const store = openStore(server.connectionString);
+      await store.appendToStream('Order-11', [testEvent()], { expectedRevision: 'noStream' });
+      await collect(store.readStream('Order-11'));
+      const before = server.roundTrips;
+      const appended = await store.appendToStream('Order-11', [testEvent()], { expectedRevision: 0 });
+      expect(server.roundTrips - before).toBe(1);
+      const read = await collect(store.readStream('Order-11', { from: 1 }));
+      expect(E.isRight(appended) && appended.right.events).toEqual(E.isRight(read) && read.right);
+    });
+
+    it('keeps the hash chain whole when another process stored the same command first', async () => {
+      const server = await startServer();
+      const mine = openStore(server.connectionString);
+      const theirs = openStore(server.connectionString);
+      await mine.appendToStream('Order-12', [testEvent()], { expectedRevision: 'noStream' });
+      await collect(mine.readStream('Order-12'));
+      const duplicate = testEvent();
+      await theirs.appendToStream('Order-12', [duplicate], { expectedRevision: 0 });
+      await mine.appendToStream('Order-12', [duplicate], { expectedRevision: 0 });
+      await mine.appendToStream('Order-12', [testEvent()], { expectedRevision: 1 });
+      const stored = await collect(mine.readStream('Order-12'));
+      const events = E.isRight(stored) ? stored.right : [];
+      expect(events.map((event) => event.revision)).toEqual([0, 1, 2]);
+      expect(events[2]?.metadata.prevHash).toBe(events[1]?.metadata.hash);
+    });
   });
 });
