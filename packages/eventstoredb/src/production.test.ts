@@ -110,6 +110,17 @@ describe('EventStoreDBEventStore as EventStoreDB runs in production', () => {
       expect(server.log.metadataOf(checkpointStreamOf('Kpis'))).toMatchObject({ $maxCount: 10, $acl: { $r: ['projector', '$admins'] }, customKey: 'kept' });
     });
 
+    it('reports a refused retention setting as the first save’s error, and saves nothing', async () => {
+      const server = await startServer({ users: USERS });
+      const admin = openClient(server.connectionStringFor('admin'));
+      await admin.setStreamMetadata(checkpointStreamOf('Audit'), { acl: { metaWriteRoles: ['$admins'] } });
+      const projections = new EventStoreDBProjectionStore(openClient(server.connectionStringFor('projector')));
+      expect(await projections.save('Audit', { state: 'saved', position: 5n }, undefined)).toEqual(
+        E.left(expect.objectContaining({ code: 'AccessDenied', streamId: `$$${checkpointStreamOf('Audit')}` })),
+      );
+      expect(server.log.currentRevision(checkpointStreamOf('Audit'))).toBeUndefined();
+    });
+
     it('leaves checkpoint streams out of readAll and subscriptions', async () => {
       const server = await startServer();
       const store = openStore(server.connectionString);
