@@ -3,10 +3,10 @@ import type { EventStore } from '@aftersales/core';
 import { testEvent } from '@aftersales/core/testing';
 import { EventStoreDBClient, jsonEvent } from '@eventstore/db-client';
 import * as E from 'fp-ts/lib/Either.js';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { TEST_USERS, appendOneAndReadAll, closedAfterEachTest } from './production.fixture.js';
 import type { EventStoreDBTestServerOptions } from './test-server/index.js';
 import { EventStoreDBTestServer, FOREIGN_STREAM } from './test-server/index.js';
-import type { EventStoreDBEventStoreOptions } from './event-store.js';
 import { EventStoreDBEventStore } from './event-store.js';
 import { EventStoreDBProjectionStore, checkpointStreamOf } from './projection-store.js';
 
@@ -23,28 +23,16 @@ const caughtUpEventIds = async (store: EventStore): Promise<string[]> => {
   return received;
 };
 
-const USERS = { admin: { password: 'changeit', groups: ['$admins'] }, projector: { password: 'secret', groups: [] } };
-
 describe('EventStoreDBEventStore as EventStoreDB runs in production', () => {
-  const toClose: Array<() => Promise<void>> = [];
-  afterEach(async () => {
-    for (const close of toClose.reverse()) await close();
-    toClose.length = 0;
-  });
+  const { closeLater, openStore } = closedAfterEachTest();
   const startServer = async (options: EventStoreDBTestServerOptions = {}) => {
     const server = await EventStoreDBTestServer.start(options);
-    toClose.push(() => server.close());
+    closeLater(() => server.close());
     return server;
-  };
-  const openStore = (connectionString: string, options: EventStoreDBEventStoreOptions = {}) => {
-    const opened = EventStoreDBEventStore.fromConnectionString(connectionString, { appendDeadlineMs: 2_000, ...options });
-    if (E.isLeft(opened)) throw new Error(opened.left.message);
-    toClose.push(() => opened.right.close());
-    return opened.right;
   };
   const openClient = (connectionString: string) => {
     const client = EventStoreDBClient.connectionString(connectionString);
-    toClose.push(() => client.dispose());
+    closeLater(() => client.dispose());
     return client;
   };
   const idsOf = (result: Awaited<ReturnType<EventStore['appendToStream']>>) => (E.isRight(result) ? result.right.events.map((event) => event.eventId) : result.left);
@@ -99,7 +87,7 @@ describe('EventStoreDBEventStore as EventStoreDB runs in production', () => {
 
   describe('3. with access control on', () => {
     it('keeps checkpoints where a non-admin projection user may write them, merging the retention into the metadata an admin set', async () => {
-      const server = await startServer({ users: USERS });
+      const server = await startServer({ users: TEST_USERS });
       const admin = openClient(server.connectionStringFor('admin'));
       await admin.setStreamMetadata(checkpointStreamOf('Kpis'), { acl: { readRoles: ['projector', '$admins'] }, customKey: 'kept' } as never);
       const projector = openClient(server.connectionStringFor('projector'));
@@ -111,7 +99,7 @@ describe('EventStoreDBEventStore as EventStoreDB runs in production', () => {
     });
 
     it('reports a refused retention setting as the first save’s error, and saves nothing', async () => {
-      const server = await startServer({ users: USERS });
+      const server = await startServer({ users: TEST_USERS });
       const admin = openClient(server.connectionStringFor('admin'));
       await admin.setStreamMetadata(checkpointStreamOf('Audit'), { acl: { metaWriteRoles: ['$admins'] } });
       const projections = new EventStoreDBProjectionStore(openClient(server.connectionStringFor('projector')));
@@ -125,15 +113,13 @@ describe('EventStoreDBEventStore as EventStoreDB runs in production', () => {
       const server = await startServer();
       const store = openStore(server.connectionString);
       await new EventStoreDBProjectionStore(openClient(server.connectionString)).save('Kpis', { state: null, position: 1n }, undefined);
-      const event = testEvent();
-      await store.appendToStream('Order-3', [event], { expectedRevision: 'noStream' });
-      const all = await collect(store.readAll());
-      expect(E.isRight(all) && all.right.map((read) => read.eventId)).toEqual([event.eventId]);
-      expect(await caughtUpEventIds(store)).toEqual([event.eventId]);
+      const { appended, read } = await appendOneAndReadAll(store, 'Order-3');
+      expect(read).toEqual([appended]);
+      expect(await caughtUpEventIds(store)).toEqual([appended]);
     });
 
     it('reports access denied as AccessDenied naming the stream, without retrying', async () => {
-      const server = await startServer({ users: USERS });
+      const server = await startServer({ users: TEST_USERS });
       await openClient(server.connectionStringFor('admin')).setStreamMetadata('Payroll-1', { acl: { readRoles: ['$admins'], writeRoles: ['$admins'] } });
       const store = openStore(server.connectionStringFor('projector'));
       const before = server.roundTrips;
@@ -200,22 +186,17 @@ describe('EventStoreDBEventStore as EventStoreDB runs in production', () => {
     it('reads $all and subscribes past them', async () => {
       const server = await startServer({ seed: { foreignEvent: true } });
       const store = openStore(server.connectionString);
-      const event = testEvent();
-      await store.appendToStream('Order-9', [event], { expectedRevision: 'noStream' });
-      const all = await collect(store.readAll());
-      expect(E.isRight(all) && all.right.map((read) => read.eventId)).toEqual([event.eventId]);
-      expect(await caughtUpEventIds(store)).toEqual([event.eventId]);
+      const { appended, read } = await appendOneAndReadAll(store, 'Order-9');
+      expect(read).toEqual([appended]);
+      expect(await caughtUpEventIds(store)).toEqual([appended]);
     });
 
     it('leaves them on the server when told which streams are the application’s', async () => {
       const server = await startServer({ seed: { foreignEvent: true } });
       const client = openClient(server.connectionString);
       await client.appendToStream(`${FOREIGN_STREAM}-2`, jsonEvent({ type: 'InvoiceIssued', data: {} }));
-      const store = openStore(server.connectionString, { streamPrefixes: ['Order-'] });
-      const event = testEvent();
-      await store.appendToStream('Order-10', [event], { expectedRevision: 'noStream' });
-      const all = await collect(store.readAll());
-      expect(E.isRight(all) && all.right.map((read) => read.eventId)).toEqual([event.eventId]);
+      const { appended, read } = await appendOneAndReadAll(openStore(server.connectionString, { streamPrefixes: ['Order-'] }), 'Order-10');
+      expect(read).toEqual([appended]);
     });
   });
 

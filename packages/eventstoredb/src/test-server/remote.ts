@@ -1,16 +1,21 @@
 import type { ChildProcess } from 'node:child_process';
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { HostReply, HostRequest } from './host.js';
+import type { HostReply, HostRequest, HostedServerOptions } from './host.js';
+
+export type { HostedServerOptions } from './host.js';
 
 export interface RemoteTestServer {
-  /** A `kurrentdb://` connection string to it. */
+  /** A `kurrentdb://` connection string to it (with the first user's credentials on a secure one). */
   readonly connectionString: string;
+  connectionStringFor(user: string): Promise<string>;
+  /** Calls the server answered so far, ServerFeatures aside. */
+  roundTrips(): Promise<number>;
   close(): Promise<void>;
 }
 
 export interface TestServerHost {
-  start(options?: Extract<HostRequest, { op: 'start' }>['options']): Promise<RemoteTestServer>;
+  start(options?: HostedServerOptions): Promise<RemoteTestServer>;
   close(): Promise<void>;
 }
 
@@ -38,7 +43,13 @@ export const startTestServerHost = (): TestServerHost => {
   return {
     start: async (options = {}) => {
       const started = await ask({ id: (nextId += 1), op: 'start', options });
-      return { connectionString: started.connectionString, close: async () => void (await ask({ id: (nextId += 1), op: 'close', port: started.port })) };
+      const { port } = started;
+      return {
+        connectionString: started.connectionString,
+        connectionStringFor: async (user) => (await ask({ id: (nextId += 1), op: 'connectionString', port, user })).connectionString,
+        roundTrips: async () => (await ask({ id: (nextId += 1), op: 'roundTrips', port })).roundTrips,
+        close: async () => void (await ask({ id: (nextId += 1), op: 'close', port })),
+      };
     },
     close: async () => {
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
