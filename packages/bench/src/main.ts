@@ -1,6 +1,7 @@
 import { runBenchmark } from './benchmark.js';
+import { formatEventStoreDB, measureEventStoreDB } from './eventstoredb.js';
 import { formatTable } from './report.js';
-import { fullSizes } from './workload.js';
+import { fullSizes, ordersFor } from './workload.js';
 
 const usage = `usage: pnpm bench [--quick] [--json] [--sizes 10000,100000]
   --quick   the smallest size only (about 10,000 events), in well under a minute
@@ -29,4 +30,8 @@ const result = await runBenchmark({
   sizes,
   progress: (message) => process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${message}\n`),
 });
-process.stdout.write(json ? `${JSON.stringify(result, null, 2)}\n` : `${formatTable(result)}\n`);
+// The EventStoreDB figures run on the smallest size: every command is a round trip or two on loopback.
+const eventStoreDB = await measureEventStoreDB(ordersFor(Math.min(...sizes)));
+process.stdout.write(
+  json ? `${JSON.stringify({ ...result, eventStoreDB }, null, 2)}\n` : `${formatTable(result)}\n\n${formatEventStoreDB(eventStoreDB)}\n`,
+);

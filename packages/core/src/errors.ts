@@ -47,7 +47,20 @@ export interface CorruptedEvent extends DomainError<'CorruptedEvent'> {
 /** The caller gave the store something it cannot hold (e.g. an empty batch, a malformed event id). */
 export type InvalidAppend = DomainError<'InvalidAppend'>;
 
-export type StoreError = ConcurrencyConflict | StreamNotFound | StoreUnavailable | CorruptedEvent | InvalidAppend;
+/** The store refused the caller's credentials or the stream's access rules. Retrying cannot help. */
+export interface AccessDenied extends DomainError<'AccessDenied'> {
+  readonly streamId: string;
+}
+
+/**
+ * The store refused the call for a reason it does not say is transient (an error the adapter does
+ * not know, an unsupported server). Retrying the same call cannot help; the message names the cause.
+ */
+export interface StoreRejected extends DomainError<'StoreRejected'> {
+  readonly cause?: unknown;
+}
+
+export type StoreError = ConcurrencyConflict | StreamNotFound | StoreUnavailable | CorruptedEvent | InvalidAppend | AccessDenied | StoreRejected;
 
 export const concurrencyConflict = (
   streamId: string,
@@ -80,6 +93,11 @@ export const corruptedEvent = (streamId: string, revision: number, problem: stri
 });
 
 export const invalidAppend = (message: string): InvalidAppend => ({ code: 'InvalidAppend', message });
+
+export const accessDenied = (streamId: string, message: string): AccessDenied => ({ code: 'AccessDenied', message, streamId });
+
+export const storeRejected = (message: string, cause?: unknown): StoreRejected =>
+  cause === undefined ? { code: 'StoreRejected', message } : { code: 'StoreRejected', message, cause };
 
 export const forbidden = (message: string): Forbidden => ({ code: 'Forbidden', message });
 

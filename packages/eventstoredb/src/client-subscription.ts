@@ -1,6 +1,5 @@
-import type { AllStreamResolvedEvent, AllStreamSubscription, EventStoreDBClient, Filter } from '@eventstore/db-client';
-import { START, eventTypeFilter, streamNameFilter } from '@eventstore/db-client';
 import type { EventFilter } from '@aftersales/core';
+import type { StreamsClient, WireFilter, WireResolvedEvent, WireSubscription } from './client.js';
 import { fromGlobalPosition } from './position.js';
 
 /** Stands in the subscription's item sequence exactly where the server said "caught up". */
@@ -8,7 +7,7 @@ export interface CaughtUpMarker {
   readonly caughtUpMarker: true;
 }
 
-export type SubscriptionItem = AllStreamResolvedEvent | CaughtUpMarker;
+export type SubscriptionItem = WireResolvedEvent | CaughtUpMarker;
 
 export const isCaughtUpMarker = (item: SubscriptionItem): item is CaughtUpMarker => 'caughtUpMarker' in item;
 
@@ -16,13 +15,15 @@ const escapeRegex = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g
 
 /**
  * The server-side part of a filter. The server filters on one thing, so stream prefixes win when
- * both are given and event types are then checked here; without a filter, system event types are
- * dropped on the server.
+ * both are given (the application's own prefixes when the caller gave none) and event types are then
+ * checked here. Without any, the server drops `$` streams and the streams under `excludedPrefix`
+ * (projection checkpoints), so neither crosses the network.
  */
-export const serverFilter = (filter: EventFilter | undefined): Filter => {
-  if (filter?.streamPrefixes !== undefined) return streamNameFilter({ prefixes: [...filter.streamPrefixes] });
-  if (filter?.eventTypes !== undefined) return eventTypeFilter({ regex: `^(?:${filter.eventTypes.map(escapeRegex).join('|')})$` });
-  return eventTypeFilter({ regex: '^[^$]' });
+export const serverFilter = (filter: EventFilter | undefined, applicationPrefixes: readonly string[] | undefined, excludedPrefix: string): WireFilter => {
+  const prefixes = filter?.streamPrefixes ?? applicationPrefixes;
+  if (prefixes !== undefined) return { on: 'streamName', prefixes };
+  if (filter?.eventTypes !== undefined) return { on: 'eventType', regex: `^(?:${filter.eventTypes.map(escapeRegex).join('|')})$` };
+  return { on: 'streamName', regex: `^(?!\\$|${escapeRegex(excludedPrefix)})` };
 };
 
 /**
@@ -31,14 +32,11 @@ export const serverFilter = (filter: EventFilter | undefined): Filter => {
  * marker into the stream's own buffer at that moment keeps it in wire order.
  */
 export const openAllSubscription = (
-  client: EventStoreDBClient,
+  client: StreamsClient,
   after: bigint | undefined,
-  filter: EventFilter | undefined,
-): { readonly subscription: AllStreamSubscription; readonly items: AsyncIterable<SubscriptionItem> } => {
-  const subscription = client.subscribeToAll({
-    fromPosition: after === undefined ? START : fromGlobalPosition(after),
-    filter: serverFilter(filter),
-  });
+  filter: WireFilter,
+): { readonly subscription: WireSubscription; readonly items: AsyncIterable<SubscriptionItem> } => {
+  const subscription = client.subscribeToAll({ fromPosition: after === undefined ? 'start' : fromGlobalPosition(after), filter });
   subscription.on('caughtUp', () => {
     subscription.push({ caughtUpMarker: true } satisfies CaughtUpMarker);
   });

@@ -1,10 +1,9 @@
-import type { EventData, JSONType, RecordedEvent as ClientRecordedEvent } from '@eventstore/db-client';
-import { jsonEvent } from '@eventstore/db-client';
 import type { CorruptedEvent, RecordedEvent } from '@aftersales/core';
 import { RecordedEventMetadataSchema, corruptedEvent } from '@aftersales/core';
 import type { SealedEvent } from '@aftersales/core';
 import * as E from 'fp-ts/lib/Either.js';
 import { z } from 'zod';
+import type { EventData, WireEvent } from './client.js';
 import { toGlobalPosition } from './position.js';
 
 /**
@@ -17,13 +16,27 @@ export const metadataToWrite = (event: SealedEvent): Record<string, unknown> => 
   ...event.metadata,
 });
 
-// The client serializes data with JSON.stringify, which takes any JSON value; its type is narrower.
-export const toEventData = (event: SealedEvent): EventData =>
-  jsonEvent({ id: event.eventId, type: event.type, data: event.data as JSONType, metadata: metadataToWrite(event) });
+// The clients serialize data with JSON.stringify, which takes any JSON value; their type is narrower.
+export const toEventData = (event: SealedEvent): EventData => ({
+  id: event.eventId,
+  contentType: 'application/json',
+  type: event.type,
+  data: event.data as Record<string, unknown>,
+  metadata: metadataToWrite(event),
+});
 
 /** EventStoreDB's own records: `$`-prefixed types (`$metadata`, `$>`, `$streamDeleted`) or streams. */
-export const isSystemEvent = (event: Pick<ClientRecordedEvent, 'streamId' | 'type'>): boolean =>
+export const isSystemEvent = (event: Pick<WireEvent, 'streamId' | 'type'>): boolean =>
   event.streamId.startsWith('$') || event.type.startsWith('$');
+
+const LibraryMark = z.object({ hash: z.string(), prevHash: z.string() });
+
+/**
+ * Whether an event was written by this library (JSON, and metadata carrying the hash chain) rather
+ * than by another application sharing the database. Readers of `$all` pass over the others: they are
+ * not part of this log. A library event whose metadata is otherwise broken still fails to decode.
+ */
+export const isLibraryEvent = (event: Pick<WireEvent, 'isJson' | 'metadata'>): boolean => event.isJson && LibraryMark.safeParse(event.metadata).success;
 
 /** What the server sends for an event it cannot place in `$all` from a stream read. */
 const NO_POSITION = 2n ** 64n - 1n;
@@ -38,7 +51,7 @@ export const UNKNOWN_GLOBAL_POSITION = -1n;
 const Revision = z.bigint().nonnegative().max(BigInt(Number.MAX_SAFE_INTEGER));
 
 /** Decodes an event read back, checking everything the library wrote rather than trusting it. */
-export const decodeEvent = (event: ClientRecordedEvent): E.Either<CorruptedEvent, RecordedEvent> => {
+export const decodeEvent = (event: WireEvent): E.Either<CorruptedEvent, RecordedEvent> => {
   const revision = Revision.safeParse(event.revision);
   const at = revision.success ? Number(revision.data) : -1;
   if (!revision.success) return E.left(corruptedEvent(event.streamId, at, `revision ${event.revision} is out of range`));

@@ -1,4 +1,4 @@
-import type { Position } from '@eventstore/db-client';
+import type { Position } from './client.js';
 
 const PREPARE_BITS = 64n;
 const PREPARE_MASK = (1n << PREPARE_BITS) - 1n;

@@ -2,7 +2,7 @@ import { EventStoreDBClient, jsonEvent } from '@eventstore/db-client';
 import * as E from 'fp-ts/lib/Either.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EventStoreDBTestServer } from './test-server/index.js';
-import { EventStoreDBProjectionStore, checkpointStreamOf } from './projection-store.js';
+import { EventStoreDBProjectionStore, LEGACY_CHECKPOINT_STREAM_PREFIX, checkpointStreamOf } from './projection-store.js';
 
 describe('EventStoreDBProjectionStore', () => {
   let server: EventStoreDBTestServer;
@@ -44,10 +44,12 @@ describe('EventStoreDBProjectionStore', () => {
     expect(await store.load('Rebuilt')).toEqual(E.right({ state: [], position: 3n }));
   });
 
-  it('keeps checkpoints in a system stream, so readers of $all that skip system events never see them', async () => {
-    await store.save('Hidden', { state: null, position: 1n }, undefined);
-    expect(checkpointStreamOf('Hidden').startsWith('$')).toBe(true);
-    expect(server.log.all.some((record) => record.streamName === checkpointStreamOf('Hidden'))).toBe(true);
+  it('resumes from a checkpoint kept under the former $ prefix, and saves the next one under the current prefix', async () => {
+    await client.appendToStream(`${LEGACY_CHECKPOINT_STREAM_PREFIX}Old`, jsonEvent({ type: 'ProjectionSaved', data: { position: '9', state: 'before' } }));
+    expect(await store.load('Old')).toEqual(E.right({ state: 'before', position: 9n }));
+    expect(await store.save('Old', { state: 'after', position: 12n }, 9n)).toEqual(E.right(undefined));
+    expect(server.log.currentRevision(checkpointStreamOf('Old'))).toBe(0n);
+    expect(await store.load('Old')).toEqual(E.right({ state: 'after', position: 12n }));
   });
 
   it('reports a checkpoint stream holding something else as CorruptedEvent', async () => {

@@ -1,25 +1,30 @@
 import { randomUUID } from 'node:crypto';
-import type { EventStoreDBClient, ResolvedEvent } from '@eventstore/db-client';
-import { BACKWARDS, END, NO_STREAM, WrongExpectedVersionError, jsonEvent } from '@eventstore/db-client';
 import type { ProjectionSnapshot, ProjectionStore, SecondWriter, StoreError } from '@aftersales/core';
 import { corruptedEvent, secondWriter, storeUnavailable } from '@aftersales/core';
 import * as E from 'fp-ts/lib/Either.js';
 import { z } from 'zod';
-import { toStoreError } from './errors.js';
+import type { AnyClient, StreamsClient, WireEvent, WireExpectedRevision } from './client.js';
+import { toStreamsClient } from './client.js';
+import { isNotLeader, isWrongExpectedVersion, toStoreError } from './errors.js';
 
 /**
- * Checkpoint streams live under a `$` prefix: EventStoreDB treats them as system streams, so they
- * stay out of every reader of `$all` that skips system events (this adapter's `readAll` and
- * subscriptions among them) and never feed a projection.
+ * Checkpoint streams: one per projection, under a prefix of their own. Not a `$` prefix, which only
+ * `$admins` may use by default: a projection runs with an ordinary user. The adapter's readers of
+ * `$all` leave these streams out (on the server, through the subscription filter), so a checkpoint
+ * never feeds a projection.
  */
-export const CHECKPOINT_STREAM_PREFIX = '$aftersales-checkpoint-';
+export const CHECKPOINT_STREAM_PREFIX = 'aftersales-checkpoint-';
+
+/** Where checkpoints were kept before: read when a projection has none under the current prefix. */
+export const LEGACY_CHECKPOINT_STREAM_PREFIX = '$aftersales-checkpoint-';
 
 export const checkpointStreamOf = (projection: string): string => `${CHECKPOINT_STREAM_PREFIX}${projection}`;
 
 const Saved = z.object({ position: z.string().regex(/^\d+$/), state: z.unknown() });
+const Metadata = z.record(z.string(), z.unknown());
 
 export interface EventStoreDBProjectionStoreOptions {
-  /** How many saved snapshots EventStoreDB keeps per projection before scavenging (default 10). */
+  /** How many saved snapshots the server keeps per projection before scavenging (default 10). */
   readonly keepSnapshots?: number;
   /** Deadline of each write (default 5 000 ms). */
   readonly deadlineMs?: number;
@@ -30,20 +35,25 @@ interface Head {
   readonly snapshot: ProjectionSnapshot | undefined;
 }
 
+/** Calls that a follower may answer with NotLeader get this many tries; the client moves to the leader in between. */
+const LEADER_ATTEMPTS = 3;
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
 /**
  * Projection state and checkpoint kept in EventStoreDB, one stream per projection: each save
  * appends a `ProjectionSaved` event (state and position), `reset` appends `ProjectionReset`, and a
- * load reads the last event backwards. A save is appended at the revision it read, so a second
- * runner of the same projection makes the slower one fail with `SecondWriter`.
+ * load reads the last event backwards. Every read and write requires the leader, so a runner
+ * connected to a follower never reads its own save stale. A save is appended at the revision it
+ * read, so a second runner of the same projection makes the slower one fail with `SecondWriter`.
  */
 export class EventStoreDBProjectionStore implements ProjectionStore {
+  private readonly client: StreamsClient;
   private readonly keepSnapshots: number;
   private readonly deadlineMs: number;
 
-  constructor(
-    private readonly client: EventStoreDBClient,
-    options: EventStoreDBProjectionStoreOptions = {},
-  ) {
+  constructor(client: AnyClient, options: EventStoreDBProjectionStoreOptions = {}) {
+    this.client = toStreamsClient(client);
     this.keepSnapshots = options.keepSnapshots ?? 10;
     this.deadlineMs = options.deadlineMs ?? 5_000;
   }
@@ -58,6 +68,11 @@ export class EventStoreDBProjectionStore implements ProjectionStore {
     if (E.isLeft(head)) return head;
     const found = head.right.snapshot?.position;
     if (found !== expected) return E.left(secondWriter(name, expected, found));
+    if (head.right.revision === undefined) {
+      // Retention is set before the first snapshot, so a refusal leaves nothing half done.
+      const retained = await this.keepOnlyRecent(name);
+      if (E.isLeft(retained)) return retained;
+    }
     const written = await this.write(name, 'ProjectionSaved', { position: snapshot.position.toString(), state: snapshot.state }, head.right.revision);
     if (E.isRight(written)) return E.right(undefined);
     if (written.left !== 'moved') return E.left(written.left);
@@ -74,45 +89,97 @@ export class EventStoreDBProjectionStore implements ProjectionStore {
     return E.left(written.left === 'moved' ? storeUnavailable(`projection ${name}: another runner wrote while it was reset; try again`) : written.left);
   }
 
-  private async write(
-    name: string,
-    type: string,
-    data: Record<string, unknown>,
-    revision: bigint | undefined,
-  ): Promise<E.Either<StoreError | 'moved', void>> {
-    const stream = checkpointStreamOf(name);
+  /** Runs a call again when a follower answered NotLeader: the client has then moved to the leader. */
+  private async onLeader<A>(call: () => Promise<A>): Promise<A> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await call();
+      } catch (thrown) {
+        if (!isNotLeader(thrown) || attempt >= LEADER_ATTEMPTS) throw thrown;
+        await sleep(5);
+      }
+    }
+  }
+
+  private async append(stream: string, type: string, data: Record<string, unknown>, expectedRevision: WireExpectedRevision): Promise<E.Either<StoreError | 'moved', void>> {
     try {
-      await this.client.appendToStream(stream, jsonEvent({ id: randomUUID(), type, data }), {
-        expectedRevision: revision ?? NO_STREAM,
-        deadline: this.deadlineMs,
-      });
+      const answer = await this.onLeader(() =>
+        this.client.append(stream, [{ id: randomUUID(), contentType: 'application/json', type, data, metadata: {} }], { expectedRevision, deadline: this.deadlineMs }),
+      );
+      return answer.success ? E.right(undefined) : E.left('moved');
     } catch (thrown) {
-      if (thrown instanceof WrongExpectedVersionError) return E.left('moved');
-      return E.left(toStoreError(thrown));
+      return E.left(isWrongExpectedVersion(thrown) ? 'moved' : toStoreError(thrown, stream));
     }
-    if (revision === undefined) {
-      // Old snapshots are only history; let the server scavenge all but the last few.
-      await this.client.setStreamMetadata(stream, { maxCount: this.keepSnapshots }, { deadline: this.deadlineMs }).catch(() => undefined);
+  }
+
+  private write(name: string, type: string, data: Record<string, unknown>, revision: bigint | undefined): Promise<E.Either<StoreError | 'moved', void>> {
+    return this.append(checkpointStreamOf(name), type, data, revision ?? 'no_stream');
+  }
+
+  /**
+   * Sets `$maxCount` on the checkpoint stream, so the server scavenges old snapshots, keeping every
+   * other setting an administrator put there (its `$acl` above all); an existing `$maxCount` is kept.
+   */
+  private async keepOnlyRecent(name: string): Promise<E.Either<StoreError, void>> {
+    const metadataStream = `$$${checkpointStreamOf(name)}`;
+    const last = await this.readLast(metadataStream);
+    if (E.isLeft(last)) return last;
+    let existing: Record<string, unknown> = {};
+    if (last.right !== undefined) {
+      const decoded = Metadata.safeParse(last.right.data);
+      if (!decoded.success) return E.left(corruptedEvent(metadataStream, Number(last.right.revision), 'the stream metadata is not a JSON object'));
+      existing = decoded.data;
     }
-    return E.right(undefined);
+    if (existing.$maxCount !== undefined) return E.right(undefined);
+    const written = await this.append(metadataStream, '$metadata', { ...existing, $maxCount: this.keepSnapshots }, last.right?.revision ?? 'no_stream');
+    if (E.isRight(written)) return written;
+    return E.left(written.left === 'moved' ? storeUnavailable(`projection ${name}: its stream metadata changed while it was set; try again`) : written.left);
+  }
+
+  /** The last event of a stream, read on the leader; undefined when there is none. */
+  private async readLast(stream: string): Promise<E.Either<StoreError, WireEvent | undefined>> {
+    try {
+      return E.right(
+        await this.onLeader(async () => {
+          let last: WireEvent | undefined;
+          for await (const resolved of this.client.readStream(stream, { direction: 'backwards', fromRevision: 'end', maxCount: 1, requiresLeader: true })) {
+            last = resolved.event;
+          }
+          return last;
+        }),
+      );
+    } catch (thrown) {
+      const error = toStoreError(thrown, stream);
+      return error.code === 'StreamNotFound' ? E.right(undefined) : E.left(error);
+    }
   }
 
   private async readHead(name: string): Promise<E.Either<StoreError, Head>> {
     const stream = checkpointStreamOf(name);
-    const read: ResolvedEvent[] = [];
-    try {
-      for await (const resolved of this.client.readStream(stream, { direction: BACKWARDS, fromRevision: END, maxCount: 1 })) read.push(resolved);
-    } catch (thrown) {
-      const error = toStoreError(thrown, stream);
-      return error.code === 'StreamNotFound' ? E.right({ revision: undefined, snapshot: undefined }) : E.left(error);
-    }
-    const event = read[0]?.event;
-    if (event === undefined) return E.right({ revision: undefined, snapshot: undefined });
-    if (event.type === 'ProjectionReset') return E.right({ revision: event.revision, snapshot: undefined });
+    const read = await this.readLast(stream);
+    if (E.isLeft(read)) return read;
+    if (read.right === undefined) return this.readLegacyHead(name);
+    return this.decodeHead(name, stream, read.right, read.right.revision);
+  }
+
+  /**
+   * A projection with no checkpoint under the current prefix resumes from one under the old `$`
+   * prefix, if its user may read it; the next save then starts the new stream.
+   */
+  private async readLegacyHead(name: string): Promise<E.Either<StoreError, Head>> {
+    const stream = `${LEGACY_CHECKPOINT_STREAM_PREFIX}${name}`;
+    const read = await this.readLast(stream);
+    if (E.isLeft(read)) return read.left.code === 'AccessDenied' ? E.right({ revision: undefined, snapshot: undefined }) : read;
+    if (read.right === undefined) return E.right({ revision: undefined, snapshot: undefined });
+    return this.decodeHead(name, stream, read.right, undefined);
+  }
+
+  private decodeHead(name: string, stream: string, event: WireEvent, revision: bigint | undefined): E.Either<StoreError, Head> {
+    if (event.type === 'ProjectionReset') return E.right({ revision, snapshot: undefined });
     const saved = Saved.safeParse(event.data);
     if (event.type !== 'ProjectionSaved' || !saved.success) {
       return E.left(corruptedEvent(stream, Number(event.revision), `the checkpoint of projection ${name} does not decode`));
     }
-    return E.right({ revision: event.revision, snapshot: { state: saved.data.state, position: BigInt(saved.data.position) } });
+    return E.right({ revision, snapshot: { state: saved.data.state, position: BigInt(saved.data.position) } });
   }
 }

@@ -1,8 +1,7 @@
-import type { AllStreamSubscription } from '@eventstore/db-client';
-import type { EventFilter, RecordedEvent, Subscription } from '@aftersales/core';
+import type { EventFilter, RecordedEvent, StoreError, Subscription } from '@aftersales/core';
 import { StoreFailure, matchesFilter } from '@aftersales/core';
 import * as E from 'fp-ts/lib/Either.js';
-import { decodeEvent, isSystemEvent } from './codec.js';
+import type { WireEvent, WireSubscription } from './client.js';
 import type { SubscriptionItem } from './client-subscription.js';
 import { isCaughtUpMarker } from './client-subscription.js';
 import { isWorthResubscribing, toStoreError } from './errors.js';
@@ -17,7 +16,10 @@ export interface ResubscribeOptions {
   readonly onDrop?: (error: unknown, attempt: number) => void;
 }
 
-type Open = (after: bigint | undefined) => { readonly subscription: AllStreamSubscription; readonly items: AsyncIterable<SubscriptionItem> };
+type Open = (after: bigint | undefined) => { readonly subscription: WireSubscription; readonly items: AsyncIterable<SubscriptionItem> };
+
+/** How the store takes an event of `$all`: decoded, passed over (undefined), or a failure. */
+export type TakeEvent = (event: WireEvent) => E.Either<StoreError, RecordedEvent | undefined>;
 
 /**
  * A catch-up subscription to `$all` that survives the connection: when the server goes away it
@@ -26,13 +28,14 @@ type Open = (after: bigint | undefined) => { readonly subscription: AllStreamSub
  */
 export const resubscribingSubscription = (
   open: Open,
-  options: { readonly after?: bigint; readonly filter?: EventFilter } & ResubscribeOptions,
+  take: TakeEvent,
+  options: { readonly after?: bigint; readonly filter?: EventFilter; readonly ready?: () => Promise<StoreError | undefined> } & ResubscribeOptions,
 ): Subscription => {
   const initialDelay = options.initialDelayMs ?? 100;
   const maxDelay = options.maxDelayMs ?? 5_000;
   let position = options.after;
   let closed = false;
-  let current: AllStreamSubscription | undefined;
+  let current: WireSubscription | undefined;
   let wakeFromBackoff: (() => void) | undefined;
   let resolveCaughtUp!: () => void;
   const caughtUp = new Promise<void>((resolve) => {
@@ -51,6 +54,8 @@ export const resubscribingSubscription = (
   async function* iterate(): AsyncGenerator<RecordedEvent> {
     let failures = 0;
     try {
+      const refused = await options.ready?.();
+      if (refused !== undefined) throw new StoreFailure(refused);
       while (!closed) {
         const { subscription, items } = open(position);
         current = subscription;
@@ -69,15 +74,11 @@ export const resubscribingSubscription = (
             failures = 0;
             const eventPosition = toGlobalPosition(event.position);
             if (position !== undefined && eventPosition <= position) continue;
-            if (isSystemEvent(event)) {
-              position = eventPosition;
-              continue;
-            }
-            const decoded = decodeEvent(event);
-            if (E.isLeft(decoded)) throw new StoreFailure(decoded.left);
+            const taken = take(event);
+            if (E.isLeft(taken)) throw new StoreFailure(taken.left);
             position = eventPosition;
-            if (!matchesFilter(options.filter, decoded.right.streamId, decoded.right.type)) continue;
-            yield decoded.right;
+            if (taken.right === undefined || !matchesFilter(options.filter, taken.right.streamId, taken.right.type)) continue;
+            yield taken.right;
           }
           if (closed) return;
           // The server ended the subscription without an error: treat it as a drop.
@@ -86,7 +87,7 @@ export const resubscribingSubscription = (
         } catch (thrown) {
           if (closed) return;
           if (thrown instanceof StoreFailure) throw thrown;
-          if (!isWorthResubscribing(thrown)) throw new StoreFailure(toStoreError(thrown));
+          if (!isWorthResubscribing(thrown)) throw new StoreFailure(toStoreError(thrown, '$all'));
           failures += 1;
           options.onDrop?.(thrown, failures);
         } finally {
