@@ -502,10 +502,11 @@ export interface SealResult {
 
 /** The anchor of the verified events followed by the checkpoint, when the checkpoint came right after them. */
 const anchorWithCheckpoint = async (store: EventStore, verified: LogAnchor, lastPosition: bigint | undefined, checkpoint: RecordedEvent): Promise<LogAnchor> => {
-  for await (const next of store.readAll({ ...(lastPosition === undefined ? {} : { after: lastPosition }), maxCount: 1 })) {
-    if (next.eventId === checkpoint.eventId) return { eventCount: verified.eventCount + 1, logDigest: nextLogDigest(verified.logDigest, next) };
-  }
-  return verified;
+  let next: RecordedEvent | undefined;
+  // The tail after the verified events is the checkpoint and whatever came since: read it to its end,
+  // as a read left part way must be cancelled, which not every store's client does cleanly.
+  for await (const event of store.readAll(lastPosition === undefined ? {} : { after: lastPosition })) next ??= event;
+  return next?.eventId === checkpoint.eventId ? { eventCount: verified.eventCount + 1, logDigest: nextLogDigest(verified.logDigest, next) } : verified;
 };
 
 /**
