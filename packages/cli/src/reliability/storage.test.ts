@@ -102,6 +102,17 @@ describe('the key store is bound to its log', () => {
     expect(itself.code).toBe(2);
     expect(itself.stderr).toMatch(/AFTERSALES_KEYS names the events file .*store\.db itself/);
 
+    // A log written before logs were bound is refused too when it holds ciphertext and its keys are gone.
+    const legacy = scratch.file('legacy.db');
+    copyFileSync(path, legacy);
+    const unbound = new Database(legacy);
+    unbound.prepare('DELETE FROM store_settings').run();
+    unbound.close();
+    const legacyRun = await aftersales(['run', '-', '--store', `sqlite:${legacy}`], { input: order('RO-9', phones[0]!) });
+    expect(legacyRun.code).toBe(2);
+    expect(legacyRun.stderr).toMatch(/legacy\.db holds encrypted personal data, but its keys file .*legacy\.keys\.db is missing or empty: pass AFTERSALES_KEYS=/);
+    expect(existsSync(derivedKeyPath(legacy))).toBe(false);
+
     // With its own keys back, the copy is the log it was: the customer is found and erased.
     copyFileSync(derivedKeyPath(path), derivedKeyPath(copy));
     const erased = await aftersales(['gdpr', 'erase', phones[0]!, '--store', `sqlite:${copy}`]);
