@@ -194,6 +194,16 @@ describe('verifyLog', () => {
     expect((await verify(withoutCheckpoint, { anchors })).intact).toBe(false);
   });
 
+  it('refuses a seal whose actor could not be read back, and the log stays as it was', async () => {
+    const store = await buildLog();
+    for (const id of ['', 'a'.repeat(300)]) {
+      const refused = await sealLog(store, { actor: { id, role: 'Auditor' }, at: '2026-03-10T10:00:00+08:00' });
+      expect(refused).toMatchObject({ left: { code: 'InvalidAppend' } });
+    }
+    expect(await verifyLog(store)).toMatchObject({ right: { intact: true, checkpoints: 0, eventCount: 7 } });
+    expect(await sealLog(store, { actor, at: '2026-03-10T10:00:00+08:00' })).toMatchObject({ right: { sealed: true } });
+  });
+
   it('reads anchors as <eventCount>:<digest>', () => {
     const anchor = { eventCount: 12, logDigest: 'ab'.repeat(32) };
     expect(parseAnchor(formatAnchor(anchor))).toEqual(E.right(anchor));
