@@ -1,20 +1,60 @@
 import { usageError } from './cli-error.js';
 
 const dateOnly = /^(\d{4})-(\d{2})-(\d{2})$/;
-const withOffset = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+const withOffset = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|([+-])(\d{2}):(\d{2}))$/;
+const periodForm = /^(\d{4})(?:-(?:(\d{2})|Q(\d)))?$/;
+
+/** The years the department's business time may lie in (DOMAIN.md). */
+export const FIRST_YEAR = 2000;
+export const LAST_YEAR = 2099;
+
+const daysIn = (year: number, month: number): number => new Date(Date.UTC(year, month, 0)).getUTCDate();
+
+/** What is wrong with a calendar date, if anything: months and days are never rolled over. */
+const calendarProblem = (year: number, month: number, day: number): string | undefined => {
+  if (year < FIRST_YEAR || year > LAST_YEAR) return `the year ${year} is outside ${FIRST_YEAR}–${LAST_YEAR}`;
+  if (month < 1 || month > 12) return `there is no month ${month}`;
+  if (day < 1 || day > daysIn(year, month)) return `${year}-${String(month).padStart(2, '0')} has no day ${day}`;
+  return undefined;
+};
+
+const instantProblem = (text: string): string | undefined => {
+  const date = dateOnly.exec(text);
+  if (date !== null) return calendarProblem(Number(date[1]), Number(date[2]), Number(date[3]));
+  const instant = withOffset.exec(text);
+  if (instant === null) return 'it is not an instant with an offset (2026-06-30T18:00:00+08:00) or a date (2026-06-30)';
+  const [, year, month, day, hour, minute, second, , offsetHours, offsetMinutes] = instant;
+  const problem = calendarProblem(Number(year), Number(month), Number(day));
+  if (problem !== undefined) return problem;
+  if (Number(hour) > 23 || Number(minute) > 59 || Number(second ?? 0) > 59) return `there is no time of day ${hour}:${minute}${second === undefined ? '' : `:${second}`}`;
+  if (offsetHours !== undefined && (Number(offsetHours) > 14 || Number(offsetMinutes) > 59)) return `there is no offset ${offsetHours}:${offsetMinutes}`;
+  return undefined;
+};
 
 /**
- * Reads `--as-of`: an instant with its offset (`2026-06-30T18:00:00+08:00`), or a date, meaning the
- * end of that day in the department's time zone (Asia/Shanghai).
+ * Reads an instant the command line takes (`--as-of`, `--at`, `--known-at`): an instant with its
+ * offset (`2026-06-30T18:00:00+08:00`), or a date, meaning the end of that day in the department's
+ * time zone (Asia/Shanghai). Impossible dates (2026-02-31) are refused rather than rolled over,
+ * and so are years outside 2000–2099.
  */
-export const parseAsOf = (text: string): string => {
-  const date = dateOnly.exec(text);
-  if (date !== null) {
-    const iso = `${text}T23:59:59.999+08:00`;
-    if (!Number.isNaN(Date.parse(iso))) return iso;
-  }
-  if (withOffset.test(text) && !Number.isNaN(Date.parse(text))) return text;
-  throw usageError(`--as-of ${JSON.stringify(text)} is not an instant with an offset (2026-06-30T18:00:00+08:00) or a date (2026-06-30)`);
+export const parseInstant = (flag: string, text: string): string => {
+  const problem = instantProblem(text);
+  if (problem !== undefined) throw usageError(`${flag} ${JSON.stringify(text)}: ${problem}`);
+  return dateOnly.test(text) ? `${text}T23:59:59.999+08:00` : text;
+};
+
+export const parseAsOf = (text: string): string => parseInstant('--as-of', text);
+
+/** Reads `--period`: a year (2026), a month (2026-03) or a quarter (2026-Q1), in 2000–2099. */
+export const parsePeriod = (text: string): string => {
+  const period = periodForm.exec(text);
+  const fail = (problem: string) => usageError(`--period ${JSON.stringify(text)}: ${problem}`);
+  if (period === null) throw fail('it is not a year (2026), a month (2026-03) or a quarter (2026-Q1)');
+  const [, year, month, quarter] = period;
+  const problem = calendarProblem(Number(year), Number(month ?? 1), 1);
+  if (problem !== undefined) throw fail(problem);
+  if (quarter !== undefined && (Number(quarter) < 1 || Number(quarter) > 4)) throw fail(`there is no quarter ${quarter}`);
+  return text;
 };
 
 /** The calendar year of an instant in Asia/Shanghai. */

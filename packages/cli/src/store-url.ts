@@ -2,10 +2,11 @@ import { existsSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import { match } from 'ts-pattern';
-import type { EventStore, KeyStore, ProjectionStore } from '@aftersales/core';
+import type { DomainError, EventStore, KeyStore, ProjectionStore } from '@aftersales/core';
 import type { Connection } from '@aftersales/sqlite';
 import { InMemoryEventStore, InMemoryProjectionStore } from '@aftersales/core';
 import { storeError, usageError } from './cli-error.js';
+import type { KeyAccess, OpenedKeyStore, StoreSettings } from './key-store.js';
 import { decodingStore, openKeyStore } from './key-store.js';
 
 export const DEFAULT_STORE = 'sqlite:./aftersales.db';
@@ -49,6 +50,10 @@ export interface OpenedStore {
   readonly projectionStore: ProjectionStore;
   /** The log's SQLite connection, where the read models' tables live by default; absent for other stores. */
   readonly database?: () => Connection;
+  /** What the store keeps about itself outside the log; none on EventStoreDB. */
+  readonly settings: StoreSettings | undefined;
+  /** Runs `work` so that its appends are committed together or not at all, where the store can (SQLite). */
+  readonly transaction: (<A>(work: () => Promise<A>) => Promise<A>) | undefined;
   close(): Promise<void>;
 }
 
@@ -57,12 +62,32 @@ export interface OpenOptions {
   readonly clock?: () => Date;
   /** Refuse to create a missing SQLite file: commands that only read should not leave empty files behind. */
   readonly mustExist?: boolean;
+  /**
+   * How the command uses the customers' keys; by default read-only for commands that must find an
+   * existing store (they only read), read and write for the others.
+   */
+  readonly keys?: KeyAccess;
+  /** Set by `demo`, whose store may be replaced by the next demo; any other command that may write takes that mark away. */
+  readonly demo?: boolean;
 }
 
-/** Opens the log and the customers' keys beside it; `store` reads through them, `raw` does not. */
+/** The setting by which `demo` marks a store as its own (see `commands/demo.ts`). */
+export const DEMO_MARK = 'demo';
+
+type RawStore = Omit<OpenedStore, 'raw' | 'keyStore'>;
+
+/** Opens the log and the customers' keys beside it, checking they belong together; `store` reads through them, `raw` does not. */
 export const openStore = async (location: StoreLocation, options: OpenOptions = {}): Promise<OpenedStore> => {
   const opened = await openRawStore(location, options);
-  const keys = await openKeyStore(location);
+  const access = options.keys ?? (options.mustExist ? 'readOnly' : 'readWrite');
+  let keys: OpenedKeyStore;
+  try {
+    keys = await openKeyStore(location, access, { raw: opened.store, settings: opened.settings });
+    if (access === 'readWrite' && !options.demo) opened.settings?.set(DEMO_MARK, undefined);
+  } catch (thrown) {
+    await opened.close();
+    throw thrown;
+  }
   return {
     ...opened,
     raw: opened.store,
@@ -75,13 +100,28 @@ export const openStore = async (location: StoreLocation, options: OpenOptions = 
   };
 };
 
-const openRawStore = async (location: StoreLocation, options: OpenOptions): Promise<Omit<OpenedStore, 'raw' | 'keyStore'>> =>
+/** Settings kept in memory, for a store that lives as long as the process. */
+const memorySettings = (): StoreSettings => {
+  const values = new Map<string, string>();
+  return {
+    get: (name) => values.get(name),
+    claim: (name, value) => values.get(name) ?? (values.set(name, value), value),
+    set: (name, value) => void (value === undefined ? values.delete(name) : values.set(name, value)),
+  };
+};
+
+const orStoreError = <A>(result: E.Either<DomainError, A>): A => {
+  if (E.isLeft(result)) throw storeError(result.left);
+  return result.right;
+};
+
+const openRawStore = async (location: StoreLocation, options: OpenOptions): Promise<RawStore> =>
   match(location)
-    .with({ kind: 'memory' }, async (memory): Promise<Omit<OpenedStore, 'raw' | 'keyStore'>> => {
+    .with({ kind: 'memory' }, async (memory): Promise<RawStore> => {
       const store = new InMemoryEventStore(options.clock ? { clock: options.clock } : {});
-      return { location: memory, store, projectionStore: new InMemoryProjectionStore(), close: () => store.close() };
+      return { location: memory, store, projectionStore: new InMemoryProjectionStore(), settings: memorySettings(), transaction: undefined, close: () => store.close() };
     })
-    .with({ kind: 'sqlite' }, async (sqlite): Promise<Omit<OpenedStore, 'raw' | 'keyStore'>> => {
+    .with({ kind: 'sqlite' }, async (sqlite): Promise<RawStore> => {
       if (options.mustExist && !existsSync(sqlite.path)) {
         throw usageError(`no store at ${sqlite.path}: run \`aftersales demo\` or \`aftersales run\` first, or pass --store`);
       }
@@ -89,15 +129,28 @@ const openRawStore = async (location: StoreLocation, options: OpenOptions): Prom
       const opened = SqliteEventStore.open(sqlite.path, options.clock ? { clock: options.clock } : {});
       if (E.isLeft(opened)) throw storeError(opened.left);
       const store = opened.right;
-      return { location: sqlite, store, projectionStore: store.projectionStore(), database: () => store.database(), close: () => store.close() };
+      const settings: StoreSettings = {
+        get: (name) => orStoreError(store.setting(name)),
+        claim: (name, value) => orStoreError(store.claimSetting(name, value)),
+        set: (name, value) => orStoreError(store.saveSetting(name, value)),
+      };
+      return {
+        location: sqlite,
+        store,
+        projectionStore: store.projectionStore(),
+        database: () => store.database(),
+        settings,
+        transaction: (work) => store.transaction(work),
+        close: () => store.close(),
+      };
     })
-    .with({ kind: 'esdb' }, async (esdb): Promise<Omit<OpenedStore, 'raw' | 'keyStore'>> => {
+    .with({ kind: 'esdb' }, async (esdb): Promise<RawStore> => {
       const { EventStoreDBEventStore } = await import('@aftersales/eventstoredb');
       const opened = EventStoreDBEventStore.fromConnectionString(esdb.connectionString, options.clock ? { clock: options.clock } : {});
       if (E.isLeft(opened)) throw usageError(opened.left.message);
       const store = opened.right;
       // EventStoreDB holds the events only; read models are rebuilt in memory at every start.
-      return { location: esdb, store, projectionStore: new InMemoryProjectionStore(), close: () => store.close() };
+      return { location: esdb, store, projectionStore: new InMemoryProjectionStore(), settings: undefined, transaction: undefined, close: () => store.close() };
     })
     .exhaustive();
 

@@ -1,10 +1,21 @@
 import type { ConcurrencyConflict, ExpectedRevision } from './errors.js';
 import { concurrencyConflict } from './errors.js';
 import type { EventToAppend, RecordedEvent } from './messages.js';
+import { EventMetadataToAppendSchema } from './messages.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** Rules every adapter applies to a batch before touching storage; returns what is wrong, if anything. */
+const metadataProblem = (event: EventToAppend): string | undefined => {
+  const parsed = EventMetadataToAppendSchema.safeParse(event.metadata);
+  if (parsed.success) return undefined;
+  return parsed.error.issues.map((issue) => `${['metadata', ...issue.path.map(String)].join('.')}: ${issue.message}`).join('; ');
+};
+
+/**
+ * Rules every adapter applies to a batch before touching storage; returns what is wrong, if anything.
+ * The metadata is checked by the schema reads decode it with, so an append that succeeds can always
+ * be read back, whoever makes it (command handling, a seal, the security log, an import).
+ */
 export const validateBatch = (streamId: string, events: readonly EventToAppend[]): string | undefined => {
   if (streamId.length === 0) return 'the stream id is empty';
   if (streamId.startsWith('$')) return `stream ${streamId}: ids starting with $ are reserved for the store`;
@@ -15,6 +26,9 @@ export const validateBatch = (streamId: string, events: readonly EventToAppend[]
     if (seen.has(event.eventId)) return `stream ${streamId}: event id ${event.eventId} appears twice in one batch`;
     seen.add(event.eventId);
     if (event.type.length === 0) return `stream ${streamId}: an event has an empty type`;
+    if (event.data === undefined) return `stream ${streamId}: event ${event.eventId} has no data`;
+    const problem = metadataProblem(event);
+    if (problem !== undefined) return `stream ${streamId}: event ${event.eventId} has metadata that could not be read back (${problem})`;
   }
   return undefined;
 };

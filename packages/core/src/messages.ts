@@ -90,13 +90,21 @@ export interface RecordedEvent<Type extends string = string, Data = unknown> {
   readonly metadata: RecordedEventMetadata;
 }
 
-export const RecordedEventMetadataSchema = z.object({
+/**
+ * What every store accepts on append and requires on read, so that nothing can be written that
+ * cannot be read back. Members it does not know are kept: the hash covers them.
+ */
+export const EventMetadataToAppendSchema = z.looseObject({
   commandId: z.string(),
   correlationId: z.string(),
   causationId: z.string(),
   actor: Actor,
   occurredAt: z.string(),
   schemaVersion: z.number().int().positive(),
+});
+
+export const RecordedEventMetadataSchema = z.object({
+  ...EventMetadataToAppendSchema.shape,
   recordedAt: z.string(),
   prevHash: z.string(),
   hash: z.string(),

@@ -160,8 +160,48 @@ describe('verifyLog', () => {
     const first = await sealLog(store, { actor, at: '2026-03-10T10:00:00+08:00' });
     expect(E.isRight(first) && first.right.checkpoint?.heads.map((head) => head.streamId)).toEqual(['A', 'B']);
     const again = await sealLog(store, { actor, at: '2026-03-10T11:00:00+08:00' });
-    expect(E.isRight(again) && again.right.checkpoint?.heads.map((head) => head.streamId)).toEqual([INTEGRITY_STREAM]);
+    expect(again).toMatchObject({ right: { sealed: false } });
+    await store.appendToStream('C', [event('C', 99, { n: 99 })], { expectedRevision: 'noStream' });
+    const third = await sealLog(store, { actor, at: '2026-03-10T12:00:00+08:00' });
+    expect(E.isRight(third) && third.right.checkpoint?.heads.map((head) => head.streamId)).toEqual(['C', INTEGRITY_STREAM]);
+    expect(await sealLog(store, { actor, at: '2026-03-10T13:00:00+08:00' })).toMatchObject({ right: { sealed: false } });
     expect(E.isRight(await verifyLog(store)) && (await verifyLog(store))).toMatchObject({ right: { intact: true, checkpoints: 2 } });
+  });
+
+  it('gives an anchor that covers the checkpoint, and catches a removed tail, a removed stream and a swap across streams', async () => {
+    const store = await buildLog();
+    const sealed = await sealLog(store, { actor, at: '2026-03-10T10:00:00+08:00' });
+    if (E.isLeft(sealed)) throw new Error(sealed.left.message);
+    const anchors = [sealed.right.anchor];
+    const events = await rawEvents(store);
+    expect(sealed.right.anchor.eventCount).toBe(events.length);
+    expect((await verify(events, { anchors })).intact).toBe(true);
+
+    // Without the checkpoint the chains alone cannot tell; the anchor kept elsewhere can.
+    const withoutTail = events.slice(0, -2);
+    expect((await verify(withoutTail)).intact).toBe(true);
+    expect((await verify(withoutTail, { anchors })).problems).toEqual([expect.objectContaining({ kind: 'CheckpointMismatch', streamId: '$all' })]);
+
+    const withoutB = events.filter((one) => one.streamId !== 'B' && one.streamId !== INTEGRITY_STREAM);
+    expect((await verify(withoutB)).intact).toBe(true);
+    expect((await verify(withoutB, { anchors })).intact).toBe(false);
+
+    const swapped = [...events];
+    const [a, b] = [at(swapped, 'A', 0), at(swapped, 'B', 0)];
+    [swapped[a], swapped[b]] = [{ ...swapped[b]!, globalPosition: swapped[a]!.globalPosition }, { ...swapped[a]!, globalPosition: swapped[b]!.globalPosition }];
+    const withoutCheckpoint = swapped.filter((one) => one.streamId !== INTEGRITY_STREAM);
+    expect((await verify(withoutCheckpoint)).intact).toBe(true);
+    expect((await verify(withoutCheckpoint, { anchors })).intact).toBe(false);
+  });
+
+  it('refuses a seal whose actor could not be read back, and the log stays as it was', async () => {
+    const store = await buildLog();
+    for (const id of ['', 'a'.repeat(300)]) {
+      const refused = await sealLog(store, { actor: { id, role: 'Auditor' }, at: '2026-03-10T10:00:00+08:00' });
+      expect(refused).toMatchObject({ left: { code: 'InvalidAppend' } });
+    }
+    expect(await verifyLog(store)).toMatchObject({ right: { intact: true, checkpoints: 0, eventCount: 7 } });
+    expect(await sealLog(store, { actor, at: '2026-03-10T10:00:00+08:00' })).toMatchObject({ right: { sealed: true } });
   });
 
   it('reads anchors as <eventCount>:<digest>', () => {

@@ -492,7 +492,22 @@ export interface SealResult {
   readonly sealed: boolean;
   readonly report: VerificationReport;
   readonly checkpoint?: IntegrityCheckpoint;
+  /**
+   * The anchor to keep outside the log: it covers the checkpoint just appended when nothing else was
+   * appended before it, else the events verified. Removing the log's tail, a stream, or swapping
+   * events of two streams then no longer matches it, even if the checkpoints go too.
+   */
+  readonly anchor: LogAnchor;
 }
+
+/** The anchor of the verified events followed by the checkpoint, when the checkpoint came right after them. */
+const anchorWithCheckpoint = async (store: EventStore, verified: LogAnchor, lastPosition: bigint | undefined, checkpoint: RecordedEvent): Promise<LogAnchor> => {
+  let next: RecordedEvent | undefined;
+  // The tail after the verified events is the checkpoint and whatever came since: read it to its end,
+  // as a read left part way must be cancelled, which not every store's client does cleanly.
+  for await (const event of store.readAll(lastPosition === undefined ? {} : { after: lastPosition })) next ??= event;
+  return next?.eventId === checkpoint.eventId ? { eventCount: verified.eventCount + 1, logDigest: nextLogDigest(verified.logDigest, next) } : verified;
+};
 
 /**
  * Verifies the log and, only when it is intact, appends a checkpoint to `Integrity-checkpoints`
@@ -512,15 +527,19 @@ export const sealLog = async (store: EventStore, options: SealOptions): Promise<
     }, 0);
     const changed = new Set<string>();
     let seen = 0;
+    let lastPosition: bigint | undefined;
     for await (const event of store.readAll()) {
       verifier.add(event);
       seen += 1;
+      lastPosition = event.globalPosition;
       if (seen > lastSealed) changed.add(event.streamId);
     }
     const checkpoint = verifier.checkpoint(changed, options.auditKey);
     const report = verifier.finish();
-    if (!report.intact) return E.right({ sealed: false, report });
-    if (changed.size === 0) return E.right({ sealed: false, report });
+    if (!report.intact) return E.right({ sealed: false, report, anchor: report.anchor });
+    // Checkpoints appended since the last seal are no news: sealing them alone would never end.
+    const news = [...changed].some((streamId) => streamId !== INTEGRITY_STREAM);
+    if (!news) return E.right({ sealed: false, report, anchor: report.anchor });
     const lastRevision = checkpointEvents.at(-1)?.revision ?? -1;
     const commandId = options.sealId ?? `seal-${formatAnchor(report.anchor)}`;
     const event: EventToAppend = {
@@ -540,7 +559,8 @@ export const sealLog = async (store: EventStore, options: SealOptions): Promise<
       expectedRevision: lastRevision < 0 ? 'noStream' : lastRevision,
     });
     if (E.isLeft(appended)) return appended;
-    return E.right({ sealed: true, report, checkpoint });
+    const stored = appended.right.events[0]!;
+    return E.right({ sealed: true, report, checkpoint, anchor: await anchorWithCheckpoint(store, report.anchor, lastPosition, stored) });
   } catch (thrown) {
     return E.left(readFailure(thrown));
   }

@@ -9,7 +9,7 @@ import { storeUnavailable } from '@aftersales/core';
 export const APPLICATION_ID = 0x41_53_45_53;
 
 /** The schema this code reads and writes (`PRAGMA user_version`). */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 export interface SqliteOptions {
   /** How long a write waits for another connection's write lock before the store is reported unavailable (default 5000 ms). */
@@ -45,6 +45,13 @@ const MIGRATIONS: readonly string[] = [
     state    TEXT    NOT NULL,
     position INTEGER NOT NULL,
     saved_at TEXT    NOT NULL
+  ) STRICT;
+  `,
+  // Facts about the store itself, outside the log: which key store it is bound to, who created it.
+  `
+  CREATE TABLE store_settings (
+    name  TEXT PRIMARY KEY,
+    value TEXT NOT NULL
   ) STRICT;
   `,
 ];

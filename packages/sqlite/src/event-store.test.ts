@@ -166,6 +166,42 @@ describe('SqliteEventStore', () => {
     expect(SqliteEventStore.open(foreign)).toEqual(E.left(expect.objectContaining({ code: 'StoreUnavailable', message: expect.stringContaining('not an aftersales store') })));
   });
 
+  it('commits the appends of a transaction together, or none of them when it fails or is killed', async () => {
+    const store = open();
+    await expect(
+      store.transaction(async () => {
+        right(await store.appendToStream('A', events(2), { expectedRevision: 'noStream' }));
+        right(await store.appendToStream('B', events(1), { expectedRevision: 'noStream' }));
+        expect(right(await collect(store.readAll()))).toHaveLength(3);
+        throw new Error('stopped part way');
+      }),
+    ).rejects.toThrow('stopped part way');
+    expect(right(await collect(store.readAll()))).toEqual([]);
+
+    const other = open({ busyTimeoutMs: 20 });
+    await store.transaction(async () => {
+      right(await store.appendToStream('A', events(2), { expectedRevision: 'noStream' }));
+      // Another connection cannot write in between: the write lock is held until the commit.
+      expect(E.isLeft(await other.appendToStream('C', events(1), { expectedRevision: 'noStream' }))).toBe(true);
+      right(await store.appendToStream('B', events(1), { expectedRevision: 'noStream' }));
+    });
+    expect(right(await collect(store.readAll())).map((event) => event.streamId)).toEqual(['A', 'A', 'B']);
+  });
+
+  it('keeps settings beside the log: the first claim of a name stands', async () => {
+    const store = open();
+    expect(right(store.setting('key-store-id'))).toBeUndefined();
+    expect(right(store.claimSetting('key-store-id', 'ks-1'))).toBe('ks-1');
+    expect(right(store.claimSetting('key-store-id', 'ks-2'))).toBe('ks-1');
+    right(store.saveSetting('demo', 'writing'));
+    right(store.saveSetting('demo', undefined));
+    await store.close();
+    const reopened = open();
+    expect(right(reopened.setting('key-store-id'))).toBe('ks-1');
+    expect(right(reopened.setting('demo'))).toBeUndefined();
+    expect(right(await collect(reopened.readAll()))).toEqual([]);
+  });
+
   it('backs the store up to another file that opens as a store', async () => {
     const store = open();
     right(await store.appendToStream('Budget-9', events(4), { expectedRevision: 'noStream' }));

@@ -209,6 +209,52 @@ export class SqliteEventStore implements EventStore {
     }
   }
 
+  /** A fact about the store kept beside the log (e.g. the key store it is bound to), or undefined. */
+  setting(name: string): E.Either<StoreUnavailable, string | undefined> {
+    return this.attempt(`reading the setting ${name}`, () =>
+      this.db.prepare<[string], { value: string }>('SELECT value FROM store_settings WHERE name = ?').get(name)?.value,
+    );
+  }
+
+  /** Stores `value` under `name` unless a value is there already; returns the value now stored, whoever wrote it. */
+  claimSetting(name: string, value: string): E.Either<StoreUnavailable, string> {
+    return this.attempt(`writing the setting ${name}`, () =>
+      this.db
+        .transaction(() => {
+          this.db.prepare('INSERT OR IGNORE INTO store_settings (name, value) VALUES (?, ?)').run(name, value);
+          return this.db.prepare<[string], { value: string }>('SELECT value FROM store_settings WHERE name = ?').get(name)!.value;
+        })
+        .immediate(),
+    );
+  }
+
+  /** Replaces a setting, or removes it when `value` is undefined. */
+  saveSetting(name: string, value: string | undefined): E.Either<StoreUnavailable, void> {
+    return this.attempt(`writing the setting ${name}`, () => {
+      if (value === undefined) this.db.prepare('DELETE FROM store_settings WHERE name = ?').run(name);
+      else this.db.prepare('INSERT INTO store_settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value').run(name, value);
+    });
+  }
+
+  /**
+   * Runs `work` inside one write transaction: every append it makes is committed together when it
+   * resolves, and none when it throws or the process dies first. The write lock is held throughout,
+   * so no other process can append in between; reads inside `work` see its own appends.
+   */
+  async transaction<A>(work: () => Promise<A>): Promise<A> {
+    if (this.db.inTransaction) throw new StoreFailure(storeUnavailable('a transaction is already open on this store'));
+    this.query('starting a transaction', () => this.db.exec('BEGIN IMMEDIATE'));
+    let result: A;
+    try {
+      result = await work();
+    } catch (thrown) {
+      if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      throw thrown;
+    }
+    this.query('committing a transaction', () => this.db.exec('COMMIT'));
+    return result;
+  }
+
   async appendToStream(
     streamId: string,
     events: readonly EventToAppend[],
@@ -406,6 +452,14 @@ export class SqliteEventStore implements EventStore {
       return concurrencyConflict(streamId, expected, actualRevision(head?.revision ?? -1));
     }
     return unavailable(`appending to ${streamId}`, thrown, this.busyTimeoutMs);
+  }
+
+  private attempt<A>(doing: string, run: () => A): E.Either<StoreUnavailable, A> {
+    try {
+      return E.right(run());
+    } catch (thrown) {
+      return E.left(unavailable(doing, thrown, this.busyTimeoutMs));
+    }
   }
 
   private query<A>(doing: string, run: () => A): A {

@@ -1,16 +1,18 @@
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import * as E from 'fp-ts/lib/Either.js';
 import { describeKeyStoreContract } from '@aftersales/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
+import { SqliteEventStore } from './event-store.js';
 import { SqliteKeyStore } from './key-store.js';
 
 const directories: string[] = [];
-const openAt = (path?: string) => {
+const openAt = (path?: string, options: Parameters<typeof SqliteKeyStore.open>[1] = {}) => {
   const file = path ?? join(mkdtempSync(join(tmpdir(), 'aftersales-keys-')), 'keys.db');
   if (path === undefined) directories.push(join(file, '..'));
-  const opened = SqliteKeyStore.open(file);
+  const opened = SqliteKeyStore.open(file, options);
   if (E.isLeft(opened)) throw new Error(opened.left.message);
   return { file, keys: opened.right };
 };
@@ -69,6 +71,67 @@ describe('SqliteKeyStore', () => {
     expect(right(await keys.eraseKey(after.keyId, '2026-05-01T00:00:00Z'))).toBe(false);
     expect(right(await keys.key(after.keyId))).toMatchObject({ status: 'erased' });
     keys.close();
+  });
+
+  it('does not report an erasure done while another connection keeps the destroyed key in the write-ahead log', async () => {
+    const { file, keys } = openAt(undefined, { busyTimeoutMs: 50 });
+    const { key } = right(await keys.activeKey('subject-a'));
+    const reader = new Database(file, { readonly: true });
+    reader.exec('BEGIN');
+    reader.prepare('SELECT count(*) FROM personal_data_keys').get();
+
+    const refused = await keys.eraseSubject('subject-a', '2026-04-01T00:00:00Z');
+    expect(E.isLeft(refused) && refused.left.message).toContain('another connection keeps');
+    expect(readFileSync(`${file}-wal`).includes(Buffer.from(key))).toBe(true);
+
+    reader.exec('COMMIT');
+    reader.close();
+    // Asked again, nothing is left to destroy, and the log the key was in is emptied this time.
+    expect(right(await keys.eraseSubject('subject-a', '2026-04-01T00:00:00Z'))).toEqual([]);
+    for (const name of readdirSync(join(file, '..'))) expect(readFileSync(join(file, '..', name)).includes(Buffer.from(key))).toBe(false);
+    keys.close();
+  });
+
+  it('has an id from its creation on, kept across reopening and read-only opening', () => {
+    const { file, keys } = openAt();
+    const id = right(keys.id());
+    expect(id).toMatch(/^ks-[0-9a-f]{32}$/);
+    keys.close();
+    const other = openAt();
+    expect(right(other.keys.id())).not.toBe(id);
+    other.keys.close();
+    const readOnly = openAt(file, { readOnly: true }).keys;
+    expect(right(readOnly.id())).toBe(id);
+    readOnly.close();
+  });
+
+  it('opened read-only, creates no file and writes nothing', async () => {
+    const { file, keys } = openAt();
+    keys.close();
+    const missing = SqliteKeyStore.open(join(file, '..', 'missing.keys.db'), { readOnly: true });
+    expect(E.isLeft(missing)).toBe(true);
+    expect(readdirSync(join(file, '..'))).not.toContain('missing.keys.db');
+    const readOnly = openAt(file, { readOnly: true }).keys;
+    expect(E.isLeft(await readOnly.activeKey('subject-a'))).toBe(true);
+    expect(E.isLeft(await readOnly.pseudonymSecret())).toBe(true);
+    expect(right(await readOnly.key('k-never'))).toEqual({ status: 'unknown' });
+    readOnly.close();
+  });
+
+  it('refuses an events store, or any other database, as its file', async () => {
+    const { file, keys } = openAt();
+    keys.close();
+    const eventsFile = join(file, '..', 'events.db');
+    const events = SqliteEventStore.open(eventsFile);
+    if (E.isLeft(events)) throw new Error(events.left.message);
+    await events.right.close();
+    const refused = SqliteKeyStore.open(eventsFile);
+    expect(E.isLeft(refused) && refused.left.message).toContain('is an events store, not a key store');
+    const other = new Database(join(file, '..', 'other.db'));
+    other.exec('CREATE TABLE invoices (id INTEGER)');
+    other.close();
+    const foreign = SqliteKeyStore.open(join(file, '..', 'other.db'));
+    expect(E.isLeft(foreign) && foreign.left.message).toContain('is not a key store');
   });
 
   it('reports a file it cannot open as unavailable', () => {

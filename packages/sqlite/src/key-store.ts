@@ -1,10 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import * as E from 'fp-ts/lib/Either.js';
 import type { KeyLookup, KeyStore, KeyStoreError } from '@aftersales/core';
 import { keyStoreUnavailable, newKeyId } from '@aftersales/core';
+import { APPLICATION_ID } from './database.js';
+
+/** Marks a file as a key store (`PRAGMA application_id`), so neither an events store nor another program's database is taken for one. */
+export const KEY_STORE_APPLICATION_ID = 0x41_53_4b_53;
 
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS personal_data_keys (
@@ -21,6 +25,24 @@ const SCHEMA = `
   ) STRICT;
 `;
 
+/** How often an erasure tries to empty the write-ahead log (each try waits up to the busy timeout) before it reports that another connection keeps it. */
+const CHECKPOINT_ATTEMPTS = 3;
+const CHECKPOINT_PAUSE_MS = 50;
+
+const sleepSync = (ms: number): void => {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+};
+
+/** Refuses a file that is something else than a key store: an events store, or another program's database. */
+const checkKind = (db: Database.Database, path: string): void => {
+  const applicationId = db.pragma('application_id', { simple: true });
+  if (applicationId === APPLICATION_ID) throw new Error(`${path} is an events store, not a key store: keep the keys in a file of their own`);
+  if (applicationId !== KEY_STORE_APPLICATION_ID && applicationId !== 0) throw new Error(`${path} is not a key store (application_id ${String(applicationId)})`);
+  const tables = db.prepare<[], { name: string }>("SELECT name FROM sqlite_schema WHERE type = 'table'").all().map((table) => table.name);
+  const foreign = tables.filter((name) => name !== 'personal_data_keys' && name !== 'key_store_settings');
+  if (foreign.length > 0) throw new Error(`${path} holds tables (${foreign.join(', ')}) and is not a key store`);
+};
+
 interface KeyRow {
   readonly key_id: string;
   readonly key: Buffer | null;
@@ -34,6 +56,8 @@ export interface SqliteKeyStoreOptions {
   readonly busyTimeoutMs?: number;
   /** The clock for `created_at` (the system clock by default). */
   readonly clock?: () => Date;
+  /** Open an existing file for reading only: nothing is created, and every write is refused. */
+  readonly readOnly?: boolean;
 }
 
 /**
@@ -45,24 +69,49 @@ export interface SqliteKeyStoreOptions {
 export class SqliteKeyStore implements KeyStore {
   private constructor(
     private readonly db: Database.Database,
+    private readonly path: string,
     private readonly clock: () => Date,
   ) {}
 
   static open(path: string, options: SqliteKeyStoreOptions = {}): E.Either<KeyStoreError, SqliteKeyStore> {
     let db: Database.Database | undefined;
     try {
+      if (options.readOnly) {
+        db = new Database(path, { readonly: true, fileMustExist: true, timeout: options.busyTimeoutMs ?? 5000 });
+        checkKind(db, path);
+        return E.right(new SqliteKeyStore(db, path, options.clock ?? (() => new Date())));
+      }
       if (path !== ':memory:' && path !== '') mkdirSync(dirname(path), { recursive: true });
       db = new Database(path, { timeout: options.busyTimeoutMs ?? 5000 });
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = FULL');
       db.pragma('secure_delete = ON');
       const connection = db;
-      connection.transaction(() => connection.exec(SCHEMA)).immediate();
-      return E.right(new SqliteKeyStore(connection, options.clock ?? (() => new Date())));
+      connection
+        .transaction(() => {
+          checkKind(connection, path);
+          connection.exec(SCHEMA);
+          connection.pragma(`application_id = ${KEY_STORE_APPLICATION_ID}`);
+          connection.prepare("INSERT OR IGNORE INTO key_store_settings (name, value) VALUES ('key_store_id', ?)").run(Buffer.from(`ks-${randomBytes(16).toString('hex')}`));
+        })
+        .immediate();
+      return E.right(new SqliteKeyStore(connection, path, options.clock ?? (() => new Date())));
     } catch (thrown) {
       db?.close();
       return E.left(keyStoreUnavailable(`opening the key store ${path}: ${describe(thrown)}`));
     }
+  }
+
+  /**
+   * The id this key store was given when it was created: a log records it, so that it is never read
+   * or written with another key store. Undefined for a file made before ids, opened read-only.
+   */
+  id(): E.Either<KeyStoreError, string | undefined> {
+    return this.run('reading the key store id', () => {
+      const tables = this.db.prepare<[], { name: string }>("SELECT name FROM sqlite_schema WHERE type = 'table' AND name = 'key_store_settings'").all();
+      if (tables.length === 0) return undefined;
+      return this.db.prepare<[], { value: Buffer }>("SELECT value FROM key_store_settings WHERE name = 'key_store_id'").get()?.value.toString('utf8');
+    });
   }
 
   private run<A>(doing: string, step: () => A): E.Either<KeyStoreError, A> {
@@ -103,16 +152,47 @@ export class SqliteKeyStore implements KeyStore {
   private destroy(where: string, parameter: string, erasedAt: string): string[] {
     const erased = this.db
       .transaction(() => {
-        const keyIds = this.db
-          .prepare<[string], { key_id: string }>(`SELECT key_id FROM personal_data_keys WHERE ${where} AND key IS NOT NULL ORDER BY key_id`)
-          .all(parameter)
-          .map((row) => row.key_id);
+        const rows = this.db
+          .prepare<[string], { key_id: string; key: Buffer }>(`SELECT key_id, key FROM personal_data_keys WHERE ${where} AND key IS NOT NULL ORDER BY key_id`)
+          .all(parameter);
         this.db.prepare(`UPDATE personal_data_keys SET key = NULL, subject = NULL, erased_at = ? WHERE ${where} AND key IS NOT NULL`).run(erasedAt, parameter);
-        return keyIds;
+        return rows;
       })
       .immediate();
-    if (erased.length > 0) this.db.pragma('wal_checkpoint(TRUNCATE)');
-    return erased;
+    // Even with nothing left to erase, an earlier erasure that was killed right after its commit
+    // may still have the key in the write-ahead log: emptying it is what proves the key gone.
+    this.emptyWriteAheadLog(erased.map((row) => row.key));
+    return erased.map((row) => row.key_id);
+  }
+
+  /**
+   * Copies the write-ahead log into the file (where `secure_delete` has overwritten the destroyed keys)
+   * and truncates it, checking the result: while another connection reads an older snapshot, the log
+   * cannot be emptied, and the erasure is reported as unfinished rather than done.
+   */
+  private emptyWriteAheadLog(destroyed: readonly Buffer[]): void {
+    for (let attempt = 1; ; attempt += 1) {
+      const [result] = this.db.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number; log: number; checkpointed: number }>;
+      const left = destroyed.some((key) => this.fileHolds(key));
+      if (result !== undefined && result.busy === 0 && !left) return;
+      if (attempt >= CHECKPOINT_ATTEMPTS) {
+        throw new Error(
+          `the key is erased in ${this.path}, but another connection keeps the file's write-ahead log, which may still hold the destroyed key: close every other program using ${this.path} and erase again`,
+        );
+      }
+      sleepSync(CHECKPOINT_PAUSE_MS);
+    }
+  }
+
+  private fileHolds(key: Buffer): boolean {
+    if (this.db.memory) return false;
+    return ['', '-wal'].some((suffix) => {
+      try {
+        return readFileSync(`${this.path}${suffix}`).includes(key);
+      } catch {
+        return false;
+      }
+    });
   }
 
   async eraseSubject(subject: string, erasedAt: string): Promise<E.Either<KeyStoreError, readonly string[]>> {
@@ -124,11 +204,16 @@ export class SqliteKeyStore implements KeyStore {
   }
 
   async pseudonymSecret(): Promise<E.Either<KeyStoreError, Uint8Array>> {
+    const select = () => this.db.prepare<[], { value: Buffer }>("SELECT value FROM key_store_settings WHERE name = 'pseudonym_secret'").get()?.value;
+    if (this.db.readonly) {
+      const secret = this.run('reading the pseudonym secret', select);
+      return E.flatMap(secret, (value) => (value === undefined ? E.left(keyStoreUnavailable(`${this.path} has no pseudonym secret yet and is open for reading only`)) : E.right(value)));
+    }
     return this.run('reading the pseudonym secret', () =>
       this.db
         .transaction(() => {
           this.db.prepare("INSERT OR IGNORE INTO key_store_settings (name, value) VALUES ('pseudonym_secret', ?)").run(randomBytes(32));
-          return this.db.prepare<[], { value: Buffer }>("SELECT value FROM key_store_settings WHERE name = 'pseudonym_secret'").get()!.value;
+          return select()!;
         })
         .immediate(),
     );

@@ -2,6 +2,7 @@ import { isAbsolute, relative, resolve } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import Table from 'cli-table3';
 import * as E from 'fp-ts/lib/Either.js';
+import { z } from 'zod';
 import type { EventStore } from '@aftersales/core';
 import { isStoreFailure } from '@aftersales/core';
 import type { DepartmentCommandJson } from '@aftersales/domain/simulation';
@@ -12,19 +13,17 @@ import { CliError, ExitCode, storeError, usageError } from '../cli-error.js';
 import type { CliCommand, CliContext } from '../context.js';
 import { action, locate, storeOption } from '../context.js';
 import { isStoreFailureCode, openDepartment } from '../department.js';
-import { keyStorePath } from '../key-store.js';
+import { derivedKeyPath, keyStorePath } from '../key-store.js';
 import { catchUp, readModelError, withReadModels } from '../read-models.js';
+import { sealAfterWriting } from '../sealing.js';
 import type { OpenedStore, StoreLocation } from '../store-url.js';
-import { deleteSqliteFile, describeLocation, openStore, storeFlag } from '../store-url.js';
+import { DEMO_MARK, deleteSqliteFile, describeLocation, openStore, storeFlag } from '../store-url.js';
 import { percent, verdict } from './kpi.js';
 
 /** Small enough to finish in seconds on a laptop, large enough for every KPI to have misses worth reading. */
 export const DEFAULT_ORDERS = 1000;
 export const DEFAULT_SEED = 2026;
 export const DEFAULT_YEAR = 2026;
-
-/** The demo leaves this mark in its store, so that running it again may replace what it wrote and nothing else. */
-const DEMO_MARK = 'aftersales-demo';
 
 interface DemoOptions {
   readonly store: string;
@@ -40,36 +39,83 @@ const wholeNumber = (name: string, text: string, min: number, max: number): numb
   return value;
 };
 
-const hasEvents = async (store: EventStore): Promise<boolean> => {
+const firstEventAfter = async (store: EventStore, after: bigint | undefined): Promise<bigint | undefined> => {
   try {
-    for await (const _event of store.readAll({ maxCount: 1 })) return true;
-    return false;
+    let first: bigint | undefined;
+    for await (const event of store.readAll({ ...(after === undefined ? {} : { after }), maxCount: 1 })) first = event.globalPosition;
+    return first;
   } catch (thrown) {
     if (isStoreFailure(thrown)) throw storeError(thrown.error);
     throw thrown;
   }
 };
 
+/** The position of the last event of the log, read from `after` on (the log's tail, when `after` is near the end). */
+const lastPosition = async (store: EventStore, after: bigint | undefined): Promise<bigint | undefined> => {
+  let last = after;
+  try {
+    for await (const event of store.readAll(after === undefined ? {} : { after })) last = event.globalPosition;
+  } catch (thrown) {
+    if (isStoreFailure(thrown)) throw storeError(thrown.error);
+    throw thrown;
+  }
+  return last;
+};
+
 /**
- * Opens an empty store for the demo. A SQLite file that an earlier demo wrote (it carries the demo's
- * mark) is deleted and created again; any other store that holds events is left alone and refused.
+ * The demo's mark in its store, set before its first write: `writing` while it runs (so a killed demo
+ * can be redone), then `written` with the position of the last event it wrote.
+ */
+const DemoMark = z.discriminatedUnion('state', [
+  z.strictObject({ state: z.literal('writing') }),
+  z.strictObject({ state: z.literal('written'), lastPosition: z.string().regex(/^\d+$/) }),
+]);
+type DemoMark = z.infer<typeof DemoMark>;
+
+const readMark = (opened: OpenedStore): DemoMark | undefined => {
+  const text = opened.settings?.get(DEMO_MARK);
+  if (text === undefined) return undefined;
+  try {
+    const parsed = DemoMark.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+const writeMark = (opened: OpenedStore, mark: DemoMark): void => opened.settings?.set(DEMO_MARK, JSON.stringify(mark));
+
+/** Whether the store holds exactly what an earlier demo wrote: it finished and nothing came after, or it was stopped while writing. */
+const onlyTheDemos = async (opened: OpenedStore): Promise<boolean> => {
+  const mark = readMark(opened);
+  if (mark === undefined) return false;
+  if (mark.state === 'writing') return true;
+  return (await firstEventAfter(opened.raw, BigInt(mark.lastPosition))) === undefined;
+};
+
+/**
+ * Opens an empty store for the demo, marked as the demo's before anything is written. A SQLite file
+ * that holds only what an earlier demo wrote is deleted and created again; a store that holds any
+ * event the demo did not write is left alone and refused.
  */
 const openFresh = async (location: StoreLocation, context: CliContext): Promise<OpenedStore> => {
-  const opened = await openStore(location);
-  if (!(await hasEvents(opened.store))) return opened;
-  const mark = await opened.projectionStore.load(DEMO_MARK);
-  await opened.close();
-  if (location.kind === 'sqlite' && E.isRight(mark) && mark.right !== undefined) {
+  let opened = await openStore(location, { demo: true });
+  if ((await firstEventAfter(opened.raw, undefined)) !== undefined) {
+    const replaceable = location.kind === 'sqlite' && (await onlyTheDemos(opened));
+    await opened.close();
+    if (location.kind !== 'sqlite' || !replaceable) {
+      throw usageError(
+        `${describeLocation(location)} already holds events the demo did not write, and the demo deletes only its own: pass another --store (e.g. --store sqlite:./demo.db)`,
+      );
+    }
     context.stderr.write(`Replacing the previous demo in ${location.path}\n`);
     deleteSqliteFile(location.path);
-    // The old customers' keys beside the file go too; keys kept elsewhere (AFTERSALES_KEYS) may serve other logs.
-    const keys = keyStorePath(location, {});
-    if (keys !== undefined && !context.env['AFTERSALES_KEYS']) deleteSqliteFile(keys);
-    return openStore(location);
+    // The keys beside the file were this log's alone; keys kept elsewhere (AFTERSALES_KEYS) may serve other logs.
+    if (!context.env['AFTERSALES_KEYS']) deleteSqliteFile(derivedKeyPath(location.path));
+    opened = await openStore(location, { demo: true });
   }
-  throw usageError(
-    `${describeLocation(location)} already holds events the demo did not write; the demo starts from an empty store: pass another --store (e.g. --store sqlite:./demo.db)`,
-  );
+  writeMark(opened, { state: 'writing' });
+  return opened;
 };
 
 interface Progress {
@@ -142,7 +188,7 @@ export const demo: CliCommand = {
       .option('--year <yyyy>', 'the calendar year simulated', String(DEFAULT_YEAR))
       .option('--read-models <url>', "where to build the read models: sqlite:<path>, postgres://…, memory:; the log's SQLite file by default")
       .addOption(storeOption(context))
-      .addHelpText('after', '\nThe demo starts from an empty store. It replaces a SQLite file that an earlier demo wrote, and refuses any other store that holds events.')
+      .addHelpText('after', '\nThe demo starts from an empty store. It replaces a SQLite file that holds only what an earlier demo wrote, and refuses any store that holds other events.')
       .action(
         action(async (options: DemoOptions) => {
           const orders = wholeNumber('--orders', options.orders, 0, 2_000_000);
@@ -156,6 +202,7 @@ export const demo: CliCommand = {
             const progress = progressOf(context, commands.length);
             const started = performance.now();
             let events = 0;
+            let lastWritten: bigint | undefined;
             const refusedOnPurpose: string[] = [];
             const unexpected: string[] = [];
             try {
@@ -164,6 +211,7 @@ export const demo: CliCommand = {
                 progress.tick(command);
                 if (E.isRight(result)) {
                   events += result.right.events.length;
+                  lastWritten = result.right.events.at(-1)?.globalPosition ?? lastWritten;
                   continue;
                 }
                 const { code, message } = result.left;
@@ -175,10 +223,9 @@ export const demo: CliCommand = {
               progress.stop();
             }
             const elapsed = performance.now() - started;
-            if (location.kind === 'sqlite') {
-              const marked = await opened.projectionStore.save(DEMO_MARK, { state: { seed, orders, year }, position: 0n }, undefined);
-              if (E.isLeft(marked)) throw storeError(marked.left);
-            }
+            const sealed = await sealAfterWriting(opened.raw, 'demo');
+            const last = await lastPosition(opened.raw, lastWritten);
+            if (last !== undefined) writeMark(opened, { state: 'written', lastPosition: last.toString() });
 
             if (context.interactive) context.stderr.write('Building the KPI and audit-trail read models…\n');
             const readStarted = performance.now();
@@ -209,6 +256,7 @@ export const demo: CliCommand = {
             out();
             out(`KPIs (达标率) as of ${asOf}; target 100% each; ✓ met, ✗ missed, — nothing to measure:`);
             out(dashboard(year, byPeriod));
+            out(`Tamper evidence: ${sealed}; keep the anchor apart from the log, for \`audit verify --anchor\`.`);
             out();
             const flag = storeFlag(location, options.store);
             const where = location.kind === 'sqlite' ? displayPath(location.path) : describeLocation(location);

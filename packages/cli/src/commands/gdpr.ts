@@ -1,15 +1,41 @@
 import * as E from 'fp-ts/lib/Either.js';
-import { subjectPseudonym } from '@aftersales/core';
-import { customerIdentifier, normalizePhone } from '@aftersales/domain';
-import { CliError, ExitCode, usageError } from '../cli-error.js';
+import type { EventStore } from '@aftersales/core';
+import { EncryptedField, isStoreFailure, subjectPseudonym } from '@aftersales/core';
+import { customerIdentifier, normalizePhone, personalFields } from '@aftersales/domain';
+import { CliError, ExitCode, storeError, usageError } from '../cli-error.js';
 import type { CliCommand } from '../context.js';
 import { action, commandGroup, storeOption, withStore } from '../context.js';
+import { parseInstant } from '../instants.js';
 
 interface EraseOptions {
   readonly store: string;
   readonly key?: boolean;
   readonly at?: string;
 }
+
+/** How many plaintext events are named before the rest are only counted. */
+const NAMED = 20;
+
+/**
+ * The events of a customer written before personal data was encrypted: their name and phone are
+ * stored in plain text, so destroying a key cannot erase them. Named by stream and revision.
+ */
+const plaintextEventsOf = async (raw: EventStore, customer: string): Promise<string[]> => {
+  const identifier = customerIdentifier(customer);
+  const found: string[] = [];
+  try {
+    for await (const event of raw.readAll({ filter: { eventTypes: Object.keys(personalFields) } })) {
+      const phone = (event.data as { customer?: { phone?: unknown } } | null)?.customer?.phone;
+      if (typeof phone === 'string' && !EncryptedField.safeParse(phone).success && customerIdentifier(phone) === identifier) {
+        found.push(`${event.streamId}@${event.revision}`);
+      }
+    }
+  } catch (thrown) {
+    if (isStoreFailure(thrown)) throw storeError(thrown.error);
+    throw thrown;
+  }
+  return found;
+};
 
 export const gdpr: CliCommand = {
   register(program, context) {
@@ -22,12 +48,11 @@ export const gdpr: CliCommand = {
       .addOption(storeOption(context))
       .action(
         action(async (customer: string, options: EraseOptions) => {
-          const at = options.at ?? new Date().toISOString();
-          if (Number.isNaN(Date.parse(at))) throw usageError(`--at ${JSON.stringify(at)} is not an instant`);
+          const at = options.at === undefined ? new Date().toISOString() : parseInstant('--at', options.at);
           if (!options.key && normalizePhone(customer).replace('+', '').length < 3) {
             throw usageError(`${JSON.stringify(customer)} is not a phone number; pass --key to erase by key id`);
           }
-          return withStore(options.store, { mustExist: true }, async ({ keyStore }) => {
+          return withStore(options.store, { mustExist: true, keys: 'readWrite' }, async ({ keyStore, raw }) => {
             if (options.key) {
               const erased = await keyStore.eraseKey(customer, at);
               if (E.isLeft(erased)) throw new CliError(erased.left.message);
@@ -38,12 +63,19 @@ export const gdpr: CliCommand = {
             if (E.isLeft(secret)) throw new CliError(secret.left.message);
             const erased = await keyStore.eraseSubject(subjectPseudonym(secret.right, customerIdentifier(customer)), at);
             if (E.isLeft(erased)) throw new CliError(erased.left.message);
+            const phone = normalizePhone(customer);
+            const plaintext = await plaintextEventsOf(raw, customer);
             context.stdout.write(
               erased.right.length > 0
-                ? `erased the personal data of customer ${normalizePhone(customer)}: ${erased.right.length} key(s) destroyed (${erased.right.join(', ')}); their orders now read [erased]\n`
-                : `no key for customer ${normalizePhone(customer)}: nothing to erase (unknown, or already erased)\n`,
+                ? `erased the personal data of customer ${phone}: ${erased.right.length} key(s) destroyed (${erased.right.join(', ')}); their encrypted orders now read [erased]\n`
+                : `no key for customer ${phone}: nothing to erase (unknown, or already erased)\n`,
             );
-            return ExitCode.ok;
+            if (plaintext.length === 0) return ExitCode.ok;
+            const named = plaintext.length > NAMED ? `${plaintext.slice(0, NAMED).join(', ')} and ${plaintext.length - NAMED} more` : plaintext.join(', ');
+            context.stdout.write(
+              `NOT ERASED: ${plaintext.length} event(s) of customer ${phone} from before personal data was encrypted hold their name and phone in plain text, which no key erasure removes: ${named}\n`,
+            );
+            return ExitCode.problems;
           });
         }),
       );

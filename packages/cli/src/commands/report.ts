@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import { verifyLog } from '@aftersales/core';
@@ -6,7 +6,7 @@ import { buildAuditReport, renderReportHtml, renderReportJson, renderReportMarkd
 import { ExitCode, storeError, usageError } from '../cli-error.js';
 import type { CliCommand } from '../context.js';
 import { action, storeOption, withStore } from '../context.js';
-import { parseAsOf } from '../instants.js';
+import { parseAsOf, parseInstant, parsePeriod } from '../instants.js';
 import { readSettings } from './kpi.js';
 import { verifyOptionsOf } from './verify.js';
 
@@ -22,6 +22,34 @@ interface ReportOptions {
 }
 
 const collectAnchor = (value: string, previous: readonly string[] = []): string[] => [...previous, value];
+
+const describeThrown = (thrown: unknown): string => (thrown instanceof Error ? thrown.message : String(thrown));
+
+/**
+ * Writes the three files so that they are never of two different reports: each target is checked
+ * first, each file is written under a temporary name, the old set is removed, and only then is each
+ * renamed into place. A kill leaves the old set, or part of the new one, never a mix.
+ */
+const writeReportFiles = (out: string, files: ReadonlyArray<readonly [name: string, content: string]>): void => {
+  try {
+    mkdirSync(out, { recursive: true });
+  } catch (thrown) {
+    throw usageError(`cannot write the report into ${out}: ${describeThrown(thrown)}`);
+  }
+  for (const [name] of files) {
+    const target = join(out, name);
+    if (existsSync(target) && !statSync(target).isFile()) throw usageError(`cannot write ${target}: something other than a file is in the way; nothing was written`);
+  }
+  const temporary = (name: string) => join(out, `.${name}.${process.pid}.tmp`);
+  try {
+    for (const [name, content] of files) writeFileSync(temporary(name), content);
+    for (const [name] of files) rmSync(join(out, name), { force: true });
+    for (const [name] of files) renameSync(temporary(name), join(out, name));
+  } catch (thrown) {
+    for (const [name] of files) rmSync(temporary(name), { force: true });
+    throw usageError(`cannot write the report into ${out}: ${describeThrown(thrown)}`);
+  }
+};
 
 export const report: CliCommand = {
   register(program, context) {
@@ -39,7 +67,8 @@ export const report: CliCommand = {
       .action(
         action(async (options: ReportOptions) => {
           const asOf = parseAsOf(options.asOf);
-          const knownAt = options.knownAt === undefined ? undefined : parseAsOf(options.knownAt);
+          const knownAt = options.knownAt === undefined ? undefined : parseInstant('--known-at', options.knownAt);
+          const period = options.period === undefined ? undefined : parsePeriod(options.period);
           const verifyOptions = verifyOptionsOf(options);
           const config = readSettings(options.settings);
           return withStore(options.store, { mustExist: true }, async ({ raw, store }) => {
@@ -47,16 +76,17 @@ export const report: CliCommand = {
             if (E.isLeft(verified)) throw storeError(verified.left);
             const built = await buildAuditReport(store, verified.right, {
               asOf,
-              ...(options.period === undefined ? {} : { period: options.period }),
+              ...(period === undefined ? {} : { period }),
               ...(knownAt === undefined ? {} : { knownAt }),
               ...(config === undefined ? {} : { config }),
             });
             if (E.isLeft(built)) throw usageError(built.left);
             const out = resolve(options.out);
-            mkdirSync(out, { recursive: true });
-            writeFileSync(join(out, 'report.json'), renderReportJson(built.right));
-            writeFileSync(join(out, 'report.md'), renderReportMarkdown(built.right));
-            writeFileSync(join(out, 'report.html'), renderReportHtml(built.right));
+            writeReportFiles(out, [
+              ['report.json', renderReportJson(built.right)],
+              ['report.md', renderReportMarkdown(built.right)],
+              ['report.html', renderReportHtml(built.right)],
+            ]);
             const undecodable = built.right.undecodable.length === 0 ? '' : `; ${built.right.undecodable.length} event(s) did not decode and are listed in the report`;
             const verdict = `${verified.right.intact ? 'the log is intact' : `the log is NOT INTACT (${verified.right.problemCount} problem(s))`}${undecodable}`;
             context.stderr.write(`wrote report.json, report.md and report.html to ${out} for ${built.right.query.period} as of ${asOf}; ${verdict}\n`);

@@ -6,9 +6,11 @@ import type { CliCommand, CliContext } from '../context.js';
 import { action, storeOption, withStore } from '../context.js';
 import { isStoreFailureCode, openDepartment } from '../department.js';
 import { lineWriter, toJson } from '../output.js';
+import { sealAfterWriting } from '../sealing.js';
 
 interface RunOptions {
   readonly store: string;
+  readonly seal: boolean;
 }
 
 /** What makes a line a command at all; whether its fields are right is the domain's to say. */
@@ -70,13 +72,16 @@ export const run: CliCommand = {
       .command('run')
       .description('Send commands, one JSON object a line, in order; print one JSON result a line')
       .argument('<file>', 'a JSON Lines file of commands, or - for stdin')
+      .option('--no-seal', 'do not seal the log when done (by default an integrity checkpoint covers what was written)')
       .addOption(storeOption(context))
       .action(
         action(async (file: string, options: RunOptions) => {
           const input = await openInput(file, context);
-          return withStore(options.store, {}, async ({ store }) => {
+          return withStore(options.store, {}, async ({ store, raw }) => {
             const department = openDepartment(store);
-            const out = lineWriter(context.stdout);
+            // Each result is written as soon as its command is committed, so a caller feeding a pipe
+            // can wait for the answer to one line before sending the next.
+            const out = lineWriter(context.stdout, 0);
             let lineNumber = 0;
             let malformed = 0;
             let accepted = 0;
@@ -133,6 +138,7 @@ export const run: CliCommand = {
             context.stderr.write(
               `${accepted + refused + malformed} command line(s): ${accepted} accepted, ${refused} refused by the domain, ${malformed} malformed\n`,
             );
+            if (options.seal) context.stderr.write(`${await sealAfterWriting(raw, 'run')}\n`);
             return malformed > 0 ? ExitCode.problems : ExitCode.ok;
           });
         }),

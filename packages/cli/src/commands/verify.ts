@@ -2,12 +2,13 @@ import { readFileSync } from 'node:fs';
 import { access } from 'node:fs/promises';
 import * as E from 'fp-ts/lib/Either.js';
 import type { IntegrityProblem, LogAnchor, RecordedEvent, VerificationReport, VerifyOptions } from '@aftersales/core';
-import { INTEGRITY_STREAM, createLogVerifier, describeProblem, formatAnchor, parseAnchor, sealLog, verifyLog } from '@aftersales/core';
+import { INTEGRITY_STREAM, createLogVerifier, describeProblem, formatAnchor, parseAnchor, verifyLog } from '@aftersales/core';
 import { exportedLines, recordedEventOf } from '../exported-event.js';
 import { CliError, ExitCode, storeError, usageError } from '../cli-error.js';
 import type { CliCommand, CliContext } from '../context.js';
 import { action, commandGroup, storeOption, withStore } from '../context.js';
-import { parseAsOf } from '../instants.js';
+import { parseInstant } from '../instants.js';
+import { auditorOf, sealStore, writeAnchorFile } from '../sealing.js';
 import { checkReadModels } from './verify-read-models.js';
 
 /** How many problems are printed before the rest are only counted. */
@@ -39,12 +40,30 @@ export const readAuditKey = (file: string): Uint8Array => {
   return key;
 };
 
-export const verifyOptionsOf = (options: Pick<IntegrityOptions, 'auditKeyFile' | 'anchor'>): VerifyOptions => {
-  const anchors: LogAnchor[] = (options.anchor ?? []).map((text) => {
-    const parsed = parseAnchor(text);
-    if (E.isLeft(parsed)) throw usageError(`--anchor: ${parsed.left}`);
+/**
+ * An `--anchor` value: `<count>:<digest>` as printed, or a file written by `audit seal --anchor-out`
+ * (one anchor a line; blank lines and lines starting with # are skipped).
+ */
+export const readAnchors = (value: string): LogAnchor[] => {
+  const given = parseAnchor(value);
+  if (E.isRight(given)) return [given.right];
+  let content: string;
+  try {
+    content = readFileSync(value, 'utf8');
+  } catch {
+    throw usageError(`--anchor ${JSON.stringify(value)} is neither <count>:<digest> nor a readable anchor file`);
+  }
+  const lines = content.split('\n').filter((line) => line.trim().length > 0 && !line.trimStart().startsWith('#'));
+  if (lines.length === 0) throw usageError(`the anchor file ${value} holds no anchor`);
+  return lines.map((line) => {
+    const parsed = parseAnchor(line);
+    if (E.isLeft(parsed)) throw usageError(`the anchor file ${value}: ${parsed.left}`);
     return parsed.right;
   });
+};
+
+export const verifyOptionsOf = (options: Pick<IntegrityOptions, 'auditKeyFile' | 'anchor'>): VerifyOptions => {
+  const anchors: LogAnchor[] = (options.anchor ?? []).flatMap(readAnchors);
   return {
     ...(options.auditKeyFile === undefined ? {} : { auditKey: readAuditKey(options.auditKeyFile) }),
     ...(anchors.length === 0 ? {} : { anchors }),
@@ -73,7 +92,8 @@ export interface FileVerification {
   readonly report: VerificationReport;
 }
 
-const problemLine = (problem: IntegrityProblem): string => `${problem.message} (expected ${problem.expected}, found ${problem.found})`;
+/** A problem as one line, with what was expected and what was found. */
+export const problemLine = (problem: IntegrityProblem): string => `${problem.message} (expected ${problem.expected}, found ${problem.found})`;
 
 /**
  * Verifies an exported log (JSON Lines of `aftersales export`) as `audit verify` verifies a store:
@@ -112,6 +132,14 @@ export const verifyExportedFile = async (file: string, options: VerifyOptions = 
 
 const collectAnchor = (value: string, previous: readonly string[] = []): string[] => [...previous, value];
 
+interface SealCommandOptions {
+  readonly store: string;
+  readonly auditKeyFile?: string;
+  readonly at?: string;
+  readonly actor: string;
+  readonly anchorOut?: string;
+}
+
 export const verifyCommand = (context: CliContext) =>
   action(async (options: IntegrityOptions) => {
     const verifyOptions = verifyOptionsOf(options);
@@ -127,7 +155,9 @@ export const verifyCommand = (context: CliContext) =>
       }
       return verified.problems.length === 0 ? ExitCode.ok : ExitCode.problems;
     }
-    return withStore(options.store, { mustExist: true }, async (opened) => {
+    // No key is needed: the log is verified as stored, and the read models hold no personal data,
+    // so their replay reads customers' fields as unavailable and still gives the same rows.
+    return withStore(options.store, { mustExist: true, keys: 'none' }, async (opened) => {
       const verified = await verifyLog(opened.raw, verifyOptions);
       if (E.isLeft(verified)) throw storeError(verified.left);
       const report = verified.right;
@@ -149,7 +179,7 @@ export const auditVerify: CliCommand = {
       .command('verify')
       .description('Prove the log unaltered: every hash, link, revision, checkpoint and anchor; exit 0 when intact, 1 naming each problem')
       .option('--audit-key-file <file>', 'the auditor key: every checkpoint must then carry its MAC')
-      .option('--anchor <count:digest>', 'an anchor kept from an earlier verification (repeatable): the first <count> events must still give <digest>', collectAnchor)
+      .option('--anchor <count:digest|file>', 'an anchor kept from an earlier seal or verification, or a file of them (repeatable): the first <count> events must still give <digest>', collectAnchor)
       .option('--file <export.jsonl>', 'verify an exported log (from `aftersales export`) instead of a store')
       .option('--read-models <url>', "the stored read models to compare with a replay of the log (sqlite:<path>, postgres://…); the log's SQLite file by default")
       .option('--json', 'print the full report as JSON')
@@ -162,23 +192,25 @@ export const auditVerify: CliCommand = {
       .option('--audit-key-file <file>', 'sign the checkpoint with the auditor key (HMAC-SHA256)')
       .option('--at <instant>', 'the business time of the seal (now by default)')
       .option('--actor <id>', 'who seals (recorded as an Auditor)', 'auditor')
+      .option('--anchor-out <file>', 'also write the anchor to this file, to keep apart from the log for `audit verify --anchor <file>`')
       .addOption(storeOption(context))
       .action(
-        action(async (options: { readonly store: string; readonly auditKeyFile?: string; readonly at?: string; readonly actor: string }) => {
-          const at = options.at === undefined ? new Date().toISOString() : parseAsOf(options.at);
+        action(async (options: SealCommandOptions) => {
+          const at = options.at === undefined ? new Date().toISOString() : parseInstant('--at', options.at);
+          const actor = auditorOf(options.actor);
           const auditKey = options.auditKeyFile === undefined ? undefined : readAuditKey(options.auditKeyFile);
-          return withStore(options.store, { mustExist: true }, async ({ raw }) => {
-            const sealed = await sealLog(raw, { actor: { id: options.actor, role: 'Auditor' }, at, ...(auditKey === undefined ? {} : { auditKey }) });
-            if (E.isLeft(sealed)) throw storeError(sealed.left);
-            const { report } = sealed.right;
+          return withStore(options.store, { mustExist: true, keys: 'none' }, async ({ raw }) => {
+            const sealed = await sealStore(raw, { actor, at, ...(auditKey === undefined ? {} : { auditKey }) });
+            const { report } = sealed;
             if (!report.intact) {
               context.stdout.write(`${describeVerification(report).join('\n')}\n`);
               throw new CliError('the log is not intact: nothing was sealed', ExitCode.problems);
             }
+            if (options.anchorOut !== undefined) await writeAnchorFile(options.anchorOut, sealed.anchor);
             context.stdout.write(
-              sealed.right.sealed
-                ? `sealed the first ${report.eventCount} event(s) (${sealed.right.checkpoint?.heads.length ?? 0} stream head(s)${auditKey === undefined ? '' : ', with the audit key'})\nanchor: ${formatAnchor(report.anchor)}\n`
-                : `nothing new to seal since the last checkpoint\nanchor: ${formatAnchor(report.anchor)}\n`,
+              sealed.sealed
+                ? `sealed the first ${report.eventCount} event(s) (${sealed.checkpoint?.heads.length ?? 0} stream head(s)${auditKey === undefined ? '' : ', with the audit key'})\nanchor: ${formatAnchor(sealed.anchor)}\n`
+                : `nothing new to seal since the last checkpoint\nanchor: ${formatAnchor(sealed.anchor)}\n`,
             );
             return ExitCode.ok;
           });

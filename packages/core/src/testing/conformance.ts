@@ -186,6 +186,25 @@ export const describeEventStoreConformance = (
       expect(await readStream(store, stream)).toHaveLength(2);
     });
 
+    it('refuses metadata that reads could not decode, so one bad append cannot make the log unreadable', async () => {
+      const stream = uniqueStream();
+      const withActor = (actor: unknown): EventToAppend => {
+        const event = testEvent();
+        return { ...event, metadata: { ...event.metadata, actor } as EventToAppend['metadata'] };
+      };
+      for (const actor of [{ id: '', role: 'Auditor' }, { id: 'a'.repeat(300), role: 'Auditor' }, { id: 'auditor' }]) {
+        const refused = left(await store.appendToStream(stream, [withActor(actor)], { expectedRevision: 'any' }));
+        expect(refused.code).toBe('InvalidAppend');
+        expect(refused.message).toContain('metadata.actor');
+      }
+      const unversioned = testEvent();
+      const noVersion = { ...unversioned, metadata: { ...unversioned.metadata, schemaVersion: 0 } };
+      expect(left(await store.appendToStream(stream, [noVersion], { expectedRevision: 'any' })).code).toBe('InvalidAppend');
+      right(await store.appendToStream(stream, [testEvent()], { expectedRevision: 'noStream' }));
+      expect(await readStream(store, stream)).toHaveLength(1);
+      expect(E.isRight(await collect(store.readAll()))).toBe(true);
+    });
+
     it('treats the same event ids appended again at the same expected revision as one append', async () => {
       const stream = uniqueStream();
       right(await store.appendToStream(stream, testEvents(1), { expectedRevision: 'noStream' }));
