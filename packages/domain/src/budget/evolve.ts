@@ -1,5 +1,7 @@
 import { match } from 'ts-pattern';
 import type { BudgetEvent } from './events.js';
+import { emptyLedger, expenseIn, recordExpense } from './expense-ledger.js';
+import type { ExpenseLedger } from './expense-ledger.js';
 import type { ActiveLine, BudgetState, Expense } from './state.js';
 
 type Active = Extract<BudgetState, { readonly status: 'Active' }>;
@@ -11,13 +13,9 @@ const whenActive = (state: BudgetState, change: (active: Active) => BudgetState)
 const updateLine = (lines: readonly ActiveLine[], category: string, change: (line: ActiveLine) => ActiveLine) =>
   lines.map((line) => (line.category === category ? change(line) : line));
 
-const updateExpense = (
-  expenses: ReadonlyMap<string, Expense>,
-  expenseId: string,
-  status: Expense['status'],
-): ReadonlyMap<string, Expense> => {
-  const expense = expenses.get(expenseId);
-  return expense === undefined ? expenses : new Map(expenses).set(expenseId, { ...expense, status });
+const updateExpense = (expenses: ExpenseLedger, expenseId: string, status: Expense['status']): ExpenseLedger => {
+  const expense = expenseIn(expenses, expenseId);
+  return expense === undefined ? expenses : recordExpense(expenses, { ...expense, status });
 };
 
 export const evolve = (state: BudgetState, event: BudgetEvent): BudgetState =>
@@ -48,18 +46,19 @@ export const evolve = (state: BudgetState, event: BudgetEvent): BudgetState =>
               amount: line.amount,
               approvedSpend: 0,
             })),
-            expenses: new Map(),
+            expenses: emptyLedger(),
           }
         : state,
     )
     .with({ type: 'ExpenseClaimed' }, ({ data }) =>
       whenActive(state, (active) => ({
         ...active,
-        expenses: new Map(active.expenses).set(data.expenseId, {
+        expenses: recordExpense(active.expenses, {
           expenseId: data.expenseId,
           category: data.category,
           amount: data.amount,
           claimantId: data.claimantId,
+          ...(data.claimantRole === undefined ? {} : { claimantRole: data.claimantRole }),
           status: 'Pending',
         }),
       })),
