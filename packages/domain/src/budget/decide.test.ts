@@ -182,8 +182,8 @@ describe('ApproveExpense', () => {
     given(managersClaim)
       .when(command('RejectExpense', {}, { actor: generalManagerActor }))
       .then([{ type: 'ExpenseRejected', data: { budgetId, expenseId: 'EX-1', reason: 'no receipt' } }]);
-    given(managersClaim).when(command('ApproveExpense')).thenRefused('Forbidden', 'only the GeneralManager decides it');
-    given(managersClaim).when(command('RejectExpense')).thenRefused('Forbidden', 'only the GeneralManager decides it');
+    given(managersClaim).when(command('ApproveExpense')).thenRefused('Forbidden', 'the GeneralManager decides it');
+    given(managersClaim).when(command('RejectExpense')).thenRefused('Forbidden', 'the GeneralManager decides it');
   });
   it('is refused to a claimant however their id is dressed up: a padded id is no id at all', () => {
     given(withClaim(30_000, 'materials', 'DM-01'))

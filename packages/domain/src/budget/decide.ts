@@ -68,18 +68,18 @@ const claimToDecide = (
     );
   }
   const { actor } = command.metadata;
-  if (expense.claimantId === actor.id) {
-    return E.left(
-      forbidden(
-        `${command.type} refused: ${actor.id} claimed expense ${expense.expenseId} on budget ${state.budgetId} and may not decide their own claim`,
-      ),
-    );
-  }
   const deciderRole = deciderRoleFor(expense);
   if (actor.role !== deciderRole) {
     return E.left(
       forbidden(
-        `${command.type} refused: expense ${expense.expenseId} on budget ${state.budgetId} was claimed by ${expense.claimantRole ?? 'a specialist'} ${expense.claimantId}; only the ${deciderRole} decides it`,
+        `${command.type} refused: role ${actor.role} may not decide expense ${expense.expenseId} on budget ${state.budgetId}, claimed by ${expense.claimantRole ?? 'a specialist'} ${expense.claimantId}; the ${deciderRole} decides it`,
+      ),
+    );
+  }
+  if (expense.claimantId === actor.id) {
+    return E.left(
+      forbidden(
+        `${command.type} refused: ${actor.id} claimed expense ${expense.expenseId} on budget ${state.budgetId} and may not decide their own claim`,
       ),
     );
   }
