@@ -1,8 +1,10 @@
+import { escapeForTerminal as shown } from '@aftersales/core';
 import Table from 'cli-table3';
 import type { AuditEntry, AuditQuery } from '@aftersales/read-models';
 import { ExitCode, usageError } from '../cli-error.js';
 import type { CliCommand } from '../context.js';
 import { action, commandGroup, storeOption, withStore } from '../context.js';
+import { toJson } from '../output.js';
 import { catchUp, readModelsOf } from '../read-models.js';
 
 interface TrailOptions {
@@ -25,7 +27,7 @@ const trailTable = (entries: readonly AuditEntry[]): string => {
   });
   for (const entry of entries) {
     const who = entry.subject === undefined ? entry.actor : entry.subject;
-    table.push([entry.position, entry.occurredAt, `${who.id} (${who.role})`, `${entry.streamId} @ ${entry.revision}`, entry.type, entry.summary.en]);
+    table.push([entry.position, shown(entry.occurredAt), shown(`${who.id} (${who.role})`), shown(`${entry.streamId} @ ${entry.revision}`), shown(entry.type), shown(entry.summary.en)]);
   }
   return table.toString();
 };
@@ -56,7 +58,7 @@ export const auditTrail: CliCommand = {
             const shown = limit ?? (options.json ? entries.length : TABLE_ROWS);
             const latest = entries.slice(Math.max(0, entries.length - shown));
             if (options.json) {
-              context.stdout.write(`${JSON.stringify(latest, null, 2)}\n`);
+              context.stdout.write(`${toJson(latest, 2)}\n`);
               return ExitCode.ok;
             }
             if (entries.length === 0) {

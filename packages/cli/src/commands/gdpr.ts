@@ -4,6 +4,7 @@ import { customerIdentifier, normalizePhone } from '@aftersales/domain';
 import { CliError, ExitCode, usageError } from '../cli-error.js';
 import type { CliCommand } from '../context.js';
 import { action, commandGroup, storeOption, withStore } from '../context.js';
+import { parseAsOf } from '../instants.js';
 
 interface EraseOptions {
   readonly store: string;
@@ -22,8 +23,7 @@ export const gdpr: CliCommand = {
       .addOption(storeOption(context))
       .action(
         action(async (customer: string, options: EraseOptions) => {
-          const at = options.at ?? new Date().toISOString();
-          if (Number.isNaN(Date.parse(at))) throw usageError(`--at ${JSON.stringify(at)} is not an instant`);
+          const at = options.at === undefined ? new Date().toISOString() : parseAsOf(options.at, '--at');
           if (!options.key && normalizePhone(customer).replace('+', '').length < 3) {
             throw usageError(`${JSON.stringify(customer)} is not a phone number; pass --key to erase by key id`);
           }

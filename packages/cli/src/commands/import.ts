@@ -1,8 +1,7 @@
-import { access } from 'node:fs/promises';
 import * as E from 'fp-ts/lib/Either.js';
 import type { EventToAppend, EventMetadataToAppend } from '@aftersales/core';
-import { isStoreFailure } from '@aftersales/core';
-import { CliError, ExitCode, storeError, usageError } from '../cli-error.js';
+import { escapeForTerminal as shown, isStoreFailure } from '@aftersales/core';
+import { CliError, ExitCode, mustBeFile, storeError, usageError } from '../cli-error.js';
 import type { CliCommand, CliContext } from '../context.js';
 import { action, storeOption, withStore } from '../context.js';
 import type { ExportedEvent } from '../exported-event.js';
@@ -35,7 +34,7 @@ const sameBatch = (a: ExportedEvent, b: ExportedEvent): boolean =>
   b.revision === a.revision + 1;
 
 const report = (context: CliContext, problems: readonly string[]) => {
-  for (const problem of problems.slice(0, PROBLEMS_SHOWN)) context.stderr.write(`  ${problem}\n`);
+  for (const problem of problems.slice(0, PROBLEMS_SHOWN)) context.stderr.write(`  ${shown(problem)}\n`);
   if (problems.length > PROBLEMS_SHOWN) context.stderr.write(`  … and ${problems.length - PROBLEMS_SHOWN} more\n`);
 };
 
@@ -48,14 +47,10 @@ export const importLog: CliCommand = {
       .addOption(storeOption(context))
       .action(
         action(async (file: string, options: { readonly store: string }) => {
-          try {
-            await access(file);
-          } catch {
-            throw usageError(`cannot read ${file}: no such file`);
-          }
+          await mustBeFile(file);
           const verified = await verifyFile(file);
           if (verified.problems.length > 0) {
-            context.stderr.write(`aftersales: ${file} is not an intact exported log (${verified.problems.length} problem(s)); nothing was imported:\n`);
+            context.stderr.write(`aftersales: ${shown(file)} is not an intact exported log (${verified.problems.length} problem(s)); nothing was imported:\n`);
             report(context, verified.problems);
             return ExitCode.problems;
           }

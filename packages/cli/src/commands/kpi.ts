@@ -1,3 +1,4 @@
+import { escapeForTerminal as shown } from '@aftersales/core';
 import Table from 'cli-table3';
 import * as E from 'fp-ts/lib/Either.js';
 import type { KpiResult } from '@aftersales/read-models';
@@ -5,6 +6,7 @@ import { ExitCode, usageError } from '../cli-error.js';
 import type { CliCommand } from '../context.js';
 import { action, storeOption, withStore } from '../context.js';
 import { localYear, parseAsOf } from '../instants.js';
+import { toJson } from '../output.js';
 import { catchUp, readModelsOf } from '../read-models.js';
 
 interface KpiOptions {
@@ -45,13 +47,13 @@ export const kpiTable = (results: readonly KpiResult[]): string => {
   });
   for (const result of results) {
     table.push([
-      result.kpi,
-      result.name.zh,
+      shown(result.kpi),
+      shown(result.name.zh),
       percent(result.rate),
       `${result.numerator} / ${result.denominator}`,
       percent(result.target),
       verdict(result.met),
-      listMissed(result.missed),
+      shown(listMissed(result.missed)),
     ]);
   }
   return table.toString();
@@ -76,9 +78,9 @@ export const kpi: CliCommand = {
             const results = models.kpis({ period, asOf });
             if (E.isLeft(results)) throw usageError(results.left);
             if (options.json) {
-              context.stdout.write(`${JSON.stringify(results.right.map(kpiJson), null, 2)}\n`);
+              context.stdout.write(`${toJson(results.right.map(kpiJson), 2)}\n`);
             } else {
-              context.stdout.write(`KPIs for ${period}, as of ${asOf}\n${kpiTable(results.right)}\n`);
+              context.stdout.write(`KPIs for ${shown(period)}, as of ${shown(asOf)}\n${kpiTable(results.right)}\n`);
             }
             return ExitCode.ok;
           });

@@ -36,7 +36,7 @@ export const report: CliCommand = {
       .action(
         action(async (options: ReportOptions) => {
           const asOf = parseAsOf(options.asOf);
-          const knownAt = options.knownAt === undefined ? undefined : parseAsOf(options.knownAt);
+          const knownAt = options.knownAt === undefined ? undefined : parseAsOf(options.knownAt, '--known-at');
           const verifyOptions = verifyOptionsOf(options);
           return withStore(options.store, { mustExist: true }, async ({ raw, store }) => {
             const verified = await verifyLog(raw, verifyOptions);

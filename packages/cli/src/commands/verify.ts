@@ -157,7 +157,7 @@ export const auditVerify: CliCommand = {
       .addOption(storeOption(context))
       .action(
         action(async (options: { readonly store: string; readonly auditKeyFile?: string; readonly at?: string; readonly actor: string }) => {
-          const at = options.at === undefined ? new Date().toISOString() : parseAsOf(options.at);
+          const at = options.at === undefined ? new Date().toISOString() : parseAsOf(options.at, '--at');
           const auditKey = options.auditKeyFile === undefined ? undefined : readAuditKey(options.auditKeyFile);
           return withStore(options.store, { mustExist: true }, async ({ raw }) => {
             const sealed = await sealLog(raw, { actor: { id: options.actor, role: 'Auditor' }, at, ...(auditKey === undefined ? {} : { auditKey }) });
