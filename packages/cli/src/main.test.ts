@@ -72,6 +72,51 @@ describe('aftersales run', () => {
     expect(JSON.stringify(refused)).toContain('line 5 is not a command');
   });
 
+  it('refuses what a hostile or careless caller sends, appends none of it, and logs each attempt once without the line', async () => {
+    const store = `sqlite:${scratch.file('hostile.db')}`;
+    const lines = [
+      receive('RO-1', '2026-03-10T09:00:00+08:00'),
+      // The id of the receipt, reused for a confirmation, and for a second order of another customer.
+      command('ConfirmReceipt', { orderId: 'RO-1' }, 'RO-1/receive', manager, '2026-03-10T10:00:00+08:00'),
+      receive('RO-1', '2026-03-10T09:00:00+08:00').replace('王芳', '李雷').replace('13800000000', '13900000000'),
+      // Business time running backwards, and out of the years any period holds.
+      command('ConfirmReceipt', { orderId: 'RO-1' }, 'RO-1/confirm', manager, '2026-03-01T10:00:00+08:00'),
+      command('ConfirmReceipt', { orderId: 'RO-1' }, 'RO-1/confirm-9999', manager, '9999-03-01T10:00:00+08:00'),
+      // A look-alike actor, an escape sequence in an id, a bidi override in a reason.
+      command('ConfirmReceipt', { orderId: 'RO-1' }, 'RO-1/confirm-2', { id: 'DM-01 ', role: 'DepartmentManager' }, '2026-03-10T10:00:00+08:00'),
+      command('ConfirmReceipt', { orderId: 'RO-1\u001b[2J' }, 'RO-1/confirm-3', manager, '2026-03-10T10:00:00+08:00'),
+      command('CancelRepairOrder', { orderId: 'RO-1', reason: 'no\u202Emore' }, 'RO-1/cancel', manager, '2026-03-10T10:00:00+08:00'),
+      // A line that is not JSON, holding a customer's phone number.
+      '{"customer": {"name": "王芳", "phone": "13800000000"',
+    ];
+    const run = await aftersales(['run', '-', '--store', store], { input: lines.join('\n') });
+    expect(results(run.stdout).map((result) => (result.ok ? 'ok' : result.error?.code))).toEqual([
+      'ok',
+      'IdempotencyConflict',
+      'IdempotencyConflict',
+      'InvalidTransition',
+      'InvalidCommand',
+      'InvalidCommand',
+      'InvalidCommand',
+      'InvalidCommand',
+      'MalformedLine',
+    ]);
+    expect(run.stdout).not.toContain('13800000000');
+    const trail = await aftersales(['audit', 'trail', '--json', '--store', store]);
+    const entries = JSON.parse(trail.stdout) as { streamId: string; type: string }[];
+    expect(entries.filter((entry) => entry.streamId.startsWith('RepairOrder-')).map((entry) => entry.type)).toEqual(['RepairOrderReceived']);
+    // Two reuses, four invalid commands, one malformed line; the backwards time is a domain refusal, not a security event.
+    expect(entries.filter((entry) => entry.streamId.startsWith('SecurityLog-'))).toHaveLength(7);
+    const again = await aftersales(['run', '-', '--store', store], { input: lines.join('\n') });
+    expect(again.code).toBe(1);
+    const after = JSON.parse((await aftersales(['audit', 'trail', '--json', '--store', store])).stdout) as { streamId: string }[];
+    expect(after.filter((entry) => entry.streamId.startsWith('SecurityLog-'))).toHaveLength(7);
+    const exported = (await aftersales(['export', '--store', store])).stdout;
+    const securityLog = exported.split('\n').filter((line) => line.includes('"streamId":"SecurityLog-'));
+    expect(securityLog).toHaveLength(7);
+    for (const line of securityLog) expect(line).not.toMatch(/王芳|李雷|13800000000|13900000000|\\u001b|\\u202e/i);
+  });
+
   it('exits 0 when every line is a command, refused by the domain or not', async () => {
     const file = scratch.file('commands.jsonl');
     writeFileSync(file, `${receive('RO-2', '2026-03-02T09:00:00+08:00')}\n${schedule('RO-2', '2026-03-02T09:30:00+08:00', '2026-03-05T18:00:00+08:00')}\n`);
