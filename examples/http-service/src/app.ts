@@ -22,6 +22,8 @@ export const statusOf = (code: string): ContentfulStatusCode => {
       return 409;
     case 'OverBudget':
       return 422;
+    case 'AccessDenied':
+    case 'StoreRejected':
     case 'StoreUnavailable':
       return 503;
     case 'CorruptedEvent':

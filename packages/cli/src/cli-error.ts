@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import type { DomainError } from '@aftersales/core';
 
 /**
@@ -21,3 +22,14 @@ export class CliError extends Error {
 export const usageError = (message: string): CliError => new CliError(message, ExitCode.failure);
 
 export const storeError = (error: DomainError): CliError => new CliError(`store error (${error.code}): ${error.message}`, ExitCode.failure);
+
+/** Checks that a path given as an input file is a file that exists, naming what it is instead. */
+export const mustBeFile = async (file: string): Promise<void> => {
+  let found;
+  try {
+    found = await stat(file);
+  } catch {
+    throw usageError(`cannot read ${file}: no such file`);
+  }
+  if (found.isDirectory()) throw usageError(`${file} is a directory, not a file`);
+};

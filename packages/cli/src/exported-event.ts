@@ -1,3 +1,4 @@
+import { jsonProblem } from './output.js';
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { RecordedEvent } from '@aftersales/core';
@@ -49,7 +50,7 @@ export async function* exportedLines(file: string): AsyncGenerator<{ readonly li
     try {
       raw = JSON.parse(text);
     } catch (thrown) {
-      yield { line, problem: `not valid JSON (${thrown instanceof Error ? thrown.message : String(thrown)})` };
+      yield { line, problem: jsonProblem(thrown) };
       continue;
     }
     const parsed = ExportedEvent.safeParse(raw);

@@ -1,6 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+import * as E from 'fp-ts/lib/Either.js';
 import Database from 'better-sqlite3';
 import { EventStoreDBTestServer } from '@aftersales/eventstoredb/test-server';
+import { SqliteEventStore } from '@aftersales/sqlite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { aftersales, scratchDirectory } from './testing.js';
 
@@ -72,6 +74,51 @@ describe('aftersales run', () => {
     expect(refused.map((entry) => entry.type)).toEqual(['CommandRefused', 'CommandRefused', 'CommandRefused']);
     expect(JSON.stringify(refused)).toContain('line 2 is not valid JSON');
     expect(JSON.stringify(refused)).toContain('line 5 is not a command');
+  });
+
+  it('refuses what a hostile or careless caller sends, appends none of it, and logs each attempt once without the line', async () => {
+    const store = `sqlite:${scratch.file('hostile.db')}`;
+    const lines = [
+      receive('RO-1', '2026-03-10T09:00:00+08:00'),
+      // The id of the receipt, reused for a confirmation, and for a second order of another customer.
+      command('ConfirmReceipt', { orderId: 'RO-1' }, 'RO-1/receive', manager, '2026-03-10T10:00:00+08:00'),
+      receive('RO-1', '2026-03-10T09:00:00+08:00').replace('王芳', '李雷').replace('13800000000', '13900000000'),
+      // Business time running backwards, and out of the years any period holds.
+      command('ConfirmReceipt', { orderId: 'RO-1' }, 'RO-1/confirm', manager, '2026-03-01T10:00:00+08:00'),
+      command('ConfirmReceipt', { orderId: 'RO-1' }, 'RO-1/confirm-9999', manager, '9999-03-01T10:00:00+08:00'),
+      // A look-alike actor, an escape sequence in an id, a bidi override in a reason.
+      command('ConfirmReceipt', { orderId: 'RO-1' }, 'RO-1/confirm-2', { id: 'DM-01 ', role: 'DepartmentManager' }, '2026-03-10T10:00:00+08:00'),
+      command('ConfirmReceipt', { orderId: 'RO-1\u001b[2J' }, 'RO-1/confirm-3', manager, '2026-03-10T10:00:00+08:00'),
+      command('CancelRepairOrder', { orderId: 'RO-1', reason: 'no\u202Emore' }, 'RO-1/cancel', manager, '2026-03-10T10:00:00+08:00'),
+      // A line that is not JSON, holding a customer's phone number.
+      '{"customer": {"name": "王芳", "phone": "13800000000"',
+    ];
+    const run = await aftersales(['run', '-', '--store', store], { input: lines.join('\n') });
+    expect(results(run.stdout).map((result) => (result.ok ? 'ok' : result.error?.code))).toEqual([
+      'ok',
+      'IdempotencyConflict',
+      'IdempotencyConflict',
+      'InvalidTransition',
+      'InvalidCommand',
+      'InvalidCommand',
+      'InvalidCommand',
+      'InvalidCommand',
+      'MalformedLine',
+    ]);
+    expect(run.stdout).not.toContain('13800000000');
+    const trail = await aftersales(['audit', 'trail', '--json', '--store', store]);
+    const entries = JSON.parse(trail.stdout) as { streamId: string; type: string }[];
+    expect(entries.filter((entry) => entry.streamId.startsWith('RepairOrder-')).map((entry) => entry.type)).toEqual(['RepairOrderReceived']);
+    // Two reuses, four invalid commands, one malformed line; the backwards time is a domain refusal, not a security event.
+    expect(entries.filter((entry) => entry.streamId.startsWith('SecurityLog-'))).toHaveLength(7);
+    const again = await aftersales(['run', '-', '--store', store], { input: lines.join('\n') });
+    expect(again.code).toBe(1);
+    const after = JSON.parse((await aftersales(['audit', 'trail', '--json', '--store', store])).stdout) as { streamId: string }[];
+    expect(after.filter((entry) => entry.streamId.startsWith('SecurityLog-'))).toHaveLength(7);
+    const exported = (await aftersales(['export', '--store', store])).stdout;
+    const securityLog = exported.split('\n').filter((line) => line.includes('"streamId":"SecurityLog-'));
+    expect(securityLog).toHaveLength(7);
+    for (const line of securityLog) expect(line).not.toMatch(/王芳|李雷|13800000000|13900000000|\\u001b|\\u202e/i);
   });
 
   it('exits 0 when every line is a command, refused by the domain or not', async () => {
@@ -228,6 +275,29 @@ describe('aftersales audit trail', () => {
     expect(byActor.stdout).toContain('ReceiptConfirmed');
     expect(byActor.stdout).not.toContain('RepairOrderReceived');
   });
+
+  it('shows control and direction-changing characters in stored data escaped, in the table and in JSON', async () => {
+    // Commands refuse such text now; a log written under older rules, or imported, may still hold it.
+    const path = scratch.file('hostile.db');
+    const opened = SqliteEventStore.open(path);
+    if (E.isLeft(opened)) throw new Error(opened.left.message);
+    const hostile = 'DM-01\u001b[2J\rforged\u202E';
+    const appended = await opened.right.appendToStream('RepairOrder-RO-9', [
+      {
+        eventId: '00000000-0000-8000-8000-000000000009',
+        type: 'RepairOrderCancelled',
+        data: { orderId: 'RO-9', reason: `\u001b]0;title\u0007${hostile}` },
+        metadata: { commandId: 'c-9', correlationId: 'c-9', causationId: 'c-9', actor: { id: hostile, role: 'DepartmentManager' }, occurredAt: '2026-03-02T09:00:00+08:00', schemaVersion: 1 },
+      },
+    ], { expectedRevision: 'noStream' });
+    expect(E.isRight(appended)).toBe(true);
+    await opened.right.close();
+    const table = await aftersales(['audit', 'trail', '--store', `sqlite:${path}`]);
+    const json = await aftersales(['audit', 'trail', '--json', '--store', `sqlite:${path}`]);
+    for (const shown of [table.stdout, json.stdout]) expect(shown).not.toMatch(/[^\P{Cc}\n]|\u202E/u);
+    expect(table.stdout).toContain('\\u{001B}[2J\\rforged\\u{202E}');
+    expect(JSON.parse(json.stdout)).toEqual([expect.objectContaining({ actor: { id: hostile, role: 'DepartmentManager' } })]);
+  });
 });
 
 describe('aftersales export and import', () => {
@@ -295,11 +365,25 @@ describe('errors', () => {
     [['run', 'no-such-file.jsonl', '--store', 'memory:'], /no such file/],
     [['frobnicate'], /unknown command/],
     [['kpi', '--no-such-option'], /unknown option/],
-  ])('a usage mistake (%j) is one line on stderr and exit 2', async (args, message) => {
+    [['run'], /missing required argument 'file'/],
+    [['run', '.', '--store', 'memory:'], /\. is a directory, not a file/],
+    [['import', '.', '--store', 'memory:'], /\. is a directory, not a file/],
+    [['audit', 'seal', '--at', 'nonsense', '--store', 'memory:'], /--at "nonsense" is not an instant/],
+    [['gdpr', 'erase', '13800000000', '--at', '2026', '--store', 'memory:'], /--at "2026" is not an instant/],
+  ])('a usage mistake (%j) is one line on stderr, `aftersales: …`, and exit 2', async (args, message) => {
     const finished = await aftersales(args);
     expect(finished.code).toBe(2);
     expect(finished.stderr).toMatch(message);
-    expect(finished.stderr).not.toMatch(/\n\s+at /);
+    expect(finished.stderr).toMatch(/^aftersales: [^\n]*\n$/);
+  });
+
+  it('import of a binary file names its lines without echoing their bytes', async () => {
+    const path = scratch.file('binary.jsonl');
+    writeFileSync(path, Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01, 0x1b, 0x5b, 0x32, 0x4a, 0x0a, 0xff, 0xfe, 0x00, 0x9b, 0x0a]));
+    const finished = await aftersales(['import', path, '--store', `sqlite:${scratch.file('binary.db')}`]);
+    expect(finished.code).toBe(1);
+    expect(finished.stderr).toContain('line 1: not valid JSON');
+    expect(finished.stderr).not.toMatch(/ELF|\uFFFD|[^\P{Cc}\n]/u);
   });
 
   it('a file that is not a store is a store error: exit 2, one line, no stack trace', async () => {

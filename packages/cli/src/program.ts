@@ -1,3 +1,4 @@
+import { escapeForTerminal } from '@aftersales/core';
 import { Command, CommanderError } from 'commander';
 import { CliError, ExitCode } from './cli-error.js';
 import type { CliContext } from './context.js';
@@ -8,16 +9,23 @@ export const createProgram = (context: CliContext): Command => {
   const program = new Command('aftersales')
     .description('The after-sales service department, event-sourced: run commands, read KPIs and the audit trail, export and import the log, and a demo year.')
     .version('0.1.0')
-    .showHelpAfterError('(run `aftersales --help` for usage)')
     .configureOutput({
       writeOut: (text) => context.stdout.write(text),
       writeErr: (text) => context.stderr.write(text),
+      // Commander's own errors (an unknown option, a missing argument) read like every other usage error.
+      outputError: (text, write) => write(usageLine(`${text.replace(/^error: /, '').trim()} (run \`aftersales --help\` for usage)`)),
     })
     .exitOverride();
   // Subcommands inherit the exit override and the output streams, as they are created after them.
   for (const command of commands) command.register(program, context);
   return program;
 };
+
+/** One line of stderr: `aftersales: …`, with anything a terminal would act on shown escaped, line breaks included. */
+const usageLine = (message: string): string => `aftersales: ${escapeForTerminal(message)}\n`;
+
+/** A multi-line message (e.g. a list of problems) as lines of stderr, each escaped on its own. */
+const errorLines = (message: string): string => `aftersales: ${message.split('\n').map(escapeForTerminal).join('\n')}\n`;
 
 /**
  * Runs the program on `argv` and returns its exit code. A mistake the user can fix is one line on
@@ -34,11 +42,16 @@ export const runProgram = async (argv: readonly string[], context: CliContext): 
       return thrown.exitCode === 0 ? ExitCode.ok : ExitCode.failure;
     }
     if (thrown instanceof CliError) {
-      context.stderr.write(`aftersales: ${thrown.message}\n`);
+      context.stderr.write(errorLines(thrown.message));
       return thrown.exitCode;
     }
+    // A directory where a file belongs surfaces as a read error from deep inside a stream: it is the user's to fix.
+    if ((thrown as NodeJS.ErrnoException | undefined)?.code === 'EISDIR') {
+      context.stderr.write(usageLine('a directory was given where a file is expected'));
+      return ExitCode.failure;
+    }
     const message = thrown instanceof Error ? thrown.message : String(thrown);
-    context.stderr.write(`aftersales: unexpected failure: ${message}${context.env['AFTERSALES_DEBUG'] ? '' : ' (set AFTERSALES_DEBUG=1 for details)'}\n`);
+    context.stderr.write(usageLine(`unexpected failure: ${message}${context.env['AFTERSALES_DEBUG'] ? '' : ' (set AFTERSALES_DEBUG=1 for details)'}`));
     if (context.env['AFTERSALES_DEBUG'] && thrown instanceof Error && thrown.stack) context.stderr.write(`${thrown.stack}\n`);
     return ExitCode.failure;
   }

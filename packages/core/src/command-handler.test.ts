@@ -197,4 +197,83 @@ describe('command handling', () => {
     expect((await streamOf(store, 'Counter-c1')).map((event) => event.metadata.commandId)).toEqual(['cmd-1', 'cmd-3']);
     expect((await streamOf(store, 'Refusals-Counter-c1')).map((event) => [event.type, event.metadata.commandId])).toEqual([['RefusalRecorded', 'cmd-2']]);
   });
+
+  describe('a command id reused with other content', () => {
+    const at = (command: unknown, time: string, actorId = 'clerk-1') => {
+      const value = command as { metadata: Record<string, unknown> };
+      return { ...value, metadata: { ...value.metadata, at: time, actor: { id: actorId, role: 'Clerk' } } };
+    };
+
+    it.each([
+      ['another type', counterCommand('Close', { counterId: 'c1' }, 'cmd-1')],
+      ['other data', increment(3, 'cmd-1')],
+      ['another actor', at(increment(2, 'cmd-1'), '2026-03-02T09:00:00+08:00', 'clerk-2')],
+    ])('is refused as IdempotencyConflict for %s: nothing appended, the first result stands', async (_, reused) => {
+      const store = new InMemoryEventStore();
+      const refusals: RefusedCommand[] = [];
+      const first = await createCommandHandler({ store }).handle(counter, increment(2, 'cmd-1'));
+      for (const handler of [createCommandHandler({ store, onRefused: (refusal) => void refusals.push(refusal) }), createCommandHandler({ store, cachedStreams: 0 })]) {
+        const conflict = await handler.handle(counter, reused);
+        expect(E.isLeft(conflict) && conflict.left).toMatchObject({ code: 'IdempotencyConflict', streamId: 'Counter-c1', commandId: 'cmd-1' });
+      }
+      expect(refusals.map((refusal) => refusal.error.code)).toEqual(['IdempotencyConflict']);
+      expect(await createCommandHandler({ store }).handle(counter, increment(2, 'cmd-1'))).toEqual(E.right({ ...(E.isRight(first) ? first.right : {}), duplicate: true }));
+      expect((await streamOf(store, 'Counter-c1')).map((event) => event.data)).toEqual([{ counterId: 'c1', by: 2 }]);
+    });
+
+    it('is the same command when only its business time differs', async () => {
+      const store = new InMemoryEventStore();
+      const handler = createCommandHandler({ store });
+      await handler.handle(counter, increment(2, 'cmd-1'));
+      const again = await handler.handle(counter, at(increment(2, 'cmd-1'), '2026-03-03T09:00:00+08:00'));
+      expect(E.isRight(again) && again.right.duplicate).toBe(true);
+    });
+
+    it('is refused after a refusal too, the first refusal standing for the same command', async () => {
+      const store = new InMemoryEventStore();
+      const handler = createCommandHandler({ store });
+      await handler.handle(counter, increment(COUNTER_LIMIT, 'cmd-1'));
+      const first = await handler.handle(counter, increment(5, 'cmd-2'));
+      expect(E.isLeft(first) && first.left.code).toBe('LimitExceeded');
+      const reused = await createCommandHandler({ store }).handle(counter, counterCommand('Close', { counterId: 'c1' }, 'cmd-2'));
+      expect(E.isLeft(reused) && reused.left.code).toBe('IdempotencyConflict');
+      expect(await createCommandHandler({ store }).handle(counter, increment(5, 'cmd-2'))).toEqual(first);
+      expect((await streamOf(store, 'Counter-c1')).map((event) => event.metadata.commandId)).toEqual(['cmd-1']);
+    });
+  });
+
+  describe('business time', () => {
+    const timed = (by: number, commandId: string, time: string) => {
+      const command = increment(by, commandId) as { metadata: Record<string, unknown> };
+      return { ...command, metadata: { ...command.metadata, at: time } };
+    };
+
+    it('refuses a command earlier than the stream\'s last event with InvalidTransition, appending nothing, and journals the refusal', async () => {
+      const store = new InMemoryEventStore();
+      await createCommandHandler({ store }).handle(counter, timed(1, 'cmd-1', '2026-03-10T09:00:00+08:00'));
+      for (const handler of [createCommandHandler({ store }), createCommandHandler({ store, cachedStreams: 0 })]) {
+        const backwards = await handler.handle(counter, timed(1, 'cmd-2', '2026-03-10T00:59:59Z'));
+        expect(E.isLeft(backwards) && backwards.left).toMatchObject({ code: 'InvalidTransition', lastAt: '2026-03-10T09:00:00+08:00' });
+      }
+      expect((await streamOf(store, 'Counter-c1')).map((event) => event.metadata.commandId)).toEqual(['cmd-1']);
+      expect((await streamOf(store, 'Refusals-Counter-c1')).map((event) => event.metadata.commandId)).toEqual(['cmd-2']);
+    });
+
+    it('accepts the same instant, and the same moment written with another offset', async () => {
+      const store = new InMemoryEventStore();
+      const handler = createCommandHandler({ store });
+      await handler.handle(counter, timed(1, 'cmd-1', '2026-03-10T09:00:00+08:00'));
+      expect(E.isRight(await handler.handle(counter, timed(1, 'cmd-2', '2026-03-10T09:00:00+08:00')))).toBe(true);
+      expect(E.isRight(await handler.handle(counter, timed(1, 'cmd-3', '2026-03-10T01:00:00Z')))).toBe(true);
+    });
+
+    it.each(['1999-12-31T23:59:59Z', '2100-01-01T00:00:00Z', '0001-01-01T00:00:00Z', '9999-12-31T00:00:00+08:00'])(
+      'refuses %s as InvalidCommand naming metadata.at',
+      async (time) => {
+        const store = new InMemoryEventStore();
+        const refused = await createCommandHandler({ store }).handle(counter, timed(1, 'cmd-1', time));
+        expect(E.isLeft(refused) && refused.left).toMatchObject({ code: 'InvalidCommand', issues: [expect.objectContaining({ path: 'metadata.at' })] });
+      },
+    );
+  });
 });

@@ -3,8 +3,10 @@ import { z } from 'zod';
 import type { AnyAggregateDefinition } from './aggregate.js';
 import type { EventStore } from './event-store.js';
 import type { DomainError, StoreError, ValidationIssue } from './errors.js';
-import { corruptedEvent, invalidCommand, isStoreFailure, storeUnavailable } from './errors.js';
-import { deterministicEventId } from './event-ids.js';
+import { businessTimeBackwards, corruptedEvent, idempotencyConflict, invalidCommand, isStoreFailure, storeUnavailable } from './errors.js';
+import { canonicalJson } from './canonical-json.js';
+import { commandEventId, deterministicEventId } from './event-ids.js';
+import { sha256Hex } from './hash-chain.js';
 import type { Command, DomainEvent, EventMetadataToAppend, EventToAppend, RecordedEvent } from './messages.js';
 import type { Upcasting } from './upcasting.js';
 import { createUpcasting } from './upcasting.js';
@@ -24,6 +26,8 @@ export interface RefusedCommand {
   /** The command as received (possibly malformed). */
   readonly command: unknown;
   readonly streamId?: string;
+  /** Where the command was in the caller's input (e.g. `line 12`), for input read from a file. */
+  readonly position?: string;
 }
 
 export interface CommandHandlerOptions {
@@ -98,6 +102,14 @@ const eventMetadataOf = (command: Command, schemaVersion: number): EventMetadata
   schemaVersion,
 });
 
+/**
+ * What makes two commands with one id the same command: their type, data and actor (not their
+ * business time). Computed on the decoded command, so a text that only differs by the spaces
+ * trimmed from it is the same text.
+ */
+export const commandDigest = (command: Command): string =>
+  sha256Hex(canonicalJson({ type: command.type, data: command.data, actor: command.metadata.actor }));
+
 /** The refusal journal of an aggregate stream: `Refusals-<streamId>`, e.g. `Refusals-Budget-B-1`. */
 export const REFUSALS_PREFIX = 'Refusals-';
 export const refusalStreamOf = (streamId: string): string => `${REFUSALS_PREFIX}${streamId}`;
@@ -107,17 +119,28 @@ export const REFUSAL_RECORDED = 'RefusalRecorded';
 export const RefusalRecordedData = z.object({
   commandId: z.string(),
   commandType: z.string(),
+  /** The refused command's `commandDigest`; absent in entries recorded before it was kept. */
+  commandDigest: z.string().optional(),
   error: z.looseObject({ code: z.string(), message: z.string() }),
 });
 export type RefusalRecordedData = z.infer<typeof RefusalRecordedData>;
 
+/** The first refusal of a command on a stream, and what the refused command was. */
+interface FirstRefusal {
+  readonly error: DomainError;
+  readonly commandType: string;
+  readonly commandDigest: string | undefined;
+}
+
 interface CachedStream {
   readonly state: unknown;
   readonly revision: number;
+  /** The business time of the stream's last event, which no later command may precede. */
+  readonly lastAt: string | undefined;
   /** Every command id in the stream, so that a retried command is never decided as a new one. */
   readonly commandIds: Set<string>;
   /** The first refusal of each command the deciders refused on this stream, by command id. */
-  readonly refusals: Map<string, DomainError>;
+  readonly refusals: Map<string, FirstRefusal>;
 }
 
 /**
@@ -147,6 +170,26 @@ const streamCache = (capacity: number) => {
   };
 };
 
+/**
+ * Whether the first stored event of a command id came from this very command (same content digest),
+ * or from a command that reused its id. Events stored before the digest was part of event ids
+ * cannot tell, and are taken as the same command, as they always were.
+ */
+const isSameCommand = (first: RecordedEvent, streamId: string, commandId: string, digest: string): boolean =>
+  first.eventId === commandEventId(streamId, commandId, digest, 0) || first.eventId === deterministicEventId(streamId, commandId, 0);
+
+/** Decides a command, unless its business time precedes the stream's last event: business time never runs backwards. */
+const decideInTime = (
+  definition: AnyAggregateDefinition,
+  command: Command,
+  state: unknown,
+  streamId: string,
+  lastAt: string | undefined,
+): E.Either<DomainError, readonly DomainEvent[]> =>
+  lastAt !== undefined && Date.parse(command.metadata.at) < Date.parse(lastAt)
+    ? E.left(businessTimeBackwards(streamId, command.type, command.metadata.at, lastAt))
+    : definition.decider.decide(command, state);
+
 export const createCommandHandler = (options: CommandHandlerOptions): CommandHandler => {
   const { store } = options;
   const upcasting = options.upcasting ?? createUpcasting();
@@ -161,11 +204,17 @@ export const createCommandHandler = (options: CommandHandlerOptions): CommandHan
   ): Promise<
     E.Either<
       StoreError,
-      LoadedAggregate<unknown> & { readonly earlier: RecordedEvent[]; readonly commandIds: Set<string>; readonly refusals: Map<string, DomainError> }
+      LoadedAggregate<unknown> & {
+        readonly earlier: RecordedEvent[];
+        readonly lastAt: string | undefined;
+        readonly commandIds: Set<string>;
+        readonly refusals: Map<string, FirstRefusal>;
+      }
     >
   > => {
     let state: unknown = definition.decider.initialState;
     let revision = -1;
+    let lastAt: string | undefined;
     const events: RecordedEvent[] = [];
     const earlier: RecordedEvent[] = [];
     const commandIds = new Set<string>();
@@ -175,6 +224,7 @@ export const createCommandHandler = (options: CommandHandlerOptions): CommandHan
         if (E.isLeft(decoded)) return decoded;
         state = definition.decider.evolve(state, decoded.right);
         revision = stored.revision;
+        lastAt = stored.metadata.occurredAt;
         events.push(stored);
         commandIds.add(stored.metadata.commandId);
         if (commandId !== undefined && stored.metadata.commandId === commandId) earlier.push(stored);
@@ -184,19 +234,20 @@ export const createCommandHandler = (options: CommandHandlerOptions): CommandHan
         return E.left(isStoreFailure(thrown) ? thrown.error : storeUnavailable(`reading ${streamId} failed`, thrown));
       }
     }
-    const refusals = new Map<string, DomainError>();
+    const refusals = new Map<string, FirstRefusal>();
     try {
       for await (const stored of store.readStream(refusalStreamOf(streamId))) {
         const recorded = RefusalRecordedData.safeParse(stored.data);
         if (!recorded.success) return E.left(corruptedEvent(stored.streamId, stored.revision, `${stored.type} does not decode`));
-        if (!refusals.has(recorded.data.commandId)) refusals.set(recorded.data.commandId, recorded.data.error);
+        const { commandId: refusedId, commandType, commandDigest: digest, error } = recorded.data;
+        if (!refusals.has(refusedId)) refusals.set(refusedId, { error, commandType, commandDigest: digest });
       }
     } catch (thrown) {
       if (!(isStoreFailure(thrown) && thrown.error.code === 'StreamNotFound')) {
         return E.left(isStoreFailure(thrown) ? thrown.error : storeUnavailable(`reading ${refusalStreamOf(streamId)} failed`, thrown));
       }
     }
-    return E.right({ state, revision, events, earlier, commandIds, refusals });
+    return E.right({ state, revision, events, earlier, lastAt, commandIds, refusals });
   };
 
   /**
@@ -204,10 +255,10 @@ export const createCommandHandler = (options: CommandHandlerOptions): CommandHan
    * returns this refusal however the aggregate has changed since. Nothing goes into the aggregate's
    * own stream.
    */
-  const recordRefusal = async (command: Command, streamId: string, error: DomainError): Promise<E.Either<StoreError, void>> => {
+  const recordRefusal = async (command: Command, streamId: string, error: DomainError, digest: string): Promise<E.Either<StoreError, void>> => {
     const journal = refusalStreamOf(streamId);
     const { commandId } = command.metadata;
-    const data = { commandId, commandType: command.type, error };
+    const data = { commandId, commandType: command.type, commandDigest: digest, error };
     const event: EventToAppend = {
       eventId: deterministicEventId(journal, commandId, 0),
       type: REFUSAL_RECORDED,
@@ -257,6 +308,7 @@ export const createCommandHandler = (options: CommandHandlerOptions): CommandHan
       const authorized = definition.authorize(command);
       if (E.isLeft(authorized)) return refuse(authorized.left, raw, streamId);
       const { commandId } = command.metadata;
+      const digest = commandDigest(command);
 
       // A command id already in the stream is a retry: the stream is read to return what it stored.
       let guess = cache.get(streamId);
@@ -270,23 +322,30 @@ export const createCommandHandler = (options: CommandHandlerOptions): CommandHan
         } else {
           const loaded = await loadStream(definition, streamId, commandId);
           if (E.isLeft(loaded)) return refuse(loaded.left, raw, streamId);
-          const { state, revision, earlier, commandIds, refusals } = loaded.right;
+          const { state, revision, earlier, lastAt, commandIds, refusals } = loaded.right;
           if (earlier.length > 0) {
+            if (!isSameCommand(earlier[0]!, streamId, commandId, digest)) {
+              return refuse(idempotencyConflict(streamId, commandId, command.type), raw, streamId);
+            }
             return E.right({ streamId, events: earlier, nextExpectedRevision: revision, duplicate: true });
           }
-          current = { state, revision, commandIds, refusals };
+          current = { state, revision, lastAt, commandIds, refusals };
           cache.set(streamId, current);
         }
         const firstRefusal = current.refusals.get(commandId);
-        if (firstRefusal !== undefined) return E.left(firstRefusal);
-        const { state, revision } = current;
-        const decision = definition.decider.decide(command, state);
+        if (firstRefusal !== undefined) {
+          const sameCommand =
+            firstRefusal.commandDigest === undefined ? firstRefusal.commandType === command.type : firstRefusal.commandDigest === digest;
+          return sameCommand ? E.left(firstRefusal.error) : refuse(idempotencyConflict(streamId, commandId, command.type), raw, streamId);
+        }
+        const { state, revision, lastAt } = current;
+        const decision = decideInTime(definition, command, state, streamId, lastAt);
         // Only a successful append confirms a cached state; any other outcome is decided again on the stream as stored.
         if (fromCache && (E.isLeft(decision) || decision.right.length === 0)) continue;
         if (E.isLeft(decision)) {
-          const recorded = await recordRefusal(command, streamId, decision.left);
+          const recorded = await recordRefusal(command, streamId, decision.left, digest);
           if (E.isLeft(recorded)) return refuse(recorded.left, raw, streamId);
-          current.refusals.set(commandId, decision.left);
+          current.refusals.set(commandId, { error: decision.left, commandType: command.type, commandDigest: digest });
           return refuse(decision.left, raw, streamId);
         }
         if (decision.right.length === 0) {
@@ -295,7 +354,7 @@ export const createCommandHandler = (options: CommandHandlerOptions): CommandHan
         const toAppend: EventToAppend[] = [];
         for (const [index, event] of decision.right.entries()) {
           const envelope: EventToAppend = {
-            eventId: deterministicEventId(streamId, commandId, index),
+            eventId: commandEventId(streamId, commandId, digest, index),
             type: event.type,
             data: event.data,
             metadata: eventMetadataOf(command, upcasting.currentVersion(event.type)),
@@ -312,6 +371,7 @@ export const createCommandHandler = (options: CommandHandlerOptions): CommandHan
             cache.set(streamId, {
               state: next,
               revision: appended.right.nextExpectedRevision,
+              lastAt: command.metadata.at,
               commandIds: current.commandIds.add(commandId),
               refusals: current.refusals,
             });

@@ -19,6 +19,19 @@ export interface InvalidCommand extends DomainError<'InvalidCommand'> {
 
 export type Forbidden = DomainError<'Forbidden'>;
 
+/** A command id already used on the stream by a command with another type, data or actor: the first command's result stands. */
+export interface IdempotencyConflict extends DomainError<'IdempotencyConflict'> {
+  readonly streamId: string;
+  readonly commandId: string;
+}
+
+/** A command whose business time is earlier than that of the stream's last event: business time never runs backwards. */
+export interface BusinessTimeBackwards extends DomainError<'InvalidTransition'> {
+  readonly streamId: string;
+  readonly at: string;
+  readonly lastAt: string;
+}
+
 export type ExpectedRevision = 'any' | 'noStream' | 'streamExists' | number;
 
 export interface ConcurrencyConflict extends DomainError<'ConcurrencyConflict'> {
@@ -100,6 +113,21 @@ export const storeRejected = (message: string, cause?: unknown): StoreRejected =
   cause === undefined ? { code: 'StoreRejected', message } : { code: 'StoreRejected', message, cause };
 
 export const forbidden = (message: string): Forbidden => ({ code: 'Forbidden', message });
+
+export const idempotencyConflict = (streamId: string, commandId: string, commandType: string): IdempotencyConflict => ({
+  code: 'IdempotencyConflict',
+  message: `${commandType} refused: command id ${commandId} was already used on ${streamId} by a command with another type, data or actor; its result stands, and a new command needs a new id`,
+  streamId,
+  commandId,
+});
+
+export const businessTimeBackwards = (streamId: string, commandType: string, at: string, lastAt: string): BusinessTimeBackwards => ({
+  code: 'InvalidTransition',
+  message: `${commandType} refused: its business time ${at} is earlier than ${lastAt}, the time of the last event of ${streamId}; business time never runs backwards within a stream`,
+  streamId,
+  at,
+  lastAt,
+});
 
 export const invalidCommand = (issues: readonly ValidationIssue[], summary?: string): InvalidCommand => ({
   code: 'InvalidCommand',

@@ -16,3 +16,4 @@ export * from './verification.js';
 export * from './event-pipeline.js';
 export * from './personal-data.js';
 export * from './security-log.js';
+export * from './escape.js';

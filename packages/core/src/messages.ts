@@ -1,8 +1,8 @@
 import { z } from 'zod';
 
 /**
- * Who issued a command: an identity and the role it acted in. Roles are the domain's business. Both
- * are bounded like command ids, so that one command cannot put megabytes into every event it causes.
+ * Who issued a command, as stored events and logs carry it: an identity and the role it acted in,
+ * bounded so that one record cannot hold megabytes. Commands check it more strictly (`CommandActor`).
  */
 export const Actor = z.strictObject({
   id: z.string().min(1).max(200),
@@ -10,15 +10,42 @@ export const Actor = z.strictObject({
 });
 export type Actor = z.infer<typeof Actor>;
 
-/** An ISO-8601 instant with an explicit offset (`Z` or `+08:00`), as the business saw it. */
-export const Instant = z.iso.datetime({ offset: true });
+/**
+ * An identifier in a command (`commandId`, `actor.id`, and every id a domain's commands carry):
+ * 1–64 characters of `A–Z a–z 0–9 . _ : / -`, starting with a letter or digit, so that two ids
+ * that look the same are the same id.
+ */
+export const IDENTIFIER_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,63}$/;
+export const Identifier = z
+  .string()
+  .regex(IDENTIFIER_PATTERN, 'must be 1–64 characters of A–Z a–z 0–9 . _ : / -, starting with a letter or digit');
+
+/** The first and last year a command's business time may lie in, as written. */
+export const FIRST_BUSINESS_YEAR = 2000;
+export const LAST_BUSINESS_YEAR = 2099;
+
+/**
+ * An ISO-8601 instant with an explicit offset (`Z` or `+08:00`), as the business saw it, dated
+ * 2000-01-01 to 2099-12-31 as written: an instant outside the years any period can hold would be
+ * accepted and then counted in no KPI.
+ */
+export const Instant = z.iso.datetime({ offset: true }).refine((text) => {
+  const year = Number(text.slice(0, 4));
+  return year >= FIRST_BUSINESS_YEAR && year <= LAST_BUSINESS_YEAR;
+}, `must lie between ${FIRST_BUSINESS_YEAR}-01-01 and ${LAST_BUSINESS_YEAR}-12-31`);
+
+/** The actor of a command: an identifier and a role name (the roles are the domain's business; their names are identifiers). */
+export const CommandActor = z.strictObject({
+  id: Identifier,
+  role: Identifier,
+});
 
 export const CommandMetadata = z.strictObject({
-  commandId: z.string().min(1).max(200),
-  actor: Actor,
+  commandId: Identifier,
+  actor: CommandActor,
   at: Instant,
-  correlationId: z.string().min(1).max(200).optional(),
-  causationId: z.string().min(1).max(200).optional(),
+  correlationId: Identifier.optional(),
+  causationId: Identifier.optional(),
 });
 export type CommandMetadata = z.infer<typeof CommandMetadata>;
 

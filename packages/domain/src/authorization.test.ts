@@ -54,8 +54,9 @@ const matrix: Record<string, Record<string, readonly string[]>> = {
     ReviewBudget: [FIN],
     ApproveBudget: [GM],
     ClaimExpense: [SP, DM],
-    ApproveExpense: [DM],
-    RejectExpense: [DM],
+    // The department manager, or the general manager for a department manager's own claim (checked on the claim).
+    ApproveExpense: [DM, GM],
+    RejectExpense: [DM, GM],
     AdjustLine: [GM],
     CloseBudget: [FIN],
   },

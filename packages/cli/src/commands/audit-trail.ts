@@ -1,9 +1,11 @@
+import { escapeForTerminal as shown } from '@aftersales/core';
 import Table from 'cli-table3';
 import * as E from 'fp-ts/lib/Either.js';
 import type { AuditEntry, AuditQuery } from '@aftersales/read-models';
 import { ExitCode, usageError } from '../cli-error.js';
 import type { CliCommand } from '../context.js';
 import { action, commandGroup, storeOption, withStore } from '../context.js';
+import { toJson } from '../output.js';
 import { catchUp, describeReadModels, readModelError, withReadModels } from '../read-models.js';
 
 interface TrailOptions {
@@ -29,7 +31,7 @@ const trailTable = (entries: readonly AuditEntry[]): string => {
   });
   for (const entry of entries) {
     const who = entry.subject === undefined ? entry.actor : entry.subject;
-    table.push([entry.position, entry.occurredAt, `${who.id} (${who.role})`, `${entry.streamId} @ ${entry.revision}`, entry.type, entry.summary.en]);
+    table.push([entry.position, shown(entry.occurredAt), shown(`${who.id} (${who.role})`), shown(`${entry.streamId} @ ${entry.revision}`), shown(entry.type), shown(entry.summary.en)]);
   }
   return table.toString();
 };
@@ -71,7 +73,7 @@ export const auditTrail: CliCommand = {
                 position = page.right.position;
                 const { entries } = page.right;
                 if (options.json) {
-                  entries.forEach((entry, index) => context.stdout.write(`${printed + index === 0 ? '\n' : ',\n'}${JSON.stringify(entry)}`));
+                  entries.forEach((entry, index) => context.stdout.write(`${printed + index === 0 ? '\n' : ',\n'}${toJson(entry)}`));
                 } else if (entries.length > 0) {
                   context.stdout.write(`${trailTable(entries)}\n`);
                 }

@@ -1,8 +1,7 @@
-import { access } from 'node:fs/promises';
 import * as E from 'fp-ts/lib/Either.js';
 import type { EventStore, EventToAppend, EventMetadataToAppend, RecordedEvent } from '@aftersales/core';
-import { INTEGRITY_STREAM, createLogVerifier, isStoreFailure } from '@aftersales/core';
-import { ExitCode, storeError, usageError } from '../cli-error.js';
+import { INTEGRITY_STREAM, createLogVerifier, escapeForTerminal as shown, isStoreFailure } from '@aftersales/core';
+import { ExitCode, mustBeFile, storeError, usageError } from '../cli-error.js';
 import type { CliCommand, CliContext } from '../context.js';
 import { action, storeOption, withStore } from '../context.js';
 import type { ExportedEvent } from '../exported-event.js';
@@ -25,7 +24,7 @@ const sameBatch = (a: ExportedEvent, b: ExportedEvent): boolean =>
   b.revision === a.revision + 1;
 
 const report = (context: CliContext, problems: readonly string[]) => {
-  for (const problem of problems.slice(0, PROBLEMS_SHOWN)) context.stderr.write(`  ${problem}\n`);
+  for (const problem of problems.slice(0, PROBLEMS_SHOWN)) context.stderr.write(`  ${shown(problem)}\n`);
   if (problems.length > PROBLEMS_SHOWN) context.stderr.write(`  … and ${problems.length - PROBLEMS_SHOWN} more\n`);
 };
 
@@ -132,11 +131,7 @@ export const importLog: CliCommand = {
       .addOption(storeOption(context))
       .action(
         action(async (file: string, options: { readonly store: string }) => {
-          try {
-            await access(file);
-          } catch {
-            throw usageError(`cannot read ${file}: no such file`);
-          }
+          await mustBeFile(file);
           // The store stamps `recordedAt` from its clock; importing sets that clock to each batch's
           // original time, so every event hashes exactly as it did when first stored.
           let recordedAt: Date | undefined;
@@ -155,7 +150,7 @@ export const importLog: CliCommand = {
               return ExitCode.ok;
             } catch (thrown) {
               if (!(thrown instanceof NotIntact)) throw thrown;
-              context.stderr.write(`aftersales: ${file} is not an intact exported log (${thrown.problems.length} problem(s)); nothing was imported:\n`);
+              context.stderr.write(`aftersales: ${shown(file)} is not an intact exported log (${thrown.problems.length} problem(s)); nothing was imported:\n`);
               report(context, thrown.problems);
               return ExitCode.problems;
             }

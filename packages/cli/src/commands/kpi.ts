@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { escapeForTerminal as shown } from '@aftersales/core';
 import Table from 'cli-table3';
 import * as E from 'fp-ts/lib/Either.js';
 import type { KpiConfig, KpiId, KpiItem, KpiResult, Verdict } from '@aftersales/read-models';
@@ -6,7 +7,8 @@ import { decodeKpiConfig, defaultKpiConfig, kpiIds } from '@aftersales/read-mode
 import { ExitCode, usageError } from '../cli-error.js';
 import type { CliCommand } from '../context.js';
 import { action, storeOption, withStore } from '../context.js';
-import { localYear, parseAsOf } from '../instants.js';
+import { localYear, parseAsOf, parsePeriod } from '../instants.js';
+import { toJson } from '../output.js';
 import { catchUp, describeReadModels, readModelError, withReadModels } from '../read-models.js';
 
 interface KpiOptions {
@@ -57,14 +59,14 @@ export const kpiTable = (results: readonly KpiResult[]): string => {
   });
   for (const result of results) {
     table.push([
-      result.kpi,
-      result.name.zh,
+      shown(result.kpi),
+      shown(result.name.zh),
       percent(result.rate),
       `${result.numerator} / ${result.denominator}`,
       percent(result.target),
       verdict(result.met),
       String(result.pendingCount),
-      listMissed(result.missed, result.missedCount),
+      shown(listMissed(result.missed, result.missedCount)),
     ]);
   }
   return table.toString();
@@ -136,7 +138,7 @@ export const kpi: CliCommand = {
       .action(
         action(async (options: KpiOptions) => {
           const asOf = options.asOf === undefined ? new Date().toISOString() : parseAsOf(options.asOf);
-          const period = options.period ?? String(localYear(asOf));
+          const period = options.period === undefined ? String(localYear(asOf)) : parsePeriod(options.period);
           const settings = readSettings(options.settings);
           const items = options.items;
           if (items !== undefined && !kpiIds.includes(items as KpiId)) throw usageError(`--items ${JSON.stringify(items)} is not a KPI: use one of ${kpiIds.join(', ')}`);
@@ -156,11 +158,11 @@ export const kpi: CliCommand = {
                 });
                 if (E.isLeft(page)) throw readModelError(page.left);
                 if (options.json) {
-                  context.stdout.write(`${JSON.stringify({ kpi: items, period, asOf, position: page.right.position?.toString() ?? null, items: page.right.items, next: page.right.next ?? null }, null, 2)}\n`);
+                  context.stdout.write(`${toJson({ kpi: items, period, asOf, position: page.right.position ?? null, items: page.right.items, next: page.right.next ?? null }, 2)}\n`);
                 } else {
-                  context.stdout.write(`Items of ${items} for ${period}, as of ${asOf} (from ${from(page.right.position)})\n`);
+                  context.stdout.write(`Items of ${items} for ${shown(period)}, as of ${shown(asOf)} (from ${shown(from(page.right.position))})\n`);
                   context.stdout.write(page.right.items.length === 0 ? 'no items\n' : `${itemsTable(page.right.items)}\n`);
-                  if (page.right.next !== undefined) context.stdout.write(`more: --cursor ${JSON.stringify(page.right.next)}\n`);
+                  if (page.right.next !== undefined) context.stdout.write(`more: --cursor ${shown(JSON.stringify(page.right.next))}\n`);
                 }
                 return ExitCode.ok;
               }
@@ -172,18 +174,18 @@ export const kpi: CliCommand = {
                 const json = {
                   period,
                   asOf,
-                  position: position?.toString() ?? null,
+                  position: position ?? null,
                   settings: used,
                   results: results.map(kpiJson),
                   undecodable: { count: undecodable.count, events: undecodable.sample.map(({ evidence, problem }) => ({ streamId: evidence.streamId, revision: evidence.revision, type: evidence.type, problem })) },
                 };
-                context.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+                context.stdout.write(`${toJson(json, 2)}\n`);
                 return ExitCode.ok;
               }
-              context.stdout.write(`KPIs for ${period}, as of ${asOf} (from ${from(position)})\nsettings: ${settingsLine(used)}\n${kpiTable(results)}\n`);
+              context.stdout.write(`KPIs for ${shown(period)}, as of ${shown(asOf)} (from ${shown(from(position))})\nsettings: ${shown(settingsLine(used))}\n${kpiTable(results)}\n`);
               if (undecodable.count > 0) {
                 context.stdout.write(`${undecodable.count} department events did not decode and are in no KPI:\n`);
-                for (const { evidence, problem } of undecodable.sample) context.stdout.write(`  ${evidence.streamId}@${evidence.revision} ${evidence.type}: ${problem}\n`);
+                for (const { evidence, problem } of undecodable.sample) context.stdout.write(`  ${shown(`${evidence.streamId}@${evidence.revision} ${evidence.type}: ${problem}`)}\n`);
               }
               return ExitCode.ok;
             }),

@@ -1,11 +1,10 @@
 import { createReadStream } from 'node:fs';
-import { access } from 'node:fs/promises';
 import * as E from 'fp-ts/lib/Either.js';
-import { CliError, ExitCode, usageError } from '../cli-error.js';
+import { CliError, ExitCode, mustBeFile } from '../cli-error.js';
 import type { CliCommand, CliContext } from '../context.js';
 import { action, storeOption, withStore } from '../context.js';
 import { isStoreFailureCode, openDepartment } from '../department.js';
-import { lineWriter, toJson } from '../output.js';
+import { jsonProblem, lineWriter, toJson } from '../output.js';
 import { sealAfterWriting } from '../sealing.js';
 
 interface RunOptions {
@@ -31,11 +30,7 @@ const commandIdOf = (value: unknown): string | null => {
 
 export const openInput = async (file: string, context: CliContext): Promise<NodeJS.ReadableStream> => {
   if (file === '-') return context.stdin;
-  try {
-    await access(file);
-  } catch {
-    throw usageError(`cannot read ${file}: no such file`);
-  }
+  await mustBeFile(file);
   return createReadStream(file);
 };
 
@@ -92,7 +87,7 @@ export const run: CliCommand = {
                 if (text === undefined) {
                   malformed += 1;
                   const message = `line ${lineNumber} is not valid UTF-8`;
-                  await department.recordMalformed(`(line ${lineNumber}: bytes that are not UTF-8)`, message);
+                  await department.recordMalformed(`line ${lineNumber}`, 'not valid UTF-8');
                   await out.line(toJson({ line: lineNumber, commandId: null, ok: false, error: { code: 'MalformedLine', message } }));
                   continue;
                 }
@@ -102,9 +97,9 @@ export const run: CliCommand = {
                   parsed = JSON.parse(text);
                 } catch (thrown) {
                   malformed += 1;
-                  const reason = thrown instanceof Error ? thrown.message : String(thrown);
-                  const message = `line ${lineNumber} is not valid JSON: ${reason}`;
-                  await department.recordMalformed(text, message);
+                  const problem = jsonProblem(thrown);
+                  const message = `line ${lineNumber} is ${problem}`;
+                  await department.recordMalformed(`line ${lineNumber}`, problem);
                   await out.line(toJson({ line: lineNumber, commandId: null, ok: false, error: { code: 'MalformedLine', message } }));
                   continue;
                 }
@@ -112,7 +107,7 @@ export const run: CliCommand = {
                 if (notACommand !== undefined) {
                   malformed += 1;
                   const message = `line ${lineNumber} is not a command: ${notACommand}`;
-                  await department.recordMalformed(parsed, message);
+                  await department.recordMalformed(`line ${lineNumber}`, `not a command: ${notACommand}`, parsed);
                   await out.line(toJson({ line: lineNumber, commandId: commandIdOf(parsed), ok: false, error: { code: 'MalformedLine', message } }));
                   continue;
                 }

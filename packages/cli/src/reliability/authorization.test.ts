@@ -29,8 +29,14 @@ interface Known {
   readonly orderEndpoint: Map<string, string>;
   readonly assignedSpecialist: Map<string, string>;
   readonly appraisedEmployee: Map<string, string>;
-  readonly claimant: Map<string, string>;
+  readonly claimant: Map<string, { readonly id: string; readonly role: string }>;
 }
+
+/** Who may send a command: DOMAIN.md's column, where a department manager's own claim is decided by the general manager. */
+const whoMay = (command: SimulatedCommand, known: Known): readonly string[] =>
+  (command.type === 'ApproveExpense' || command.type === 'RejectExpense') && known.claimant.get(command.data['expenseId']!)?.role === DM
+    ? [GM]
+    : WHO[command.type]!;
 
 type SimulatedCommand = { type: string; data: Record<string, string>; metadata: { commandId: string; actor: { id: string; role: string }; at: string } };
 
@@ -55,7 +61,8 @@ const identityRule = (command: SimulatedCommand, role: string, known: Known): st
     case 'AcknowledgeAppraisal':
       return known.appraisedEmployee.get(data['appraisalId']!);
     case 'ApproveExpense':
-      return { not: known.claimant.get(data['expenseId']!)! };
+    case 'RejectExpense':
+      return { not: known.claimant.get(data['expenseId']!)!.id };
     default:
       return undefined;
   }
@@ -66,7 +73,7 @@ const learn = (command: SimulatedCommand, known: Known) => {
   if (command.type === 'ReceiveRepairOrder') known.orderEndpoint.set(data['orderId']!, data['endpointId']!);
   if (command.type === 'ScheduleRepair') known.assignedSpecialist.set(data['orderId']!, data['specialistId']!);
   if (command.type === 'PlanAppraisal') known.appraisedEmployee.set(data['appraisalId']!, data['employeeId']!);
-  if (command.type === 'ClaimExpense') known.claimant.set(data['expenseId']!, command.metadata.actor.id);
+  if (command.type === 'ClaimExpense') known.claimant.set(data['expenseId']!, command.metadata.actor);
 };
 
 /**
@@ -109,7 +116,7 @@ it('every (command, role, identity) behaves as DOMAIN.md says, at every step of 
     figures.commands += 1;
     const identities = new Set([command.metadata.actor.id, 'intruder-01']);
     for (const role of ROLES) {
-      const rule = WHO[command.type]?.includes(role) ? identityRule(command, role, known) : undefined;
+      const rule = whoMay(command, known).includes(role) ? identityRule(command, role, known) : undefined;
       if (typeof rule === 'string') identities.add(rule);
       else if (rule !== undefined) identities.add(rule.not);
     }
@@ -119,7 +126,7 @@ it('every (command, role, identity) behaves as DOMAIN.md says, at every step of 
         probe += 1;
         const commandId = `${command.metadata.commandId}/probe-${probe}`;
         const variant = { ...command, metadata: { ...command.metadata, commandId, actor: { id, role } } };
-        const roleAllowed = WHO[command.type]!.includes(role);
+        const roleAllowed = whoMay(command, known).includes(role);
         const rule = roleAllowed ? identityRule(command, role, known) : undefined;
         const identityAllowed = rule === undefined || (typeof rule === 'string' ? id === rule : id !== rule.not);
         const expected = !roleAllowed ? 'Forbidden (role)' : identityAllowed ? 'accepted' : 'Forbidden (identity)';

@@ -25,6 +25,12 @@ const command = (type: string, data: Record<string, unknown>, commandId: string,
 
 const manager = { id: 'DM-01', role: 'DepartmentManager' };
 
+/**
+ * The business time of every raced command: writers append in whatever order they win the stream,
+ * and business time may not run backwards within it, so they all act at the same minute.
+ */
+const RACE_MINUTE = 10;
+
 /** Draft, submit, review and approve: the budget is then active. */
 export const setupCommands = (): unknown[] => [
   command('DraftBudget', { fiscalYear: 2026, lines: LINES }, 'race/draft', manager, 0),
@@ -45,16 +51,16 @@ export const writerCommands = (writer: string, claims: number, random: () => num
     const expenseId = `EX-${writer}-${index}`;
     const category = random() < 0.6 ? 'materials' : 'tools';
     const amount = 1_000 + Math.floor(random() * 15_000);
-    commands.push(command('ClaimExpense', { expenseId, category, amount, description: `parts for ${expenseId}` }, `race/${expenseId}/claim`, specialist, 10 + index));
+    commands.push(command('ClaimExpense', { expenseId, category, amount, description: `parts for ${expenseId}` }, `race/${expenseId}/claim`, specialist, RACE_MINUTE));
     commands.push(
       random() < 0.85
-        ? command('ApproveExpense', { expenseId }, `race/${expenseId}/approve`, manager, 11 + index)
-        : command('RejectExpense', { expenseId, reason: 'no receipt' }, `race/${expenseId}/reject`, manager, 11 + index),
+        ? command('ApproveExpense', { expenseId }, `race/${expenseId}/approve`, manager, RACE_MINUTE)
+        : command('RejectExpense', { expenseId, reason: 'no receipt' }, `race/${expenseId}/reject`, manager, RACE_MINUTE),
     );
     // A second manager approving the rival writer's expense at the same moment: at most one decision may land.
     if (rival !== undefined) {
       const rivalExpense = `EX-${rival}-${index}`;
-      commands.push(command('ApproveExpense', { expenseId: rivalExpense }, `race/${rivalExpense}/approve-by-${writer}`, { id: 'DM-02', role: 'DepartmentManager' }, 12 + index));
+      commands.push(command('ApproveExpense', { expenseId: rivalExpense }, `race/${rivalExpense}/approve-by-${writer}`, { id: 'DM-02', role: 'DepartmentManager' }, RACE_MINUTE));
     }
   }
   return commands;

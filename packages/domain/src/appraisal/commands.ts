@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { commandSchema, Id, Instant, Text } from '../shared/schemas.js';
+import { commandSchema, formatted, FreeText, freeText, Id, Instant, keyedBy, RequiredText } from '../shared/schemas.js';
 
 /** An appraisal cycle: a year (`2026`), half (`2026-H1`), quarter (`2026-Q3`) or month (`2026-03`). */
-export const AppraisalCycle = z
-  .string()
-  .regex(/^\d{4}(-(H[12]|Q[1-4]|0[1-9]|1[0-2]))?$/, 'must be a year, half, quarter or month, e.g. 2026, 2026-H1, 2026-Q3, 2026-03');
+export const AppraisalCycle = formatted(
+  /^\d{4}(-(H[12]|Q[1-4]|0[1-9]|1[0-2]))?$/, 'must be a year, half, quarter or month, e.g. 2026, 2026-H1, 2026-Q3, 2026-03',
+);
 
 export const Rating = z.enum(['A', 'B', 'C', 'D']);
 export type Rating = z.infer<typeof Rating>;
@@ -13,24 +13,14 @@ export type Rating = z.infer<typeof Rating>;
 export const RecommendationKind = z.enum(['gradeChange', 'transfer', 'hire', 'dismissal', 'reward', 'penalty']);
 export type RecommendationKind = z.infer<typeof RecommendationKind>;
 
-/**
- * Scores per criterion, each on a 0–100 scale. A `__proto__` key is refused first: the record would
- * otherwise drop it unchecked, and accept a command with a score that was never validated.
- */
-export const CriterionScores = z
-  .unknown()
-  .superRefine((scores, context) => {
-    if (typeof scores === 'object' && scores !== null && Object.hasOwn(scores, '__proto__')) {
-      context.addIssue({ code: 'custom', path: ['__proto__'], message: 'key "__proto__" is not a criterion' });
-    }
-  })
-  .pipe(
-    z
-      .record(Id, z.number().min(0, 'must be at least 0').max(100, 'must be at most 100'))
-      .refine((scores) => Object.keys(scores).length > 0, 'must score at least one criterion'),
-  );
+/** A criterion of an appraisal, named in the department's words, e.g. 修复质量. */
+export const Criterion = freeText({ required: true, max: 100 });
 
-const RequiredText = Text.trim().min(1, 'must not be empty');
+/** Scores per criterion (at most 200 criteria), each on a 0–100 scale. */
+export const CriterionScores = keyedBy(Criterion, z.number().min(0, 'must be at least 0').max(100, 'must be at most 100'), {
+  min: 1,
+  what: 'criterion',
+});
 
 export const PlanAppraisal = commandSchema(
   'PlanAppraisal',
@@ -56,7 +46,7 @@ export type ProposeRecommendation = z.infer<typeof ProposeRecommendation>;
 export const DecideRecommendation = commandSchema(
   'DecideRecommendation',
   z
-    .strictObject({ appraisalId: Id, approved: z.boolean(), reason: Text })
+    .strictObject({ appraisalId: Id, approved: z.boolean(), reason: FreeText })
     // The manager who proposed it needs to know why it was turned down.
     .refine((data) => data.approved || data.reason.trim().length > 0, {
       path: ['reason'],

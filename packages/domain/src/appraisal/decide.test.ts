@@ -5,6 +5,7 @@ import {
   appraisalEvents as events,
   appraisalId,
   completedAppraisal,
+  departmentManager,
   dueBy,
   employeeId,
   generalManager,
@@ -13,6 +14,7 @@ import {
   scores,
   specialist,
 } from '../testing/appraisal.js';
+import type { AppraisalEvent } from './index.js';
 import { appraisal } from './index.js';
 
 const spec = specify(appraisal);
@@ -221,5 +223,41 @@ describe('the appraisal as a whole', () => {
   it('routes commands to the appraisal stream', () => {
     const parsed = appraisal.commandSchema.parse(command('CompleteAppraisal'));
     expect(appraisal.streamId(parsed)).toBe('Appraisal-AP-1');
+  });
+});
+
+describe('nobody decides on their own appraisal', () => {
+  const ownPlan = { ...plan, employeeId: departmentManager.id };
+  const own = (history: readonly AppraisalEvent[]) =>
+    history.map((event) => ('employeeId' in event.data ? { ...event, data: { ...event.data, employeeId: departmentManager.id } } : event)) as AppraisalEvent[];
+
+  it('refuses a manager planning their own appraisal', () => {
+    spec.given([]).when(command('PlanAppraisal', ownPlan)).thenRefused('Forbidden', `is ${departmentManager.id}'s own`);
+  });
+
+  it('refuses a manager scoring, completing or proposing for their own appraisal', () => {
+    spec.given(own(plannedAppraisal)).when(command('ScoreAppraisal', score)).thenRefused('Forbidden', 'nobody decides on their own appraisal');
+    spec.given(own(scoredAppraisal)).when(command('CompleteAppraisal')).thenRefused('Forbidden', 'nobody decides on their own appraisal');
+    spec
+      .given(own(completedAppraisal))
+      .when(command('ProposeRecommendation', { kind: 'reward', detail: '自荐' }))
+      .thenRefused('Forbidden', 'nobody decides on their own appraisal');
+  });
+
+  it('refuses the general manager deciding a recommendation on their own appraisal', () => {
+    const theirs = completedAppraisal.map((event) =>
+      'employeeId' in event.data ? { ...event, data: { ...event.data, employeeId: generalManager.id } } : event,
+    ) as AppraisalEvent[];
+    spec
+      .given([...theirs, events.proposed()])
+      .when(command('DecideRecommendation', { approved: true, reason: '' }, generalManager))
+      .thenRefused('Forbidden', 'nobody decides on their own appraisal');
+  });
+
+  it('lets another manager decide on it', () => {
+    const otherManager = { id: 'DM-2', role: 'DepartmentManager' } as const;
+    spec.given([]).when(command('PlanAppraisal', ownPlan, otherManager)).then([
+      { type: 'AppraisalPlanned', data: { appraisalId, ...ownPlan } },
+    ]);
   });
 });

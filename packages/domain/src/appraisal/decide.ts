@@ -19,7 +19,22 @@ const wrongState = (command: AppraisalCommand, state: AppraisalState, expected: 
       : `${command.type} refused: appraisal ${command.data.appraisalId} is ${state.status}; expected ${expected.join(' or ')}${why}`,
   );
 
+/**
+ * Nobody decides on their own appraisal: its employee may not plan, score, complete, propose for or
+ * decide on it (the general manager deciding a recommendation included).
+ */
+const ownAppraisal = (command: AppraisalCommand, employeeId: string): Decision | undefined =>
+  command.metadata.actor.id === employeeId
+    ? E.left(
+        forbidden(
+          `${command.type} refused: appraisal ${command.data.appraisalId} is ${employeeId}'s own, and nobody decides on their own appraisal`,
+        ),
+      )
+    : undefined;
+
 const plan = (command: PlanAppraisal, state: AppraisalState): Decision => {
+  const own = ownAppraisal(command, command.data.employeeId);
+  if (own !== undefined) return own;
   if (state.status !== 'New') return wrongState(command, state, ['New'], ' (an appraisal id is planned once)');
   const { appraisalId, dueBy } = command.data;
   // A plan due before it was made could never be met; it is a typing mistake, not a late appraisal.
@@ -46,8 +61,7 @@ const acknowledge = (command: AcknowledgeAppraisal, state: AppraisalState): Deci
 const whenCompleted = (command: AppraisalCommand, state: AppraisalState, decideCompleted: (completed: Completed) => Decision) =>
   state.status === 'Completed' ? decideCompleted(state) : wrongState(command, state, ['Completed']);
 
-/** Decides a command against an appraisal's state: the events it produces, or why it is refused. */
-export const decide = (command: AppraisalCommand, state: AppraisalState): Decision =>
+const decideFor = (command: AppraisalCommand, state: AppraisalState): Decision =>
   match(command)
     .returnType<Decision>()
     .with({ type: 'PlanAppraisal' }, (planCommand) => plan(planCommand, state))
@@ -94,3 +108,8 @@ export const decide = (command: AppraisalCommand, state: AppraisalState): Decisi
     )
     .with({ type: 'AcknowledgeAppraisal' }, (acknowledgeCommand) => acknowledge(acknowledgeCommand, state))
     .exhaustive();
+
+/** Decides a command against an appraisal's state: the events it produces, or why it is refused. */
+export const decide = (command: AppraisalCommand, state: AppraisalState): Decision =>
+  (command.type !== 'AcknowledgeAppraisal' && state.status !== 'New' ? ownAppraisal(command, state.employeeId) : undefined) ??
+  decideFor(command, state);

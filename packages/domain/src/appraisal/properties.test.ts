@@ -60,6 +60,7 @@ const checkAccepted = (before: AppraisalState, raw: unknown, events: readonly Ap
 describe('Appraisal properties', () => {
   const commands = arbitraryAppraisalCommands();
 
+  // Hundreds of generated sequences, each command decoded and checked: several seconds on a busy machine.
   it('any command sequence never throws, refuses with a known code and emits only what the rules allow', () => {
     const reached = new Set<string>();
     fc.assert(
@@ -88,7 +89,7 @@ describe('Appraisal properties', () => {
       { numRuns: 400 },
     );
     expect([...reached].sort()).toEqual([...appraisalEventTypes].sort());
-  });
+  }, 30_000);
 
   it('folds to the same state however often it is replayed, also after a trip through JSON', () => {
     fc.assert(

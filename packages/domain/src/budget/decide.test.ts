@@ -36,7 +36,7 @@ const withClaim = (amount = 30_000, category = 'materials', claimantId = 'SP-01'
 
 const expenseClaimedAs = (description: string): BudgetEvent => ({
   type: 'ExpenseClaimed',
-  data: { budgetId, expenseId: 'EX-1', category: 'materials', amount: 30_000, description, claimantId: 'SP-01' },
+  data: { budgetId, expenseId: 'EX-1', category: 'materials', amount: 30_000, description, claimantId: 'SP-01', claimantRole: 'AfterSalesSpecialist' },
 });
 
 describe('DraftBudget', () => {
@@ -114,11 +114,11 @@ describe('ClaimExpense', () => {
     given(activeBudgetHistory).when(command('ClaimExpense')).then([expenseClaimedAs('缝纫线与纽扣')]);
     given(activeBudgetHistory)
       .when(command('ClaimExpense', {}, { actor: budgetManagerActor }))
-      .then([{ type: 'ExpenseClaimed', data: { ...budgetData.ClaimExpense, claimantId: 'DM-01' } }]);
+      .then([{ type: 'ExpenseClaimed', data: { ...budgetData.ClaimExpense, claimantId: 'DM-01', claimantRole: 'DepartmentManager' } }]);
   });
   it('accepts a claim larger than what is left on the line: approval is where the line is enforced', () => {
     given(activeBudgetHistory).when(command('ClaimExpense', { amount: 200_000 })).then([
-      { type: 'ExpenseClaimed', data: { ...budgetData.ClaimExpense, amount: 200_000, claimantId: 'SP-01' } },
+      { type: 'ExpenseClaimed', data: { ...budgetData.ClaimExpense, amount: 200_000, claimantId: 'SP-01', claimantRole: 'AfterSalesSpecialist' } },
     ]);
   });
   it('is refused for a category that is not a line', () => {
@@ -175,6 +175,25 @@ describe('ApproveExpense', () => {
   });
   it('is refused to the manager for their own claim', () => {
     given(withClaim(30_000, 'materials', 'DM-01')).when(command('ApproveExpense')).thenRefused('Forbidden', 'DM-01 claimed expense EX-1');
+  });
+  it("leaves a department manager's claim to the general manager, for approval and rejection", () => {
+    const managersClaim = [...activeBudgetHistory, expenseClaimed('EX-1', 'materials', 30_000, 'DM-02', 'DepartmentManager')];
+    given(managersClaim).when(command('ApproveExpense', {}, { actor: generalManagerActor })).then([expenseApproved('EX-1', 'materials', 30_000)]);
+    given(managersClaim)
+      .when(command('RejectExpense', {}, { actor: generalManagerActor }))
+      .then([{ type: 'ExpenseRejected', data: { budgetId, expenseId: 'EX-1', reason: 'no receipt' } }]);
+    given(managersClaim).when(command('ApproveExpense')).thenRefused('Forbidden', 'the GeneralManager decides it');
+    given(managersClaim).when(command('RejectExpense')).thenRefused('Forbidden', 'the GeneralManager decides it');
+  });
+  it('is refused to a claimant however their id is dressed up: a padded id is no id at all', () => {
+    given(withClaim(30_000, 'materials', 'DM-01'))
+      .when(command('ApproveExpense', {}, { actor: { id: 'DM-01 ', role: 'DepartmentManager' } }))
+      .thenRefused('InvalidCommand', 'metadata.actor.id');
+  });
+  it("leaves claims recorded without the claimant's role to the department manager", () => {
+    given([...activeBudgetHistory, expenseClaimed('EX-1', 'materials', 30_000, 'SP-01', undefined)])
+      .when(command('ApproveExpense'))
+      .then([expenseApproved('EX-1', 'materials', 30_000)]);
   });
   it('is refused to anyone but the department manager', () => {
     given(withClaim()).when(command('ApproveExpense', {}, { actor: generalManagerActor })).thenRefused('Forbidden');

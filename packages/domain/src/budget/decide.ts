@@ -4,8 +4,9 @@ import { match } from 'ts-pattern';
 import type { DepartmentError, OverBudget } from '../shared/errors.js';
 import { invalidTransition } from '../shared/errors.js';
 import type { BudgetCommand } from './commands.js';
+import { expenseIn } from './expense-ledger.js';
 import type { BudgetEvent } from './events.js';
-import type { BudgetState, BudgetStatus } from './state.js';
+import type { BudgetState, BudgetStatus, Expense } from './state.js';
 
 type Decision = E.Either<DepartmentError, readonly BudgetEvent[]>;
 type InStatus<S extends BudgetStatus> = Extract<BudgetState, { readonly status: S }>;
@@ -46,6 +47,45 @@ const overBudget = (
   requested,
 });
 
+/**
+ * Who decides a claim: the general manager for a department manager's own claim, the department
+ * manager for any other (and for claims recorded before the claimant's role was kept).
+ */
+const deciderRoleFor = (expense: Expense): string =>
+  expense.claimantRole === 'DepartmentManager' ? 'GeneralManager' : 'DepartmentManager';
+
+/** The pending claim an `ApproveExpense` or `RejectExpense` decides, or why this actor may not decide it. */
+const claimToDecide = (
+  command: Extract<BudgetCommand, { type: 'ApproveExpense' | 'RejectExpense' }>,
+  state: InStatus<'Active'>,
+): E.Either<DepartmentError, Expense> => {
+  const expense = expenseIn(state.expenses, command.data.expenseId);
+  if (expense === undefined || expense.status !== 'Pending') {
+    return E.left(
+      invalidTransition(
+        `${command.type} refused: expense ${command.data.expenseId} on budget ${state.budgetId} ${expense === undefined ? 'was never claimed' : `is ${expense.status}`}; expected a Pending claim`,
+      ),
+    );
+  }
+  const { actor } = command.metadata;
+  const deciderRole = deciderRoleFor(expense);
+  if (actor.role !== deciderRole) {
+    return E.left(
+      forbidden(
+        `${command.type} refused: role ${actor.role} may not decide expense ${expense.expenseId} on budget ${state.budgetId}, claimed by ${expense.claimantRole ?? 'a specialist'} ${expense.claimantId}; the ${deciderRole} decides it`,
+      ),
+    );
+  }
+  if (expense.claimantId === actor.id) {
+    return E.left(
+      forbidden(
+        `${command.type} refused: ${actor.id} claimed expense ${expense.expenseId} on budget ${state.budgetId} and may not decide their own claim`,
+      ),
+    );
+  }
+  return E.right(expense);
+};
+
 const categories = (lines: readonly { readonly category: string }[]) => lines.map((line) => line.category).join(', ');
 
 /** Decides one command against the budget's state: the events it produces, or why it is refused. */
@@ -78,7 +118,7 @@ export const decide = (command: BudgetCommand, state: BudgetState): Decision =>
     )
     .with({ type: 'ClaimExpense' }, (command) => {
       if (!inStatus(state, ['Active'])) return refuse(command, state, 'Active (approved by the general manager, not closed)');
-      const earlier = state.expenses.get(command.data.expenseId);
+      const earlier = expenseIn(state.expenses, command.data.expenseId);
       if (earlier !== undefined) {
         return E.left(
           invalidTransition(
@@ -89,25 +129,14 @@ export const decide = (command: BudgetCommand, state: BudgetState): Decision =>
       if (!state.lines.some((line) => line.category === command.data.category)) {
         return invalidField(command, 'category', `(${command.data.category}) is not a line of the budget (lines: ${categories(state.lines)})`);
       }
-      return accept({ type: 'ExpenseClaimed', data: { ...command.data, claimantId: command.metadata.actor.id } });
+      const { actor } = command.metadata;
+      return accept({ type: 'ExpenseClaimed', data: { ...command.data, claimantId: actor.id, claimantRole: actor.role } });
     })
     .with({ type: 'ApproveExpense' }, (command) => {
       if (!inStatus(state, ['Active'])) return refuse(command, state, 'Active');
-      const expense = state.expenses.get(command.data.expenseId);
-      if (expense === undefined || expense.status !== 'Pending') {
-        return E.left(
-          invalidTransition(
-            `ApproveExpense refused: expense ${command.data.expenseId} on budget ${state.budgetId} ${expense === undefined ? 'was never claimed' : `is ${expense.status}`}; expected a Pending claim`,
-          ),
-        );
-      }
-      if (expense.claimantId === command.metadata.actor.id) {
-        return E.left(
-          forbidden(
-            `ApproveExpense refused: ${command.metadata.actor.id} claimed expense ${expense.expenseId} on budget ${state.budgetId} and may not approve their own claim`,
-          ),
-        );
-      }
+      const claim = claimToDecide(command, state);
+      if (E.isLeft(claim)) return claim;
+      const expense = claim.right;
       const line = state.lines.find((candidate) => candidate.category === expense.category);
       if (line === undefined) {
         return invalidField(command, 'expenseId', `(${expense.expenseId}) is claimed on ${expense.category}, which is not a line of the budget`);
@@ -122,14 +151,8 @@ export const decide = (command: BudgetCommand, state: BudgetState): Decision =>
     })
     .with({ type: 'RejectExpense' }, (command) => {
       if (!inStatus(state, ['Active'])) return refuse(command, state, 'Active');
-      const expense = state.expenses.get(command.data.expenseId);
-      if (expense === undefined || expense.status !== 'Pending') {
-        return E.left(
-          invalidTransition(
-            `RejectExpense refused: expense ${command.data.expenseId} on budget ${state.budgetId} ${expense === undefined ? 'was never claimed' : `is ${expense.status}`}; expected a Pending claim`,
-          ),
-        );
-      }
+      const claim = claimToDecide(command, state);
+      if (E.isLeft(claim)) return claim;
       return accept({ type: 'ExpenseRejected', data: command.data });
     })
     .with({ type: 'AdjustLine' }, (command) => {

@@ -1,39 +1,48 @@
 import { z } from 'zod';
-import { Fen, Id, Text, eventSchema } from '../shared/schemas.js';
+import { eventSchema, Fen, StoredId, StoredText } from '../shared/schemas.js';
 import { FiscalYear } from './commands.js';
 
-const line = z.object({ category: Id, amount: Fen });
+const line = z.object({ category: StoredId, amount: Fen });
 
 export const BudgetDrafted = eventSchema(
   'BudgetDrafted',
-  z.object({ budgetId: Id, fiscalYear: FiscalYear, lines: z.array(line) }),
+  z.object({ budgetId: StoredId, fiscalYear: FiscalYear, lines: z.array(line) }),
 );
-export const BudgetSubmitted = eventSchema('BudgetSubmitted', z.object({ budgetId: Id }));
+export const BudgetSubmitted = eventSchema('BudgetSubmitted', z.object({ budgetId: StoredId }));
 export const BudgetReviewed = eventSchema(
   'BudgetReviewed',
-  z.object({ budgetId: Id, approved: z.boolean(), comments: Text }),
+  z.object({ budgetId: StoredId, approved: z.boolean(), comments: StoredText }),
 );
 /** The lines as approved: the original amounts that cost control (成本控制) measures adjustments against. */
-export const BudgetApproved = eventSchema('BudgetApproved', z.object({ budgetId: Id, lines: z.array(line) }));
+export const BudgetApproved = eventSchema('BudgetApproved', z.object({ budgetId: StoredId, lines: z.array(line) }));
 export const ExpenseClaimed = eventSchema(
   'ExpenseClaimed',
-  z.object({ budgetId: Id, expenseId: Id, category: Id, amount: Fen, description: Text, claimantId: Id }),
+  z.object({
+    budgetId: StoredId,
+    expenseId: StoredId,
+    category: StoredId,
+    amount: Fen,
+    description: StoredText,
+    claimantId: StoredId,
+    /** Written since the general manager decides a department manager's own claims; absent in older records. */
+    claimantRole: z.string().optional(),
+  }),
 );
 export const ExpenseApproved = eventSchema(
   'ExpenseApproved',
-  z.object({ budgetId: Id, expenseId: Id, category: Id, amount: Fen }),
+  z.object({ budgetId: StoredId, expenseId: StoredId, category: StoredId, amount: Fen }),
 );
-export const ExpenseRejected = eventSchema('ExpenseRejected', z.object({ budgetId: Id, expenseId: Id, reason: Text }));
+export const ExpenseRejected = eventSchema('ExpenseRejected', z.object({ budgetId: StoredId, expenseId: StoredId, reason: StoredText }));
 export const LineAdjusted = eventSchema(
   'LineAdjusted',
-  z.object({ budgetId: Id, category: Id, previousAmount: Fen, amount: Fen, reason: Text }),
+  z.object({ budgetId: StoredId, category: StoredId, previousAmount: Fen, amount: Fen, reason: StoredText }),
 );
 /** The final figures per line, so that budget KPIs need nothing but this event. */
 export const BudgetClosed = eventSchema(
   'BudgetClosed',
   z.object({
-    budgetId: Id,
-    lines: z.array(z.object({ category: Id, originalAmount: Fen, amount: Fen, approvedSpend: Fen })),
+    budgetId: StoredId,
+    lines: z.array(z.object({ category: StoredId, originalAmount: Fen, amount: Fen, approvedSpend: Fen })),
   }),
 );
 

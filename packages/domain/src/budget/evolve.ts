@@ -1,5 +1,6 @@
-import { match } from 'ts-pattern';
 import type { BudgetEvent } from './events.js';
+import { emptyLedger, expenseIn, recordExpense } from './expense-ledger.js';
+import type { ExpenseLedger } from './expense-ledger.js';
 import type { ActiveLine, BudgetState, Expense } from './state.js';
 
 type Active = Extract<BudgetState, { readonly status: 'Active' }>;
@@ -11,77 +12,83 @@ const whenActive = (state: BudgetState, change: (active: Active) => BudgetState)
 const updateLine = (lines: readonly ActiveLine[], category: string, change: (line: ActiveLine) => ActiveLine) =>
   lines.map((line) => (line.category === category ? change(line) : line));
 
-const updateExpense = (
-  expenses: ReadonlyMap<string, Expense>,
-  expenseId: string,
-  status: Expense['status'],
-): ReadonlyMap<string, Expense> => {
-  const expense = expenses.get(expenseId);
-  return expense === undefined ? expenses : new Map(expenses).set(expenseId, { ...expense, status });
+const updateExpense = (expenses: ExpenseLedger, expenseId: string, status: Expense['status']): ExpenseLedger => {
+  const expense = expenseIn(expenses, expenseId);
+  return expense === undefined ? expenses : recordExpense(expenses, { ...expense, status });
 };
 
-export const evolve = (state: BudgetState, event: BudgetEvent): BudgetState =>
-  match(event)
-    .returnType<BudgetState>()
-    .with({ type: 'BudgetDrafted' }, ({ data }) =>
-      state.status === 'Initial' || state.status === 'Returned'
+/**
+ * Folds one event. A `switch` rather than a pattern match: a budget may replay tens of thousands of
+ * claims, and this is the loop they all go through.
+ */
+export const evolve = (state: BudgetState, event: BudgetEvent): BudgetState => {
+  switch (event.type) {
+    case 'BudgetDrafted': {
+      const { data } = event;
+      return state.status === 'Initial' || state.status === 'Returned'
         ? { status: 'Drafted', budgetId: data.budgetId, fiscalYear: data.fiscalYear, lines: data.lines }
-        : state,
-    )
-    .with({ type: 'BudgetSubmitted' }, () => (state.status === 'Drafted' ? { ...state, status: 'Submitted' } : state))
-    .with({ type: 'BudgetReviewed' }, ({ data }) => {
+        : state;
+    }
+    case 'BudgetSubmitted':
+      return state.status === 'Drafted' ? { ...state, status: 'Submitted' } : state;
+    case 'BudgetReviewed': {
       if (state.status !== 'Submitted') return state;
       const { budgetId, fiscalYear, lines } = state;
-      return data.approved
+      return event.data.approved
         ? { status: 'Reviewed', budgetId, fiscalYear, lines }
-        : { status: 'Returned', budgetId, fiscalYear, lines, comments: data.comments };
-    })
-    .with({ type: 'BudgetApproved' }, ({ data }) =>
-      state.status === 'Reviewed'
+        : { status: 'Returned', budgetId, fiscalYear, lines, comments: event.data.comments };
+    }
+    case 'BudgetApproved':
+      return state.status === 'Reviewed'
         ? {
             status: 'Active',
             budgetId: state.budgetId,
             fiscalYear: state.fiscalYear,
-            lines: data.lines.map((line) => ({
+            lines: event.data.lines.map((line) => ({
               category: line.category,
               originalAmount: line.amount,
               amount: line.amount,
               approvedSpend: 0,
             })),
-            expenses: new Map(),
+            expenses: emptyLedger(),
           }
-        : state,
-    )
-    .with({ type: 'ExpenseClaimed' }, ({ data }) =>
-      whenActive(state, (active) => ({
+        : state;
+    case 'ExpenseClaimed': {
+      const { data } = event;
+      return whenActive(state, (active) => ({
         ...active,
-        expenses: new Map(active.expenses).set(data.expenseId, {
+        expenses: recordExpense(active.expenses, {
           expenseId: data.expenseId,
           category: data.category,
           amount: data.amount,
           claimantId: data.claimantId,
+          ...(data.claimantRole === undefined ? {} : { claimantRole: data.claimantRole }),
           status: 'Pending',
         }),
-      })),
-    )
-    .with({ type: 'ExpenseApproved' }, ({ data }) =>
-      whenActive(state, (active) => ({
+      }));
+    }
+    case 'ExpenseApproved': {
+      const { data } = event;
+      return whenActive(state, (active) => ({
         ...active,
-        lines: updateLine(active.lines, data.category, (line) => ({
-          ...line,
-          approvedSpend: line.approvedSpend + data.amount,
-        })),
+        lines: updateLine(active.lines, data.category, (line) => ({ ...line, approvedSpend: line.approvedSpend + data.amount })),
         expenses: updateExpense(active.expenses, data.expenseId, 'Approved'),
-      })),
-    )
-    .with({ type: 'ExpenseRejected' }, ({ data }) =>
-      whenActive(state, (active) => ({ ...active, expenses: updateExpense(active.expenses, data.expenseId, 'Rejected') })),
-    )
-    .with({ type: 'LineAdjusted' }, ({ data }) =>
-      whenActive(state, (active) => ({
+      }));
+    }
+    case 'ExpenseRejected':
+      return whenActive(state, (active) => ({ ...active, expenses: updateExpense(active.expenses, event.data.expenseId, 'Rejected') }));
+    case 'LineAdjusted': {
+      const { data } = event;
+      return whenActive(state, (active) => ({
         ...active,
         lines: updateLine(active.lines, data.category, (line) => ({ ...line, amount: data.amount })),
-      })),
-    )
-    .with({ type: 'BudgetClosed' }, () => whenActive(state, (active) => ({ ...active, status: 'Closed' })))
-    .exhaustive();
+      }));
+    }
+    case 'BudgetClosed':
+      return whenActive(state, (active) => ({ ...active, status: 'Closed' }));
+    default: {
+      const unhandled: never = event;
+      return unhandled;
+    }
+  }
+};

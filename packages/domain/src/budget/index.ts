@@ -14,17 +14,22 @@ export type { BudgetCommandType } from './commands.js';
 export { BudgetEvent } from './events.js';
 export type { BudgetEventType } from './events.js';
 export type { ActiveLine, BudgetState, BudgetStatus, Expense } from './state.js';
+export type { ExpenseLedger } from './expense-ledger.js';
+export { expenseIn, expensesIn, ledgerWork } from './expense-ledger.js';
 export { initialBudgetState } from './state.js';
 
-/** Who may send each budget command at all; the claimant approving their own expense is refused on the state. */
+/**
+ * Who may send each budget command at all. Who decides a given claim (the department manager, or the
+ * general manager for a department manager's own claim, never the claimant) is checked on the state.
+ */
 export const budgetRoles = {
   DraftBudget: ['DepartmentManager'],
   SubmitBudget: ['DepartmentManager'],
   ReviewBudget: ['Finance'],
   ApproveBudget: ['GeneralManager'],
   ClaimExpense: ['AfterSalesSpecialist', 'DepartmentManager'],
-  ApproveExpense: ['DepartmentManager'],
-  RejectExpense: ['DepartmentManager'],
+  ApproveExpense: ['DepartmentManager', 'GeneralManager'],
+  RejectExpense: ['DepartmentManager', 'GeneralManager'],
   AdjustLine: ['GeneralManager'],
   CloseBudget: ['Finance'],
 } as const;

@@ -1,4 +1,5 @@
 import type { BudgetLine } from './commands.js';
+import type { ExpenseLedger } from './expense-ledger.js';
 
 /** A line of an active budget: its approved (original) amount, its amount now, and what has been approved against it. */
 export interface ActiveLine {
@@ -13,6 +14,8 @@ export interface Expense {
   readonly category: string;
   readonly amount: number;
   readonly claimantId: string;
+  /** The role the claim was made in; absent for claims recorded before the role was kept. */
+  readonly claimantRole?: string;
   readonly status: 'Pending' | 'Approved' | 'Rejected';
 }
 
@@ -26,8 +29,8 @@ interface RunningBudget {
   readonly budgetId: string;
   readonly fiscalYear: number;
   readonly lines: readonly ActiveLine[];
-  /** Every claim ever made on the budget, by expense id, so that an id is never reused. */
-  readonly expenses: ReadonlyMap<string, Expense>;
+  /** Every claim ever made on the budget, by expense id, so that an id is never reused (see `expenseIn`). */
+  readonly expenses: ExpenseLedger;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, Instant, Text, commandSchema } from '../shared/schemas.js';
+import { FreeText, Id, Instant, RequiredText, commandSchema, formatted, freeText, list } from '../shared/schemas.js';
 
 /** What a repair order asks for (修复项目): 裁边, 改腰, 创新修复, or something else described in the requirements. */
 export const WorkItem = z.enum(['hemming', 'waistAlteration', 'creativeRepair', 'other']);
@@ -9,25 +9,19 @@ export type WorkItem = z.infer<typeof WorkItem>;
 export const FinishingStep = z.enum(['ironing', 'folding']);
 export type FinishingStep = z.infer<typeof FinishingStep>;
 
-/** A non-empty text: a reason or a name nobody can act on when it is blank. */
-const Required = Text.trim().min(1, 'must not be empty');
+const distinct = <T extends z.ZodType>(item: T, what: string) => list(item, { min: 1, distinct: true, what });
 
-const distinct = <T extends z.ZodType>(item: T, what: string) =>
-  z
-    .array(item)
-    .min(1, `must name at least one ${what}`)
-    .refine((items) => new Set(items).size === items.length, `must not name the same ${what} twice`);
+/** A short free text naming someone or something, e.g. a customer or a garment. */
+const Name = freeText({ required: true, max: 100 });
 
 export const Customer = z.strictObject({
-  name: Required.max(100),
-  phone: z
-    .string()
-    .regex(/^\+?[0-9][0-9 -]{2,29}$/, 'must be a phone number (digits, optional leading +, spaces or dashes)'),
+  name: Name,
+  phone: formatted(/^\+?[0-9][0-9 -]{2,29}$/, 'must be a phone number (digits, optional leading +, spaces or dashes)'),
 });
 
 /** An inspection's verdict: a failure names what to fix, a pass names nothing. */
 const inspection = z
-  .strictObject({ orderId: Id, passed: z.boolean(), defects: z.array(Required.max(500)).max(50) })
+  .strictObject({ orderId: Id, passed: z.boolean(), defects: list(freeText({ required: true, max: 500 }), { max: 50 }) })
   .superRefine((data, context) => {
     if (!data.passed && data.defects.length === 0) {
       context.addIssue({ code: 'custom', path: ['defects'], message: 'a failed inspection must name at least one defect' });
@@ -45,9 +39,9 @@ export const ReceiveRepairOrder = commandSchema(
     orderId: Id,
     endpointId: Id,
     customer: Customer,
-    garment: Required.max(200),
+    garment: freeText({ required: true, max: 200 }),
     workItems: distinct(WorkItem, 'work item'),
-    requirements: Text,
+    requirements: FreeText,
   }),
 );
 export const ConfirmReceipt = commandSchema('ConfirmReceipt', orderOnly);
@@ -57,7 +51,7 @@ export const ScheduleRepair = commandSchema(
 );
 export const RescheduleRepair = commandSchema(
   'RescheduleRepair',
-  z.strictObject({ orderId: Id, promisedBy: Instant, reason: Required }),
+  z.strictObject({ orderId: Id, promisedBy: Instant, reason: RequiredText }),
 );
 export const StartRepair = commandSchema('StartRepair', orderOnly);
 export const CompleteRepair = commandSchema('CompleteRepair', orderOnly);
@@ -69,12 +63,12 @@ export const FinishGarment = commandSchema(
 export const InspectFinishing = commandSchema('InspectFinishing', inspection);
 export const PackageGarment = commandSchema('PackageGarment', orderOnly);
 export const ReturnGarment = commandSchema('ReturnGarment', orderOnly);
-export const ConfirmReturn = commandSchema('ConfirmReturn', z.strictObject({ orderId: Id, receivedBy: Required.max(100) }));
+export const ConfirmReturn = commandSchema('ConfirmReturn', z.strictObject({ orderId: Id, receivedBy: Name }));
 export const RecordFeedback = commandSchema(
   'RecordFeedback',
-  z.strictObject({ orderId: Id, satisfied: z.boolean(), opinion: Text }),
+  z.strictObject({ orderId: Id, satisfied: z.boolean(), opinion: FreeText }),
 );
-export const CancelRepairOrder = commandSchema('CancelRepairOrder', z.strictObject({ orderId: Id, reason: Required }));
+export const CancelRepairOrder = commandSchema('CancelRepairOrder', z.strictObject({ orderId: Id, reason: RequiredText }));
 export const CloseRepairOrder = commandSchema('CloseRepairOrder', orderOnly);
 
 export const RepairOrderCommand = z.discriminatedUnion('type', [

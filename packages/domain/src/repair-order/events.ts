@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { Id, Instant, Text, eventSchema } from '../shared/schemas.js';
+import { eventSchema, StoredId, StoredInstant, StoredText } from '../shared/schemas.js';
 import { FinishingStep, WorkItem } from './commands.js';
 
-const orderOnly = z.object({ orderId: Id });
+const orderOnly = z.object({ orderId: StoredId });
 const inspected = z.object({
-  orderId: Id,
+  orderId: StoredId,
   passed: z.boolean(),
-  defects: z.array(Text),
+  defects: z.array(StoredText),
   /** Which inspection of this kind it was for the order, from 1; a first-time pass is attempt 1. */
   attempt: z.number().int().positive(),
 });
@@ -15,36 +15,36 @@ const inspected = z.object({
 export const RepairOrderReceived = eventSchema(
   'RepairOrderReceived',
   z.object({
-    orderId: Id,
-    endpointId: Id,
-    customer: z.object({ name: Text, phone: Text }),
-    garment: Text,
+    orderId: StoredId,
+    endpointId: StoredId,
+    customer: z.object({ name: StoredText, phone: StoredText }),
+    garment: StoredText,
     workItems: z.array(WorkItem).min(1),
-    requirements: Text,
+    requirements: StoredText,
   }),
 );
 export const ReceiptConfirmed = eventSchema('ReceiptConfirmed', orderOnly);
 export const RepairScheduled = eventSchema(
   'RepairScheduled',
-  z.object({ orderId: Id, promisedBy: Instant, specialistId: Id }),
+  z.object({ orderId: StoredId, promisedBy: StoredInstant, specialistId: StoredId }),
 );
 export const RepairRescheduled = eventSchema(
   'RepairRescheduled',
-  z.object({ orderId: Id, promisedBy: Instant, previousPromisedBy: Instant, reason: Text }),
+  z.object({ orderId: StoredId, promisedBy: StoredInstant, previousPromisedBy: StoredInstant, reason: StoredText }),
 );
-export const RepairStarted = eventSchema('RepairStarted', z.object({ orderId: Id, specialistId: Id }));
-export const RepairCompleted = eventSchema('RepairCompleted', z.object({ orderId: Id, specialistId: Id }));
+export const RepairStarted = eventSchema('RepairStarted', z.object({ orderId: StoredId, specialistId: StoredId }));
+export const RepairCompleted = eventSchema('RepairCompleted', z.object({ orderId: StoredId, specialistId: StoredId }));
 export const RepairInspected = eventSchema('RepairInspected', inspected);
-export const GarmentFinished = eventSchema('GarmentFinished', z.object({ orderId: Id, steps: z.array(FinishingStep) }));
+export const GarmentFinished = eventSchema('GarmentFinished', z.object({ orderId: StoredId, steps: z.array(FinishingStep) }));
 export const FinishingInspected = eventSchema('FinishingInspected', inspected);
 export const GarmentPackaged = eventSchema('GarmentPackaged', orderOnly);
 export const GarmentReturned = eventSchema('GarmentReturned', orderOnly);
-export const ReturnConfirmed = eventSchema('ReturnConfirmed', z.object({ orderId: Id, receivedBy: Text }));
+export const ReturnConfirmed = eventSchema('ReturnConfirmed', z.object({ orderId: StoredId, receivedBy: StoredText }));
 export const FeedbackRecorded = eventSchema(
   'FeedbackRecorded',
-  z.object({ orderId: Id, satisfied: z.boolean(), opinion: Text }),
+  z.object({ orderId: StoredId, satisfied: z.boolean(), opinion: StoredText }),
 );
-export const RepairOrderCancelled = eventSchema('RepairOrderCancelled', z.object({ orderId: Id, reason: Text }));
+export const RepairOrderCancelled = eventSchema('RepairOrderCancelled', z.object({ orderId: StoredId, reason: StoredText }));
 export const RepairOrderClosed = eventSchema('RepairOrderClosed', orderOnly);
 
 export const RepairOrderEvent = z.discriminatedUnion('type', [

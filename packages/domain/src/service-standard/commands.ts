@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { commandSchema, Id, Text } from '../shared/schemas.js';
+import { commandSchema, Id, list, RequiredText } from '../shared/schemas.js';
 
 /** Versions of a standard count 1, 2, 3 … */
 export const StandardVersion = z.number().int('must be an integer').min(1, 'versions start at 1');
@@ -7,13 +7,7 @@ export const StandardVersion = z.number().int('must be an integer').min(1, 'vers
 /** A score on a 0–100 scale, as assessments are marked. */
 export const Score = z.number().min(0, 'must be at least 0').max(100, 'must be at most 100');
 
-const RequiredText = Text.trim().min(1, 'must not be empty');
-
-const distinctIds = (what: string) =>
-  z
-    .array(Id)
-    .min(1, `must name at least one ${what}`)
-    .refine((ids) => new Set(ids).size === ids.length, `must not name the same ${what} twice`);
+const distinctIds = (what: string) => list(Id, { min: 1, distinct: true, what });
 
 export const DraftStandard = commandSchema(
   'DraftStandard',
@@ -21,7 +15,7 @@ export const DraftStandard = commandSchema(
     standardId: Id,
     version: StandardVersion,
     title: RequiredText,
-    clauses: z.array(RequiredText).min(1, 'a standard has at least one clause'),
+    clauses: list(RequiredText, { min: 1, what: 'clause' }),
   }),
 );
 export type DraftStandard = z.infer<typeof DraftStandard>;
@@ -77,7 +71,7 @@ export const InspectCompliance = commandSchema(
       version: StandardVersion,
       endpointId: Id,
       compliant: z.boolean(),
-      findings: z.array(RequiredText),
+      findings: list(RequiredText, { what: 'finding' }),
     })
     // A failed inspection without findings gives the endpoint nothing to correct.
     .refine((data) => data.compliant || data.findings.length > 0, {

@@ -106,6 +106,7 @@ const checkState = (state: ServiceStandardState) => {
 describe('ServiceStandard properties', () => {
   const commands = arbitraryStandardCommands();
 
+  // 400 sequences of up to 47 commands, each decoded twice: several seconds on a busy machine.
   it('any command sequence never throws, refuses with a known code and emits only what the rules allow', () => {
     const reached = new Set<string>();
     fc.assert(
@@ -128,7 +129,7 @@ describe('ServiceStandard properties', () => {
     );
     // The generator must reach every event, or the property above proves little.
     expect([...reached].sort()).toEqual([...serviceStandardEventTypes].sort());
-  });
+  }, 30_000);
 
   it('folds to the same state however often it is replayed, also after a trip through JSON', () => {
     fc.assert(

@@ -9,6 +9,7 @@ import type {
   BudgetStatus,
 } from '../budget/index.js';
 import { budgetRoles } from '../budget/index.js';
+import { asIdPart } from './ids.js';
 
 export const budgetId = 'BG-2026';
 export const fiscalYear = 2026;
@@ -66,7 +67,7 @@ export const budgetCommand = <T extends BudgetCommandType>(
   type,
   data: { ...budgetData[type], ...data },
   metadata: {
-    commandId: options.commandId ?? `${type}-${String(data['budgetId'] ?? budgetId)}-${String(data['expenseId'] ?? '')}-${options.at ?? draftedAt}`,
+    commandId: options.commandId ?? `${type}-${String(data['budgetId'] ?? budgetId)}-${String(data['expenseId'] ?? '')}-${asIdPart(options.at ?? draftedAt)}`,
     actor: options.actor ?? defaultBudgetActor(type),
     at: options.at ?? draftedAt,
   },
@@ -91,9 +92,11 @@ export const expenseClaimed = (
   category: string,
   amount: number,
   claimantId = 'SP-01',
+  /** The role the claim was made in; undefined for a claim recorded before the role was kept. */
+  claimantRole: string | undefined = 'AfterSalesSpecialist',
 ): BudgetEvent => ({
   type: 'ExpenseClaimed',
-  data: { budgetId, expenseId, category, amount, description: '材料', claimantId },
+  data: { budgetId, expenseId, category, amount, description: '材料', claimantId, ...(claimantRole === undefined ? {} : { claimantRole }) },
 });
 
 export const expenseApproved = (expenseId: string, category: string, amount: number): BudgetEvent => ({
@@ -175,10 +178,10 @@ export const budgetStep = (step: BudgetStep, state: BudgetState, at: string) => 
           ? budgetManagerActor
           : claimantActor()
         : defaultBudgetActor(type);
-    return budgetCommand(type, data, { actor, at, commandId: `${type}-${at}` });
+    return budgetCommand(type, data, { actor, at, commandId: `${type}-${asIdPart(at)}` });
   }
   const actor = { id: pickOf(actorIds, step.variant), role: pickOf(roles, Math.floor(step.variant / 8)) };
   const invalid =
     step.variant % 5 === 0 ? { amount: step.amount + 0.5 } : step.variant % 5 === 1 ? { amount: -step.amount - 1 } : {};
-  return budgetCommand(type, { ...data, ...invalid }, { actor, at, commandId: `${type}-${at}` });
+  return budgetCommand(type, { ...data, ...invalid }, { actor, at, commandId: `${type}-${asIdPart(at)}` });
 };

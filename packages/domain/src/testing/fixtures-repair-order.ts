@@ -12,6 +12,7 @@ import type {
   RepairOrderStatus,
 } from '../repair-order/index.js';
 import { repairOrderRoles } from '../repair-order/index.js';
+import { asIdPart } from './ids.js';
 
 export const orderId = 'RO-1';
 export const endpointId = 'EP-01';
@@ -79,7 +80,7 @@ export const repairOrderCommand = <T extends RepairOrderCommandType>(
   type,
   data: { ...repairOrderData[type], ...data },
   metadata: {
-    commandId: options.commandId ?? `${type}-${String(data['orderId'] ?? orderId)}-${options.at ?? receivedAt}`,
+    commandId: options.commandId ?? `${type}-${String(data['orderId'] ?? orderId)}-${asIdPart(options.at ?? receivedAt)}`,
     actor: options.actor ?? defaultRepairOrderActor(type),
     at: options.at ?? receivedAt,
   },
@@ -196,11 +197,11 @@ export const repairOrderStep = (step: RepairOrderStep, state: RepairOrderState, 
       (type === 'StartRepair' || type === 'CompleteRepair') && 'specialistId' in state && step.variant % 7 !== 0
         ? specialistActor(state.specialistId)
         : defaultRepairOrderActor(type);
-    return repairOrderCommand(type, data, { actor, at, commandId: `${type}-${at}` });
+    return repairOrderCommand(type, data, { actor, at, commandId: `${type}-${asIdPart(at)}` });
   }
   const actor = { id: pickOf(actorIds, step.variant), role: pickOf(roles, Math.floor(step.variant / 8)) };
   const invalid = step.variant % 5 === 0 ? { unexpected: true } : step.variant % 5 === 1 ? { orderId: '' } : {};
-  return repairOrderCommand(type, { ...data, ...invalid }, { actor, at, commandId: `${type}-${at}` });
+  return repairOrderCommand(type, { ...data, ...invalid }, { actor, at, commandId: `${type}-${asIdPart(at)}` });
 };
 
 /** The fixture's stored form as a store hands it back; its JSON carries the global position as a string. */

@@ -1,3 +1,4 @@
+import { escapeMarkdown as text } from '@aftersales/core';
 import type { AuditReport } from './build.js';
 
 /** A rate as people read it, rounded down to one decimal (99.96% is not 100%), or a dash where nothing was measured. */
@@ -5,16 +6,14 @@ export const formatRate = (rate: number | null): string => (rate === null ? '—
 
 export const formatVerdict = (met: boolean | null): string => (met === null ? 'no items' : met ? 'met' : 'missed');
 
-const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-
 /** The report as `report.md`: the same content as the JSON, for people and for diffs. */
 export const renderReportMarkdown = (report: AuditReport): string => {
   const lines: string[] = [];
   const { query, verification, configuration } = report;
-  lines.push(`# ${report.title}`, '');
-  lines.push(`- Period: **${query.period}**`);
-  lines.push(`- As of (business time): ${query.asOf}`);
-  lines.push(`- Known at (recorded time): ${query.knownAt ?? 'everything recorded'}`);
+  lines.push(`# ${text(report.title)}`, '');
+  lines.push(`- Period: **${text(query.period)}**`);
+  lines.push(`- As of (business time): ${text(query.asOf)}`);
+  lines.push(`- Known at (recorded time): ${query.knownAt === null ? 'everything recorded' : text(query.knownAt)}`);
   lines.push(`- Events replayed: ${report.log.eventsCounted} of ${report.log.eventsRead} department events${report.log.eventsRecordedAfterKnownAt > 0 ? ` (${report.log.eventsRecordedAfterKnownAt} recorded after --known-at left out)` : ''}`);
   lines.push('');
   lines.push('## Integrity of the log', '');
@@ -27,37 +26,37 @@ export const renderReportMarkdown = (report: AuditReport): string => {
   if (verification.problems.length > 0) {
     lines.push('| problem | where | what |', '| --- | --- | --- |');
     for (const problem of verification.problems) {
-      lines.push(`| ${problem.kind} | ${cell(problem.revision < 0 ? problem.streamId : `${problem.streamId}@${problem.revision}`)} | ${cell(problem.message)} |`);
+      lines.push(`| ${text(problem.kind)} | ${text(problem.revision < 0 ? problem.streamId : `${problem.streamId}@${problem.revision}`)} | ${text(problem.message)} |`);
     }
     lines.push('');
   }
   lines.push('## KPIs (达标率)', '');
   lines.push('| KPI | 中文 | hit / items | rate | target | verdict | missed | pending |', '| --- | --- | ---: | ---: | ---: | --- | ---: | ---: |');
   for (const kpi of report.kpis) {
-    lines.push(`| ${kpi.kpi} | ${kpi.zh} | ${kpi.numerator} / ${kpi.denominator} | ${formatRate(kpi.rate)} | ${formatRate(kpi.target)} | ${formatVerdict(kpi.met)} | ${kpi.missed} | ${kpi.pending} |`);
+    lines.push(`| ${text(kpi.kpi)} | ${text(kpi.zh)} | ${kpi.numerator} / ${kpi.denominator} | ${formatRate(kpi.rate)} | ${formatRate(kpi.target)} | ${formatVerdict(kpi.met)} | ${kpi.missed} | ${kpi.pending} |`);
   }
   lines.push('', `## Monthly trend, ${report.trend.months[0]?.slice(0, 4) ?? ''}`, '');
   lines.push(`| KPI | ${report.trend.months.map((month) => month.slice(5)).join(' | ')} |`, `| --- |${report.trend.months.map(() => ' ---: |').join('')}`);
-  for (const series of report.trend.series) lines.push(`| ${series.kpi} | ${series.rates.map(formatRate).join(' | ')} |`);
+  for (const series of report.trend.series) lines.push(`| ${text(series.kpi)} | ${series.rates.map(formatRate).join(' | ')} |`);
   lines.push('', '## Missed items and their evidence', '');
   if (report.missed.length === 0) lines.push('None: every item judged in the period hit its target.');
   for (const item of report.missed) {
-    lines.push(`- **${item.kpi}** ${cell(item.itemId)}: ${cell(item.reason.en)} (${cell(item.reason.zh)})${item.deadline === null ? '' : `; deadline ${item.deadline}`}`);
-    for (const evidence of item.evidence) lines.push(`  - ${evidence.at} ${evidence.type} (${evidence.streamId}@${evidence.revision})`);
+    lines.push(`- **${text(item.kpi)}** ${text(item.itemId)}: ${text(item.reason.en)} (${text(item.reason.zh)})${item.deadline === null ? '' : `; deadline ${text(item.deadline)}`}`);
+    for (const evidence of item.evidence) lines.push(`  - ${text(evidence.at)} ${text(evidence.type)} (${text(evidence.streamId)}@${evidence.revision})`);
   }
   lines.push('', '## Configuration in force', '');
   const rules = configuration.inForceAtAsOf;
   lines.push(
-    `At ${query.asOf}: receipt SLA ${rules.receiptSlaHours} h, budget execution floor ${formatRate(rules.executionFloor)}, acknowledgement window ${rules.acknowledgementWindowDays} days, time zone ${rules.timeZone}. Each item is judged with the version in force at its own time.`,
+    `At ${text(query.asOf)}: receipt SLA ${rules.receiptSlaHours} h, budget execution floor ${formatRate(rules.executionFloor)}, acknowledgement window ${rules.acknowledgementWindowDays} days, time zone ${text(rules.timeZone)}. Each item is judged with the version in force at its own time.`,
     '',
   );
   lines.push('| effective from | receipt SLA (h) | execution floor | acknowledgement window (days) | time zone |', '| --- | ---: | ---: | ---: | --- |');
   for (const version of configuration.versions) {
-    lines.push(`| ${version.effectiveFrom} | ${version.receiptSlaHours} | ${formatRate(version.executionFloor)} | ${version.acknowledgementWindowDays ?? 7} | ${version.timeZone} |`);
+    lines.push(`| ${text(version.effectiveFrom)} | ${version.receiptSlaHours} | ${formatRate(version.executionFloor)} | ${version.acknowledgementWindowDays ?? 7} | ${text(version.timeZone)} |`);
   }
   lines.push('', '## Events that did not decode', '');
   if (report.undecodable.length === 0) lines.push('None: every department event of the log was read.');
-  for (const event of report.undecodable) lines.push(`- ${cell(event.streamId)}@${event.revision} ${cell(event.type)}: ${cell(event.problem)} (in no KPI)`);
+  for (const event of report.undecodable) lines.push(`- ${text(event.streamId)}@${event.revision} ${text(event.type)}: ${text(event.problem)} (in no KPI)`);
   lines.push('');
   return lines.join('\n');
 };

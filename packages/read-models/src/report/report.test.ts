@@ -82,4 +82,17 @@ describe('the audit report', () => {
     expect(await buildAuditReport(log.store, log.verification, { asOf: '2026-12-31' })).toEqual(E.left(expect.stringContaining('--as-of')));
     expect(await buildAuditReport(log.store, log.verification, { asOf, period: '2026-13' })).toEqual(E.left(expect.stringContaining('2026-13')));
   });
+
+  it('writes data from the log into report.md as characters, never as markup or terminal control', async () => {
+    const report = await build();
+    const [first, ...rest] = report.missed;
+    const hostileId = 'RO-1](http://evil.example) | *x* <img src=x onerror=alert(1)>\u001b[2J\r\u202E';
+    const forged: AuditReport = { ...report, missed: [{ ...first!, itemId: hostileId, evidence: first!.evidence.map((evidence) => ({ ...evidence, streamId: `RepairOrder-${hostileId}` })) }, ...rest] };
+    const markdown = renderReportMarkdown(forged);
+    expect(markdown).not.toMatch(/[^\P{Cc}\n]|\u202E/u);
+    expect(markdown).not.toContain('<img');
+    // A link needs an unescaped `](`.
+    expect(markdown).not.toMatch(/[^\\]\]\(http:\/\/evil/);
+    expect(markdown).toContain('RO-1\\](http://evil.example) \\| \\*x\\* &lt;img src=x onerror=alert(1)&gt;\\\\u{001B}\\[2J\\\\r\\\\u{202E}');
+  });
 });
