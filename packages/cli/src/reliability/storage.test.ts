@@ -11,6 +11,10 @@ import { integrityProblems, printedResults, readAllEvents, startAftersales, with
 const SEED = 20_261_130;
 const IMPORT_KILLS = 8;
 const ERASE_KILLS = 8;
+/** Each test starts several processes from source; on a busy machine each takes seconds. */
+const MANY_PROCESSES = { timeout: 300_000 };
+/** The SIGKILL loops start some thirty processes. */
+const KILL_LOOP = { timeout: 900_000 };
 
 let scratch: ReturnType<typeof scratchDirectory>;
 beforeEach(() => {
@@ -59,7 +63,7 @@ const activeKeys = (keysPath: string): Buffer[] => {
 const traceOf = (folder: string, key: Buffer): string[] => readdirSync(folder).filter((name) => readFileSync(join(folder, name)).includes(key));
 
 describe('every append is checked as reads check it', () => {
-  it('refuses a seal with an empty or a 300-character actor, and the log stays readable and sealable', async () => {
+  it('refuses a seal with an empty or a 300-character actor, and the log stays readable and sealable', MANY_PROCESSES, async () => {
     const { url } = await storeOfCustomers('store.db', 1);
     for (const actor of ['', 'a'.repeat(300)]) {
       const refused = await aftersales(['audit', 'seal', '--actor', actor, '--store', url]);
@@ -73,7 +77,7 @@ describe('every append is checked as reads check it', () => {
 });
 
 describe('the key store is bound to its log', () => {
-  it('refuses a log whose keys file is missing, empty, another log\'s or the log itself, naming what to pass; creates no stray file', async () => {
+  it('refuses a log whose keys file is missing, empty, another log\'s or the log itself, naming what to pass; creates no stray file', MANY_PROCESSES, async () => {
     const { path, url, phones } = await storeOfCustomers('store.db', 2);
     const other = await storeOfCustomers('other.db', 1);
     const copy = scratch.file('copy.db');
@@ -121,7 +125,7 @@ describe('the key store is bound to its log', () => {
     expect(await eventCount(copy)).toBe(await eventCount(path));
   });
 
-  it('gives `shop` and `shop.db` keys files of their own, so a demo on one never touches the other\'s customers', async () => {
+  it('gives `shop` and `shop.db` keys files of their own, so a demo on one never touches the other\'s customers', MANY_PROCESSES, async () => {
     expect(derivedKeyPath('/data/shop')).not.toBe(derivedKeyPath('/data/shop.db'));
     const shopDb = await storeOfCustomers('shop.db', 1);
     for (let run = 0; run < 2; run += 1) {
@@ -133,7 +137,7 @@ describe('the key store is bound to its log', () => {
     expect(erased.stdout).toMatch(/1 key\(s\) destroyed/);
   });
 
-  it('reads the raw log for `export` and `audit verify` without opening the keys file, even a corrupt or unreachable one', async () => {
+  it('reads the raw log for `export` and `audit verify` without opening the keys file, even a corrupt or unreachable one', MANY_PROCESSES, async () => {
     const { path, url } = await storeOfCustomers('store.db', 1);
     writeFileSync(derivedKeyPath(path), 'not a database, not a key store, just bytes '.repeat(200));
     expect((await aftersales(['export', '--store', url])).code).toBe(0);
@@ -157,7 +161,7 @@ const exportedYear = async (orders: number): Promise<{ readonly file: string; re
 };
 
 describe('`import` is all or nothing', () => {
-  it(`survives ${IMPORT_KILLS} SIGKILLs: the store is left empty or whole, never part of the log, and a rerun imports it all`, { timeout: 300_000 }, async () => {
+  it(`survives ${IMPORT_KILLS} SIGKILLs: the store is left empty or whole, never part of the log, and a rerun imports it all`, KILL_LOOP, async () => {
     const { file, lines } = await exportedYear(300);
     figures.importEvents = lines.length;
     const clean = scratch.file('clean.db');
@@ -193,7 +197,7 @@ describe('`import` is all or nothing', () => {
     expect(figures.importKilledEmpty).toBeGreaterThan(0);
   });
 
-  it('and `run` on the same file at once never mix: the log is the whole import, or only what `run` wrote', { timeout: 120_000 }, async () => {
+  it('and `run` on the same file at once never mix: the log is the whole import, or only what `run` wrote', MANY_PROCESSES, async () => {
     const { file, lines } = await exportedYear(150);
     for (const startRunAfterMs of [0, 600, 1200]) {
       const path = scratch.file(`both-${startRunAfterMs}.db`);
@@ -220,7 +224,7 @@ describe('`import` is all or nothing', () => {
 });
 
 describe('`gdpr erase` proves the key gone from the file', () => {
-  it('fails plainly while another connection keeps the key alive in the write-ahead log, and succeeds once it is closed', { timeout: 120_000 }, async () => {
+  it('fails plainly while another connection keeps the key alive in the write-ahead log, and succeeds once it is closed', MANY_PROCESSES, async () => {
     const { path, url, phones } = await storeOfCustomers('store.db', 1);
     const keysPath = derivedKeyPath(path);
     const [key] = activeKeys(keysPath);
@@ -239,7 +243,7 @@ describe('`gdpr erase` proves the key gone from the file', () => {
     expect(traceOf(scratch.path, key!)).toEqual([]);
   });
 
-  it(`survives ${ERASE_KILLS} SIGKILLs: after a rerun, no killed erasure leaves a key in the keys file or its write-ahead log`, { timeout: 300_000 }, async () => {
+  it(`survives ${ERASE_KILLS} SIGKILLs: after a rerun, no killed erasure leaves a key in the keys file or its write-ahead log`, KILL_LOOP, async () => {
     const { path, url, phones } = await storeOfCustomers('store.db', ERASE_KILLS);
     const keysPath = derivedKeyPath(path);
     const keys = activeKeys(keysPath);
@@ -271,7 +275,7 @@ describe('`gdpr erase` proves the key gone from the file', () => {
     expect(activeKeys(keysPath)).toEqual([]);
   });
 
-  it('names the plaintext events of a customer written before encryption, which no key erasure removes', async () => {
+  it('names the plaintext events of a customer written before encryption, which no key erasure removes', MANY_PROCESSES, async () => {
     const fixture = readFileSync(new URL('../../../domain/src/repair-order/fixtures/repair-order-received.v1.json', import.meta.url), 'utf8');
     const log = scratch.file('v1.jsonl');
     writeFileSync(log, `${JSON.stringify(JSON.parse(fixture))}\n`);
@@ -285,7 +289,7 @@ describe('`gdpr erase` proves the key gone from the file', () => {
 });
 
 describe('the calendar is checked, not rolled over', () => {
-  it('refuses impossible dates and years outside 2000–2099 in every instant, date and period, and writes nothing', async () => {
+  it('refuses impossible dates and years outside 2000–2099 in every instant, date and period, and writes nothing', MANY_PROCESSES, async () => {
     const { path, url } = await storeOfCustomers('store.db', 1);
     const before = await eventCount(path);
     for (const args of [
@@ -305,7 +309,7 @@ describe('the calendar is checked, not rolled over', () => {
 });
 
 describe('nothing half-written for the next command to trip on', () => {
-  it('lets a killed `demo` be redone, and refuses a demo store that another command wrote to since', { timeout: 120_000 }, async () => {
+  it('lets a killed `demo` be redone, and refuses a demo store that another command wrote to since', MANY_PROCESSES, async () => {
     const path = scratch.file('demo.db');
     const running = startAftersales(['demo', '--orders', '2000', '--store', `sqlite:${path}`]);
     // Killed once the demo has written part of its year.
@@ -328,7 +332,7 @@ describe('nothing half-written for the next command to trip on', () => {
     expect((await withSqlite(path, readAllEvents)).some((event) => event.streamId === 'RepairOrder-RO-MINE')).toBe(true);
   });
 
-  it('writes a report\'s three files for one period, or leaves the previous three as they were', async () => {
+  it('writes a report\'s three files for one period, or leaves the previous three as they were', MANY_PROCESSES, async () => {
     const { url } = await storeOfCustomers('store.db', 1);
     const out = scratch.file('report');
     const report = (period: string) => aftersales(['report', '--as-of', '2026-12-31', '--period', period, '--out', out, '--store', url]);
@@ -349,7 +353,7 @@ describe('nothing half-written for the next command to trip on', () => {
 });
 
 describe('tamper evidence by default', () => {
-  it('seals the log at the end of `run`, `import` and `demo`, and a second seal finds nothing new', async () => {
+  it('seals the log at the end of `run`, `import` and `demo`, and a second seal finds nothing new', MANY_PROCESSES, async () => {
     const { path, url } = await storeOfCustomers('store.db', 2);
     const sealedBy = async (where: string) => (await withSqlite(where, readAllEvents)).filter((event) => event.streamId === INTEGRITY_STREAM).map((event) => event.metadata.actor.id);
     expect(await sealedBy(path)).toEqual(['aftersales-run']);
@@ -370,7 +374,7 @@ describe('tamper evidence by default', () => {
     expect(await sealedBy(copy)).toEqual(['aftersales-import']);
   });
 
-  it('catches a removed tail, a removed stream and a swap across streams with the anchor `audit seal --anchor-out` wrote', { timeout: 120_000 }, async () => {
+  it('catches a removed tail, a removed stream and a swap across streams with the anchor `audit seal --anchor-out` wrote', MANY_PROCESSES, async () => {
     const { path, url } = await storeOfCustomers('store.db', 3);
     const anchor = scratch.file('kept-elsewhere.anchor');
     const sealed = await aftersales(['audit', 'seal', '--anchor-out', anchor, '--store', url]);
@@ -408,7 +412,7 @@ describe('tamper evidence by default', () => {
 });
 
 describe('`run -` answers each line as soon as it is committed', () => {
-  it('acknowledges a line from a pipe before the next one is sent', { timeout: 60_000 }, async () => {
+  it('acknowledges a line from a pipe before the next one is sent', MANY_PROCESSES, async () => {
     const running = startAftersales(['run', '-', '--store', `sqlite:${scratch.file('store.db')}`], { stdin: 'pipe' });
     running.stdin!.write(`${order('RO-1', '13800000001')}\n`);
     while (printedResults(running.stdout()).length === 0) await sleep(20);
