@@ -66,7 +66,8 @@ export interface EventStoreDBEventStoreOptions {
   /**
    * The application's stream prefixes (e.g. `RepairOrder-`, `Budget-`). When given, `readAll` and
    * subscriptions ask the server for these streams only, so other applications' events sharing the
-   * database never cross the network. Without it, events that this library did not write are passed over.
+   * database never cross the network, and an event in these streams that does not decode is
+   * reported. Without it, events that do not carry the library's hash chain are passed over.
    */
   readonly streamPrefixes?: readonly string[];
   /** The client package: `eventstore` (`@eventstore/db-client` 6.x) or `kurrent` (`@kurrent/kurrentdb-client` 1.x); by default the connection string's scheme decides. */
@@ -459,9 +460,10 @@ export class EventStoreDBEventStore implements EventStore {
    */
   private takeFromAll = (event: WireEvent): E.Either<StoreError, RecordedEvent | undefined> => {
     if (isSystemEvent(event) || event.streamId.startsWith(CHECKPOINT_STREAM_PREFIX)) return E.right(undefined);
-    if (this.streamPrefixes !== undefined && !this.streamPrefixes.some((prefix) => event.streamId.startsWith(prefix))) return E.right(undefined);
-    if (!isLibraryEvent(event)) return E.right(undefined);
-    return decodeEvent(event);
+    if (this.streamPrefixes === undefined) return isLibraryEvent(event) ? decodeEvent(event) : E.right(undefined);
+    // In the application's own streams every event must be the library's: one that is not is
+    // reported, as it may be a library event whose chain fields were stripped.
+    return this.streamPrefixes.some((prefix) => event.streamId.startsWith(prefix)) ? decodeEvent(event) : E.right(undefined);
   };
 
   async *readAll(options: ReadAllOptions = {}): AsyncGenerator<RecordedEvent> {

@@ -200,6 +200,14 @@ describe('EventStoreDBEventStore as EventStoreDB runs in production', () => {
     });
   });
 
+  it("8. reports an event in the application's own streams that is not the library's, when told which streams those are", async () => {
+    const server = await startServer();
+    await openClient(server.connectionString).appendToStream('Order-13', jsonEvent({ type: 'Forged', data: {} }));
+    const strict = await collect(openStore(server.connectionString, { streamPrefixes: ['Order-'] }).readAll());
+    expect(strict).toEqual(E.left(expect.objectContaining({ code: 'CorruptedEvent', streamId: 'Order-13' })));
+    expect(await collect(openStore(server.connectionString).readAll())).toEqual(E.right([]));
+  });
+
   describe('9. on a stream it knows', () => {
     it('appends one event in one round trip once a load confirmed the head, with its position from the answer', async () => {
       const server = await startServer();
