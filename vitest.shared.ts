@@ -1,8 +1,10 @@
-// Workspace packages export their TypeScript sources under the `source` condition,
-// so tests run against src/ without a build step.
-const conditions = ['source', 'node', 'import', 'module', 'default'];
+// Workspace packages export their TypeScript sources under the `@aftersales/source` condition, so
+// tests run against src/ without a build step. The name is the library's own, so that a consumer's
+// `source` condition never resolves into the published packages' .ts files.
+export const SOURCE_CONDITION = '@aftersales/source';
+const conditions = [SOURCE_CONDITION, 'node', 'import', 'module', 'default'];
 
 export const sourceConditions = {
   resolve: { conditions },
-  ssr: { resolve: { conditions, externalConditions: ['source'] } },
+  ssr: { resolve: { conditions, externalConditions: [SOURCE_CONDITION] } },
 };
