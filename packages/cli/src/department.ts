@@ -15,7 +15,7 @@ export const openDepartment = (store: EventStore): Department => {
   const securityLog = createSecurityLog({ store });
   const department = createDepartment({ store, onRefused: securityLog.onRefused });
   return {
-    handle: (raw) => department.handle(raw),
+    handle: (raw) => department.handleUntrusted(raw),
     recordMalformed: (input, reason) => securityLog.onRefused({ error: invalidCommand([{ path: '', message: reason }], reason), command: input }),
   };
 };

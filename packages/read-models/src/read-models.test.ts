@@ -94,7 +94,7 @@ describe('createReadModels', () => {
     });
     const department = createDepartment({ store });
     const send = async (type: string, data: object, commandId: string, actor: object, when: string) =>
-      right(await department.handle({ type, data, metadata: { commandId, actor, at: when } }));
+      right(await department.handleUntrusted({ type, data, metadata: { commandId, actor, at: when } }));
     const endpoint = { id: 'EP-01', role: 'BusinessEndpoint' };
     const manager = { id: 'DM-01', role: 'DepartmentManager' };
     await send('ReceiveRepairOrder', { orderId: 'RO-1', endpointId: 'EP-01', customer: { name: '王芳', phone: '13800000000' }, garment: 'coat', workItems: ['hemming'], requirements: '' }, 'c-1', endpoint, at('03-02T09:00'));
