@@ -12,6 +12,11 @@ export default tseslint.config(
     },
   },
   {
+    // Repository scripts run on Node.js as plain modules.
+    files: ['scripts/**/*.mjs'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', fetch: 'readonly' } },
+  },
+  {
     // Deciders are pure: time, randomness and ids arrive in the command's metadata.
     files: ['packages/domain/src/**/*.ts'],
     ignores: ['packages/domain/src/**/*.test.ts'],

@@ -67,7 +67,7 @@ export const runEmbedded = async (path: string): Promise<EmbeddedRun> => {
       metadata: { commandId: 'RO-1/late-reschedule', actor: manager, at: '2026-03-07T09:00:00+08:00' },
     };
     for (const command of [...repairOrderCommands('RO-1'), tooLate]) {
-      const result = await department.handle(command);
+      const result = await department.handleUntrusted(command);
       if (E.isRight(result)) accepted += 1;
       else refused.push(`${command.type}: ${result.left.code} (${result.left.message})`);
     }

@@ -19,7 +19,7 @@ it("runs the README's quickstart as written and prints what the README says it p
   mkdirSync(scratch, { recursive: true });
   const file = join(scratch, 'quickstart.ts');
   writeFileSync(file, snippet!);
-  const run = spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', file], { cwd: scratch, encoding: 'utf8', timeout: 60_000 });
+  const run = spawnSync(process.execPath, ['--conditions=@aftersales/source', '--import', 'tsx', file], { cwd: scratch, encoding: 'utf8', timeout: 60_000 });
   expect(run.stderr).toBe('');
   expect(run.status).toBe(0);
   expect(run.stdout).toContain("[ 'RepairOrder-RO-1@0 RepairOrderReceived' ]");
@@ -29,6 +29,6 @@ it("runs the README's quickstart as written and prints what the README says it p
   for (const file of ['department.db', 'department.db-wal']) {
     if (existsSync(join(scratch, file))) expect(readFileSync(join(scratch, file)).includes(Buffer.from('王芳'))).toBe(false);
   }
-  const exported = spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', join(root, 'packages/cli/src/main.ts'), 'audit', 'trail', '--json', '--store', `sqlite:${join(scratch, 'department.db')}`], { cwd: scratch, encoding: 'utf8', timeout: 60_000 });
+  const exported = spawnSync(process.execPath, ['--conditions=@aftersales/source', '--import', 'tsx', join(root, 'packages/cli/src/main.ts'), 'audit', 'trail', '--json', '--store', `sqlite:${join(scratch, 'department.db')}`], { cwd: scratch, encoding: 'utf8', timeout: 60_000 });
   expect(exported.stdout).toContain('SecurityLog-');
 });

@@ -1,11 +1,15 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { createMiddleware } from 'hono/factory';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { EventStore } from '@aftersales/core';
 import { createSecurityLog } from '@aftersales/core';
+import type { DepartmentActor } from '@aftersales/domain';
 import { createDepartment } from '@aftersales/domain';
 import type { ReadModelBackend, ReadModelError } from '@aftersales/read-models';
 import { createReadModels } from '@aftersales/read-models';
+import type { ApiKeys } from './api-keys.js';
 
 /**
  * How this service answers each refusal over HTTP. The domain's errors know nothing of HTTP; the
@@ -33,6 +37,9 @@ export const statusOf = (code: string): ContentfulStatusCode => {
   }
 };
 
+/** The largest request body the service reads by default: a command is a few kilobytes. */
+export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
+
 export interface ServiceOptions {
   /** The department's log as commands and read models see it (see `departmentEventPipeline`). */
   readonly store: EventStore;
@@ -41,7 +48,31 @@ export interface ServiceOptions {
    * `PostgresReadModelBackend` for a read side that many instances share; memory when absent.
    */
   readonly readModels?: ReadModelBackend;
+  /** Who each API key acts as: the only source of a command's actor. */
+  readonly apiKeys: ApiKeys;
+  /** A larger body is answered 413 as soon as that many bytes have arrived, never read whole. */
+  readonly maxBodyBytes?: number;
 }
+
+/** Every error body has the same shape: a stable code to branch on and a message for people. */
+const problem = (code: string, message: string) => ({ code, message });
+
+/**
+ * The command with its actor taken from the credential. A body that names an actor must name that
+ * one, so a client cannot act as someone else; a body without one gets it filled in.
+ */
+const actingAs = (body: unknown, actor: DepartmentActor): E.Either<string, unknown> => {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return E.right(body);
+  const metadata = (body as { metadata?: unknown }).metadata;
+  if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) return E.right(body);
+  const named = (metadata as { actor?: unknown }).actor;
+  if (named !== undefined) {
+    const given = named as { id?: unknown; role?: unknown };
+    const same = typeof named === 'object' && named !== null && given.id === actor.id && given.role === actor.role && Object.keys(named).length === 2;
+    if (!same) return E.left(`the command's actor is not the one of the credential (${actor.id}, ${actor.role})`);
+  }
+  return E.right({ ...body, metadata: { ...metadata, actor: { id: actor.id, role: actor.role } } });
+};
 
 export const createApp = (options: ServiceOptions) => {
   const department = createDepartment({ store: options.store, onRefused: createSecurityLog({ store: options.store }).onRefused });
@@ -57,18 +88,45 @@ export const createApp = (options: ServiceOptions) => {
     return following;
   };
 
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+
+  const authenticate = createMiddleware<{ Variables: { actor: DepartmentActor } }>(async (c, next) => {
+    const key = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header('authorization') ?? '')?.[1];
+    const actor = key === undefined ? undefined : options.apiKeys.actorOf(key);
+    if (actor === undefined) {
+      c.header('WWW-Authenticate', 'Bearer');
+      return c.json(problem('Unauthenticated', key === undefined ? 'send an API key as Authorization: Bearer <key>' : 'the API key is not known'), 401);
+    }
+    c.set('actor', actor);
+    await next();
+  });
+
+  const limitBody = bodyLimit({
+    maxSize: maxBodyBytes,
+    // The rest of the body is never read, so the connection cannot carry another request: it is closed.
+    onError: (c) => c.json(problem('PayloadTooLarge', `the body is larger than ${maxBodyBytes} bytes`), 413, { Connection: 'close' }),
+  });
+
   return new Hono()
-    .post('/commands', async (c) => {
+    .onError((error, c) => {
+      console.error(error);
+      return c.json(problem('InternalError', 'the service failed to answer; the error is in its log'), 500);
+    })
+    .notFound((c) => c.json(problem('NotFound', `no ${c.req.method} ${c.req.path}`), 404))
+    .get('/health', (c) => c.json({ status: 'ok' }))
+    .post('/commands', authenticate, limitBody, async (c) => {
       let body: unknown;
       try {
         body = await c.req.json();
       } catch {
-        return c.json({ code: 'InvalidCommand', message: 'the body is not valid JSON' }, 400);
+        return c.json(problem('InvalidCommand', 'the body is not valid JSON'), 400);
       }
-      const result = await department.handle(body);
+      const command = actingAs(body, c.get('actor'));
+      if (E.isLeft(command)) return c.json(problem('ActorMismatch', command.left), 403);
+      const result = await department.handleUntrusted(command.right);
       if (E.isLeft(result)) {
         const { code, message } = result.left;
-        return c.json({ code, message }, statusOf(code));
+        return c.json(problem(code, message), statusOf(code));
       }
       const { streamId, events, nextExpectedRevision, duplicate } = result.right;
       return c.json(
@@ -87,19 +145,19 @@ export const createApp = (options: ServiceOptions) => {
         duplicate ? 200 : 201,
       );
     })
-    .get('/kpis', async (c) => {
+    .get('/kpis', authenticate, async (c) => {
       const period = c.req.query('period') ?? String(new Date().getUTCFullYear());
       const asOf = c.req.query('asOf');
       const atLeast = c.req.query('atLeast');
-      if (atLeast !== undefined && !/^\d{1,40}$/.test(atLeast)) return c.json({ code: 'InvalidQuery', message: `atLeast ${JSON.stringify(atLeast)} is not a log position` }, 400);
+      if (atLeast !== undefined && !/^\d{1,40}$/.test(atLeast)) return c.json(problem('InvalidQuery', `atLeast ${JSON.stringify(atLeast)} is not a log position`), 400);
       const started = await follow();
-      if (E.isLeft(started)) return c.json({ code: started.left.code, message: started.left.message }, statusOf(started.left.code));
+      if (E.isLeft(started)) return c.json(problem(started.left.code, started.left.message), statusOf(started.left.code));
       if (atLeast !== undefined) {
         const reached = await readModels.waitFor(BigInt(atLeast), { timeoutMs: 5000 });
-        if (E.isLeft(reached)) return c.json({ code: reached.left.code, message: reached.left.message }, reached.left.code === 'ReadModelTimeout' ? 504 : statusOf(reached.left.code));
+        if (E.isLeft(reached)) return c.json(problem(reached.left.code, reached.left.message), reached.left.code === 'ReadModelTimeout' ? 504 : statusOf(reached.left.code));
       }
       const answer = await readModels.kpis({ period, ...(asOf === undefined ? {} : { asOf }) });
-      if (E.isLeft(answer)) return c.json({ code: answer.left.code, message: answer.left.message }, answer.left.code === 'InvalidQuery' ? 400 : statusOf(answer.left.code));
+      if (E.isLeft(answer)) return c.json(problem(answer.left.code, answer.left.message), answer.left.code === 'InvalidQuery' ? 400 : statusOf(answer.left.code));
       return c.json({
         position: answer.right.position?.toString() ?? null,
         kpis: answer.right.results.map(({ kpi, period: label, numerator, denominator, rate, target, met, missed, missedCount, pending, pendingCount }) => ({

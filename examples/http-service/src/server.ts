@@ -5,16 +5,30 @@ import { departmentEventPipeline } from '@aftersales/domain';
 import pg from 'pg';
 import { PostgresReadModelBackend, SqliteReadModelBackend } from '@aftersales/read-models';
 import { SqliteEventStore, SqliteKeyStore } from '@aftersales/sqlite';
-import { createApp } from './app.js';
+import { loadApiKeys } from './api-keys.js';
+import { DEFAULT_MAX_BODY_BYTES, createApp } from './app.js';
 
-const path = resolve(process.env['AFTERSALES_DB'] ?? 'aftersales.db');
-const port = Number(process.env['PORT'] ?? 3000);
-const opened = SqliteEventStore.open(path);
-const keys = SqliteKeyStore.open(path.replace(/\.db$/, '') + '.keys.db');
-if (E.isLeft(opened) || E.isLeft(keys)) {
-  console.error(`cannot open ${path}: ${E.isLeft(opened) ? opened.left.message : E.isLeft(keys) ? keys.left.message : ''}`);
+function fail(message: string): never {
+  console.error(message);
   process.exit(2);
 }
+
+const path = resolve(process.env['AFTERSALES_DB'] ?? 'aftersales.db');
+const keyFile = process.env['AFTERSALES_API_KEYS'] ?? fail('set AFTERSALES_API_KEYS to a JSON file of API keys and the actors they act as (see README.md)');
+// Loopback unless told otherwise: a reverse proxy in front terminates TLS and faces the network.
+const hostname = process.env['HOST'] ?? '127.0.0.1';
+const port = Number(process.env['PORT'] ?? 3000);
+const maxBodyBytes = Number(process.env['MAX_BODY_BYTES'] ?? DEFAULT_MAX_BODY_BYTES);
+if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`PORT must be a port number, not ${process.env['PORT']}`);
+if (!Number.isInteger(maxBodyBytes) || maxBodyBytes < 1) fail(`MAX_BODY_BYTES must be a positive integer, not ${process.env['MAX_BODY_BYTES']}`);
+
+const apiKeys = loadApiKeys(keyFile);
+if (E.isLeft(apiKeys)) fail(apiKeys.left);
+const opened = SqliteEventStore.open(path);
+if (E.isLeft(opened)) fail(`cannot open the store ${path}: ${opened.left.code}: ${opened.left.message}`);
+const keys = SqliteKeyStore.open(path.replace(/\.db$/, '') + '.keys.db');
+if (E.isLeft(keys)) fail(`cannot open the key store beside ${path}: ${keys.left.code}: ${keys.left.message}`);
+
 // Customers' personal data is encrypted under their keys, kept in a file of its own beside the log.
 const store = departmentEventPipeline(opened.right, keys.right);
 // The read models live in the log's file, or in a PostgreSQL database that many instances of this
@@ -22,19 +36,34 @@ const store = departmentEventPipeline(opened.right, keys.right);
 const readModelsUrl = process.env['AFTERSALES_READ_MODELS'];
 const pool = readModelsUrl === undefined || readModelsUrl === '' ? undefined : new pg.Pool({ connectionString: readModelsUrl });
 const readModels = pool === undefined ? new SqliteReadModelBackend(opened.right.database()) : new PostgresReadModelBackend(pool);
-const server = serve({ fetch: createApp({ store, readModels }).fetch, port }, (info) => {
-  console.log(`aftersales service on http://localhost:${info.port} (store: ${path}; read models: ${pool === undefined ? 'in the store file' : 'PostgreSQL'})`);
-  console.log('  POST /commands   a command as JSON');
+const app = createApp({ store, readModels, apiKeys: apiKeys.right, maxBodyBytes });
+const server = serve({ fetch: app.fetch, hostname, port }, (info) => {
+  console.log(`aftersales service on http://${info.address}:${info.port} (store: ${path}; read models: ${pool === undefined ? 'in the store file' : 'PostgreSQL'})`);
+  console.log('  GET  /health');
+  console.log('  POST /commands   a command as JSON, with Authorization: Bearer <API key>');
   console.log('  GET  /kpis?period=2026-Q1&asOf=2026-03-31T23:59:59%2B08:00  (&atLeast=<globalPosition> to read your own writes)');
 });
 
-const shutdown = () => {
-  server.close(() =>
+/** How long requests in flight get to finish on shutdown before their connections are cut. */
+const SHUTDOWN_GRACE_MS = 10_000;
+
+let stopping = false;
+const shutdown = (signal: string) => {
+  if (stopping) return;
+  stopping = true;
+  console.log(`${signal}: no new requests; finishing the ones in flight`);
+  const cut = setTimeout(() => {
+    console.error(`requests still in flight after ${SHUTDOWN_GRACE_MS} ms: closing their connections`);
+    if ('closeAllConnections' in server) server.closeAllConnections();
+  }, SHUTDOWN_GRACE_MS);
+  cut.unref();
+  server.close(() => {
     void Promise.all([store.close(), pool?.end()]).then(() => {
       keys.right.close();
-      process.exit(0);
-    }),
-  );
+      // Nothing is left to keep the process alive: it ends with status 0 once the output is written.
+      console.log('stopped');
+    });
+  });
 };
-process.on('SIGINT', shutdown);
-process.on('SIGTERM', shutdown);
+process.on('SIGINT', () => shutdown('SIGINT'));
+process.on('SIGTERM', () => shutdown('SIGTERM'));

@@ -1,4 +1,5 @@
-import type { AnyAggregateDefinition, CommandRouter, EventStore } from '@aftersales/core';
+import type { AnyAggregateDefinition, EventStore } from '@aftersales/core';
+import type { Department } from '@aftersales/domain';
 import { createDepartment, departmentAggregates, departmentUpcasting, repairOrder } from '@aftersales/domain';
 
 export { repairOrder };
@@ -9,4 +10,4 @@ export const definitions: readonly AnyAggregateDefinition[] = departmentAggregat
 export const upcasting = departmentUpcasting;
 
 /** The whole command pipeline over a store: decode, authorize, load, decide, hash, append, idempotency. */
-export const openDepartment = (store: EventStore): CommandRouter => createDepartment({ store });
+export const openDepartment = (store: EventStore): Department => createDepartment({ store });

@@ -6,7 +6,7 @@ import { ordersFor } from './workload.js';
 
 /**
  * One phase of the benchmark alone, to run under a profiler:
- * `node --cpu-prof --conditions=source --import tsx packages/bench/src/profile.ts commands|commands-sqlite|rebuild|rebuild-sqlite [events]`.
+ * `node --cpu-prof --conditions=@aftersales/source --import tsx packages/bench/src/profile.ts commands|commands-sqlite|rebuild|rebuild-sqlite [events]`.
  */
 const [phase = 'commands', size = '20000'] = process.argv.slice(2);
 const orders = ordersFor(Number(size));

@@ -73,7 +73,7 @@ interface ChildRebuild {
 const rebuildInChild = async (path: string): Promise<ChildRebuild> => {
   const { stdout } = await promisify(execFile)(
     process.execPath,
-    ['--max-old-space-size=8192', '--conditions=source', '--import', 'tsx', join(here, 'rebuild-child.ts'), path],
+    ['--max-old-space-size=8192', '--conditions=@aftersales/source', '--import', 'tsx', join(here, 'rebuild-child.ts'), path],
     { cwd: repositoryRoot, maxBuffer: 1 << 20 },
   );
   return JSON.parse(stdout.trim().split('\n').at(-1)!) as ChildRebuild;

@@ -19,7 +19,7 @@ export const openDepartment = (store: EventStore): Department => {
   const securityLog = createSecurityLog({ store });
   const department = createDepartment({ store, onRefused: securityLog.onRefused });
   return {
-    handle: (raw) => department.handle(raw),
+    handle: (raw) => department.handleUntrusted(raw),
     // The problem is the library's own words, never the line's text, so it may stand as the reason.
     recordMalformed: (position, problem, parsed) =>
       securityLog.onRefused({ error: { code: 'InvalidCommand', message: `${position} is ${problem}` }, command: parsed, position }),

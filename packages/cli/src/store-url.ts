@@ -145,7 +145,7 @@ const openRawStore = async (location: StoreLocation, options: OpenOptions): Prom
       };
     })
     .with({ kind: 'esdb' }, async (esdb): Promise<RawStore> => {
-      const { EventStoreDBEventStore } = await import('@aftersales/eventstoredb');
+      const { EventStoreDBEventStore } = await importEventStoreDB();
       const opened = EventStoreDBEventStore.fromConnectionString(esdb.connectionString, options.clock ? { clock: options.clock } : {});
       if (E.isLeft(opened)) throw usageError(opened.left.message);
       const store = opened.right;
@@ -153,6 +153,20 @@ const openRawStore = async (location: StoreLocation, options: OpenOptions): Prom
       return { location: esdb, store, projectionStore: new InMemoryProjectionStore(), settings: undefined, transaction: undefined, close: () => store.close() };
     })
     .exhaustive();
+
+/**
+ * The EventStoreDB adapter is an optional peer dependency, loaded only when an esdb:// store is
+ * used: the gRPC client it brings is neither installed nor loaded for SQLite or memory stores.
+ */
+const importEventStoreDB = async (): Promise<typeof import('@aftersales/eventstoredb')> => {
+  try {
+    return await import('@aftersales/eventstoredb');
+  } catch (thrown) {
+    const missing = (thrown as { code?: unknown }).code === 'ERR_MODULE_NOT_FOUND' && String(thrown).includes("'@aftersales/eventstoredb'");
+    if (!missing) throw thrown;
+    throw usageError('esdb:// stores need the EventStoreDB adapter, which is not installed: install @aftersales/eventstoredb beside @aftersales/cli');
+  }
+};
 
 /** Deletes a SQLite store with its write-ahead log, so that the next open starts from nothing. */
 export const deleteSqliteFile = (path: string): void => {

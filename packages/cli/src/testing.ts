@@ -16,7 +16,7 @@ export interface Finished {
 /** Runs `aftersales <args>` in a real process, from source, and collects what it printed. */
 export const aftersales = (args: readonly string[], options: { readonly input?: string; readonly env?: NodeJS.ProcessEnv } = {}): Promise<Finished> =>
   new Promise((done, failed) => {
-    const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', 'packages/cli/src/main.ts', ...args], {
+    const child = spawn(process.execPath, ['--conditions=@aftersales/source', '--import', 'tsx', 'packages/cli/src/main.ts', ...args], {
       cwd: repositoryRoot,
       env: { ...process.env, AFTERSALES_STORE: undefined, ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],

@@ -39,7 +39,7 @@ describe('createDepartment', () => {
     const { store, department } = setUp();
     const streams: string[] = [];
     for (const command of jsonLines) {
-      const result = await department.handle(command);
+      const result = await department.handleUntrusted(command);
       if (E.isLeft(result)) expect.fail(`${command.type} was refused: ${result.left.message}`);
       streams.push(result.right.streamId);
     }
@@ -73,7 +73,7 @@ describe('createDepartment', () => {
 
   it('refuses an unknown command type, naming it, and appends nothing', async () => {
     const { store, department, refusals } = setUp();
-    const result = await department.handle({ ...jsonLines[1], type: 'PublishStandards' });
+    const result = await department.handleUntrusted({ ...jsonLines[1], type: 'PublishStandards' });
     expect(E.isLeft(result) && result.left).toMatchObject({ code: 'InvalidCommand', message: expect.stringContaining('"PublishStandards"') });
     expect(refusals).toHaveLength(1);
     expect(await allEvents(store)).toEqual([]);
@@ -81,16 +81,16 @@ describe('createDepartment', () => {
 
   it('refuses invalid data and forbidden roles with their codes, and appends nothing', async () => {
     const { store, department } = setUp();
-    const invalid = await department.handle({ ...jsonLines[1], data: { standardId: 'STD-1', version: 1, title: '', clauses: [] } });
+    const invalid = await department.handleUntrusted({ ...jsonLines[1], data: { standardId: 'STD-1', version: 1, title: '', clauses: [] } });
     expect(E.isLeft(invalid) && invalid.left.code).toBe('InvalidCommand');
-    const auditor = await department.handle({ ...jsonLines[1], metadata: { ...jsonLines[1]!.metadata, actor: { id: 'AU-1', role: 'Auditor' } } });
+    const auditor = await department.handleUntrusted({ ...jsonLines[1], metadata: { ...jsonLines[1]!.metadata, actor: { id: 'AU-1', role: 'Auditor' } } });
     expect(E.isLeft(auditor) && auditor.left.code).toBe('Forbidden');
     expect(await allEvents(store)).toEqual([]);
   });
 
   it('a command sent again with the same id appends nothing new and returns the first result', async () => {
     const { store, department } = setUp();
-    const first = await department.handle(jsonLines[1]);
+    const first = await department.handleUntrusted(jsonLines[1]);
     const again = await department.handle(JSON.parse(JSON.stringify(jsonLines[1])));
     if (E.isLeft(first) || E.isLeft(again)) return expect.fail('the command was refused');
     expect(again.right.duplicate).toBe(true);
@@ -100,7 +100,7 @@ describe('createDepartment', () => {
 
   it('an expense refused OverBudget stays refused when sent again after its line was raised', async () => {
     const { store, department } = setUp();
-    const send = (type: BudgetCommandType, data: Record<string, unknown>, commandId: string) => department.handle(budgetCommand(type, data, { commandId }));
+    const send = (type: BudgetCommandType, data: Record<string, unknown>, commandId: string) => department.handleUntrusted(budgetCommand(type, data, { commandId }));
     for (const [type, commandId] of [['DraftBudget', 'b-1'], ['SubmitBudget', 'b-2'], ['ReviewBudget', 'b-3'], ['ApproveBudget', 'b-4']] as const) {
       expect(E.isRight(await send(type, {}, commandId))).toBe(true);
     }
@@ -118,7 +118,7 @@ describe('createDepartment', () => {
 
   it('stored events of every aggregate decode with departmentEventSchema after upcasting', async () => {
     const { store, department } = setUp();
-    for (const command of jsonLines) await department.handle(command);
+    for (const command of jsonLines) await department.handleUntrusted(command);
     for (const event of await allEvents(store)) {
       const upcast = departmentUpcasting.upcast(event, event.type, event.metadata.schemaVersion, event.data);
       if (E.isLeft(upcast)) return expect.fail(upcast.left.message);

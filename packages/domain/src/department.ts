@@ -1,10 +1,12 @@
-import type { CommandHandlerOptions, CommandRouter, Upcasting } from '@aftersales/core';
+import type { CommandAccepted, CommandHandlerOptions, CommandRouter, DomainError, Upcasting } from '@aftersales/core';
 import { createCommandRouter, createUpcasting } from '@aftersales/core';
+import type * as E from 'fp-ts/lib/Either.js';
 import { z } from 'zod';
 import type { AppraisalCommand } from './appraisal/index.js';
 import { AppraisalEvent, appraisal } from './appraisal/index.js';
 import type { BudgetCommand } from './budget/index.js';
 import { BudgetEvent, budget } from './budget/index.js';
+import type { WithDepartmentActor } from './command-metadata.js';
 import type { RepairOrderCommand } from './repair-order/index.js';
 import { RepairOrderEvent, repairOrder } from './repair-order/index.js';
 import { repairOrderUpcasters } from './repair-order/upcasters.js';
@@ -17,8 +19,8 @@ export const departmentAggregates = [repairOrder, serviceStandard, appraisal, bu
 /** Every upcaster of the department's events: what reads old records as the current shapes. */
 export const departmentUpcasting: Upcasting = createUpcasting(repairOrderUpcasters);
 
-/** Any command the department accepts, decoded. */
-export type DepartmentCommand = RepairOrderCommand | ServiceStandardCommand | AppraisalCommand | BudgetCommand;
+/** Any command the department accepts, as code builds it: the actor's role is one of `Role`. */
+export type DepartmentCommand = WithDepartmentActor<RepairOrderCommand | ServiceStandardCommand | AppraisalCommand | BudgetCommand>;
 
 /**
  * Decodes any department event (`{ type, data }`) for read models. Stored data must be upcast first
@@ -33,10 +35,26 @@ export type DepartmentOptions = Omit<CommandHandlerOptions, 'upcasting'> & {
   readonly upcasting?: Upcasting;
 };
 
+export interface Department extends Omit<CommandRouter, 'handle'> {
+  /**
+   * Handles a command built in code: an unknown command type, a missing field or a role that is not
+   * one of `Role` does not compile. The command is still decoded, so limits the types cannot say
+   * (lengths, formats) are refused as an `InvalidCommand` naming the field.
+   */
+  handle(command: DepartmentCommand): Promise<E.Either<DomainError, CommandAccepted>>;
+  /**
+   * Handles a command from outside, such as a parsed JSON request body: anything at all is decoded,
+   * and an unknown or malformed command is an `InvalidCommand` naming the problem, never a throw.
+   */
+  handleUntrusted(raw: unknown): Promise<E.Either<DomainError, CommandAccepted>>;
+}
+
 /**
- * The department's single entry point: `handle` takes any command as JSON (already parsed), decodes
- * it, routes it to its aggregate and stream, and handles it through core's command handling. An
- * unknown `type` is an `InvalidCommand` naming it.
+ * The department's entry point: decodes a command, routes it to its aggregate and stream, and
+ * handles it through core's command handling. Use `handle` in code and `handleUntrusted` for input
+ * received from outside.
  */
-export const createDepartment = (options: DepartmentOptions): CommandRouter =>
-  createCommandRouter({ ...options, upcasting: options.upcasting ?? departmentUpcasting }, departmentAggregates);
+export const createDepartment = (options: DepartmentOptions): Department => {
+  const router = createCommandRouter({ ...options, upcasting: options.upcasting ?? departmentUpcasting }, departmentAggregates);
+  return { ...router, handle: (command) => router.handle(command), handleUntrusted: (raw) => router.handle(raw) };
+};

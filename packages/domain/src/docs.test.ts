@@ -1,5 +1,5 @@
 import { InMemoryEventStore } from '@aftersales/core';
-import { expectDocSnippet } from '@aftersales/core/testing';
+import { expectDocSnippet } from '@aftersales/core/doc-snippets';
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it, vi } from 'vitest';
 import { createDepartment } from './index.js';
@@ -10,7 +10,7 @@ describe('docs/domain.md', () => {
     // The lines between the markers are what docs/domain.md shows under "Entry point".
     // snippet:start
     const department = createDepartment({ store: new InMemoryEventStore() });
-    const result = await department.handle(
+    const result = await department.handleUntrusted(
       JSON.parse(
         '{"type":"PlanAppraisal","data":{"appraisalId":"AP-1","employeeId":"SP-7","cycle":"2026-Q3","dueBy":"2026-09-30T18:00:00+08:00"},' +
           '"metadata":{"commandId":"c-1","actor":{"id":"DM-1","role":"DepartmentManager"},"at":"2026-07-01T09:00:00+08:00"}}',

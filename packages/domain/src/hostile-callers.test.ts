@@ -126,7 +126,7 @@ describe('hostile and careless callers, through the whole pipeline', () => {
           const actor = metadata['actor'] as Json;
           distinct.add(JSON.stringify([command['type'], field === 'metadata.commandId' ? null : metadata['commandId'], field === 'metadata.actor.id' ? null : actor['id'], field]));
           for (let sent = 0; sent < 2; sent += 1) {
-            const result = await department.handle(command);
+            const result = await department.handleUntrusted(command);
             expect(E.isLeft(result) && result.left.code).toBe('InvalidCommand');
             if (E.isLeft(result) && 'issues' in result.left) {
               expect((result.left.issues as readonly { path: string }[]).map((issue) => issue.path)).toContain(field);
@@ -149,7 +149,7 @@ describe('hostile and careless callers, through the whole pipeline', () => {
     const first = year.find((command) => command.type === 'ReceiveRepairOrder')!;
     const commands = year.filter((command) => streamOf(command) === streamOf(first) && command.type !== 'CancelRepairOrder');
     const accepted: DepartmentCommandJson[] = [];
-    for (const command of commands) if (E.isRight(await context.department.handle(command))) accepted.push(command);
+    for (const command of commands) if (E.isRight(await context.department.handleUntrusted(command))) accepted.push(command);
     return { ...context, accepted, streamId: streamOf(first) };
   };
 
@@ -187,7 +187,7 @@ describe('hostile and careless callers, through the whole pipeline', () => {
           if (JSON.stringify(reused) === JSON.stringify(history.accepted[original])) return;
           // A change that makes the command invalid is refused as invalid before its id is looked at: not this property's case.
           if (!history.department.definitionFor(String(reused['type']))!.commandSchema.safeParse(reused).success) return;
-          const result = await history.department.handle(reused);
+          const result = await history.department.handleUntrusted(reused);
           if (E.isRight(result)) {
             // Only the very same command may be answered as a duplicate.
             expect(result.right.duplicate).toBe(true);
@@ -219,7 +219,7 @@ describe('hostile and careless callers, through the whole pipeline', () => {
         const metadata = command['metadata'] as Json;
         metadata['commandId'] = `back-${id}`;
         metadata['at'] = new Date(lastAt - minutesBack * 60_000).toISOString();
-        const result = await history.department.handle(command);
+        const result = await history.department.handleUntrusted(command);
         const expected = Date.parse(metadata['at'] as string) < Date.UTC(2000, 0, 1) ? 'InvalidCommand' : 'InvalidTransition';
         expect(E.isLeft(result) && result.left.code).toBe(expected);
         expect(await history.aggregateEvents()).toEqual(before);
@@ -229,7 +229,7 @@ describe('hostile and careless callers, through the whole pipeline', () => {
     for (const at of ['1999-12-31T23:59:59+08:00', '2100-01-01T00:00:00Z', '9999-03-02T09:00:00Z', '0001-03-02T09:00:00Z']) {
       const command = clone(probe);
       Object.assign(command['metadata'] as Json, { at, commandId: `range-${at.slice(0, 4)}` });
-      const result = await history.department.handle(command);
+      const result = await history.department.handleUntrusted(command);
       expect(E.isLeft(result) && result.left).toMatchObject({ code: 'InvalidCommand', issues: [expect.objectContaining({ path: 'metadata.at' })] });
     }
     expect(await history.aggregateEvents()).toEqual(before);
@@ -257,14 +257,14 @@ describe('hostile and careless callers, through the whole pipeline', () => {
       fc.asyncProperty(fc.integer({ min: 1, max: 300 }), fc.integer({ min: 1, max: 4 }), async (claims, approveEvery) => {
         const { store, department } = setup();
         const { command, active } = setupBudget('FLOOD');
-        for (const step of active) expect(E.isRight(await department.handle(step))).toBe(true);
+        for (const step of active) expect(E.isRight(await department.handleUntrusted(step))).toBe(true);
         for (let n = 1; n <= claims; n += 1) {
           const claimant = n % 2 === 0 ? { id: 'DM-02', role: 'DepartmentManager' } : { id: `SP-${n % 7}`, role: 'AfterSalesSpecialist' };
-          const claim = await department.handle(command('ClaimExpense', { expenseId: `EX-${n}`, category: 'materials', amount: 1, description: '线' }, `claim-${n}`, claimant));
+          const claim = await department.handleUntrusted(command('ClaimExpense', { expenseId: `EX-${n}`, category: 'materials', amount: 1, description: '线' }, `claim-${n}`, claimant));
           expect(E.isRight(claim)).toBe(true);
           if (n % approveEvery === 0) {
             const decider = claimant.role === 'DepartmentManager' ? { id: 'GM-01', role: 'GeneralManager' } : { id: 'DM-01', role: 'DepartmentManager' };
-            expect(E.isRight(await department.handle(command('ApproveExpense', { expenseId: `EX-${n}` }, `approve-${n}`, decider)))).toBe(true);
+            expect(E.isRight(await department.handleUntrusted(command('ApproveExpense', { expenseId: `EX-${n}` }, `approve-${n}`, decider)))).toBe(true);
           }
         }
         const loaded = await createDepartment({ store, cachedStreams: 0 }).handler.load<BudgetState>(budget, 'Budget-FLOOD');

@@ -6,4 +6,5 @@ export * from './service-standard/index.js';
 export * from './appraisal/index.js';
 export * from './budget/index.js';
 export * from './department.js';
+export * from './command-metadata.js';
 export * from './privacy/index.js';

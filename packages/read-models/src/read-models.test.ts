@@ -115,7 +115,7 @@ describe('createReadModels', () => {
     });
     const department = createDepartment({ store });
     const send = async (type: string, data: object, commandId: string, actor: object, when: string) =>
-      right(await department.handle({ type, data, metadata: { commandId, actor, at: when } }));
+      right(await department.handleUntrusted({ type, data, metadata: { commandId, actor, at: when } }));
     const endpoint = { id: 'EP-01', role: 'BusinessEndpoint' };
     const manager = { id: 'DM-01', role: 'DepartmentManager' };
     await send('ReceiveRepairOrder', { orderId: 'RO-1', endpointId: 'EP-01', customer: { name: '王芳', phone: '13800000000' }, garment: 'coat', workItems: ['hemming'], requirements: '' }, 'c-1', endpoint, at('03-02T09:00'));
@@ -145,7 +145,7 @@ describe('createReadModels', () => {
     const raw = new InMemoryEventStore();
     const keyStore = new InMemoryKeyStore();
     const department = createDepartment({ store: departmentEventPipeline(raw, keyStore) });
-    const endpoint = { id: 'EP-01', role: 'BusinessEndpoint' };
+    const endpoint = { id: 'EP-01', role: 'BusinessEndpoint' } as const;
     for (const orderId of ['RO-1', 'RO-2']) {
       right(
         await department.handle({
@@ -169,7 +169,7 @@ describe('createReadModels', () => {
     const [entry] = right(await readModels.audit({ streamId: 'RepairOrder-RO-2' })).entries;
     expect(entry).toMatchObject({ decoded: false, summary: { en: expect.stringContaining('Undecodable RepairOrderReceived') } });
     // Command handling needs the order, so it refuses to decide on it, naming the event.
-    const refused = await createDepartment({ store: departmentEventPipeline(damaged, keyStore) }).handle({
+    const refused = await createDepartment({ store: departmentEventPipeline(damaged, keyStore) }).handleUntrusted({
       type: 'ConfirmReceipt',
       data: { orderId: 'RO-2' },
       metadata: { commandId: 'RO-2/confirm', actor: { id: 'DM-01', role: 'DepartmentManager' }, at: at('03-02T10:00') },

@@ -29,7 +29,7 @@ export const testDepartment = () => {
     links: { readonly correlationId?: string; readonly causationId?: string } = {},
   ): Promise<CommandAccepted> => {
     sent += 1;
-    const result = await router.handle({ type, data, metadata: { commandId: `cmd-${sent}`, actor, at, ...links } });
+    const result = await router.handleUntrusted({ type, data, metadata: { commandId: `cmd-${sent}`, actor, at, ...links } });
     if (E.isLeft(result)) throw new Error(`${type} at ${at} refused: ${result.left.code}: ${result.left.message}`);
     return result.right;
   };

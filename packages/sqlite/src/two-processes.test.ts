@@ -36,7 +36,7 @@ it('keeps every stream gapless and chained when three processes create one file 
   const startAt = Date.now() + 2_000;
   const workers = await Promise.all(
     ['first', 'second', 'third'].map((worker) =>
-      run(process.execPath, ['--conditions=source', '--import', 'tsx', appender, path, worker, String(streams), String(attempts), String(startAt)], {
+      run(process.execPath, ['--conditions=@aftersales/source', '--import', 'tsx', appender, path, worker, String(streams), String(attempts), String(startAt)], {
         cwd: packageDirectory,
       }),
     ),

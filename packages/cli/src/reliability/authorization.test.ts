@@ -130,7 +130,7 @@ it('every (command, role, identity) behaves as DOMAIN.md says, at every step of 
         const rule = roleAllowed ? identityRule(command, role, known) : undefined;
         const identityAllowed = rule === undefined || (typeof rule === 'string' ? id === rule : id !== rule.not);
         const expected = !roleAllowed ? 'Forbidden (role)' : identityAllowed ? 'accepted' : 'Forbidden (identity)';
-        const result = await createDepartment({ store: new DryRunStore(store), onRefused: securityLog.onRefused }).handle(variant);
+        const result = await createDepartment({ store: new DryRunStore(store), onRefused: securityLog.onRefused }).handleUntrusted(variant);
         const actual = E.isRight(result) ? 'accepted' : result.left.code === 'Forbidden' ? (/role|read-only/.test(result.left.message) ? 'Forbidden (role)' : 'Forbidden (identity)') : result.left.code;
         figures.probes += 1;
         if (actual !== expected) mismatches.push(`${command.type} by ${role} ${id}: expected ${expected}, got ${actual}${E.isLeft(result) ? ` (${result.left.message})` : ''}`);
@@ -144,7 +144,7 @@ it('every (command, role, identity) behaves as DOMAIN.md says, at every step of 
         }
       }
     }
-    const real = await department.handle(command);
+    const real = await department.handleUntrusted(command);
     expect(E.isRight(real), `${command.metadata.commandId}: ${E.isLeft(real) ? real.left.message : ''}`).toBe(true);
     learn(command, known);
   };

@@ -96,7 +96,7 @@ describe.each(subjects)('%s, with many async writers on one budget stream', (nam
     const subject = await open();
     try {
       const setup = createDepartment({ store: subject.storeFor(0) });
-      for (const command of setupCommands()) expect((await sendUntilFinal(setup.handle, command)).accepted).toBeDefined();
+      for (const command of setupCommands()) expect((await sendUntilFinal(setup.handleUntrusted, command)).accepted).toBeDefined();
 
       const random = seededRandom(7);
       const writerName = (writer: number) => String((writer % subject.writers) + 1).padStart(2, '0');
@@ -108,7 +108,7 @@ describe.each(subjects)('%s, with many async writers on one budget stream', (nam
             const department = createDepartment({ store: subject.storeFor(writer) });
             const answered: Answer[] = [];
             for (const command of commands) {
-              const answer = await sendUntilFinal(department.handle, command);
+              const answer = await sendUntilFinal(department.handleUntrusted, command);
               resent += answer.resent;
               answered.push(answer);
             }
@@ -141,7 +141,7 @@ describe('two processes running `aftersales run` on one SQLite file', () => {
     const path = scratch.file('shared.db');
     const store = openSqlite(path);
     const setup = createDepartment({ store });
-    for (const command of setupCommands()) expect((await sendUntilFinal(setup.handle, command)).accepted).toBeDefined();
+    for (const command of setupCommands()) expect((await sendUntilFinal(setup.handleUntrusted, command)).accepted).toBeDefined();
     await store.close();
 
     const random = seededRandom(11);

@@ -1,7 +1,9 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it, vi } from 'vitest';
 import { InMemoryEventStore, collect } from '@aftersales/core';
-import { FaultyEventStore, expectDocSnippet } from '@aftersales/core/testing';
+import { expectDocSnippet } from '@aftersales/core/doc-snippets';
+import { FaultyEventStore } from '@aftersales/core/testing';
+import type { DepartmentCommand } from '@aftersales/domain';
 import { createDepartment } from '@aftersales/domain';
 
 describe('docs/reliability.md', () => {
@@ -12,7 +14,7 @@ describe('docs/reliability.md', () => {
     // About half the appends commit but lose their answer; the same seed gives the same faults.
     const store = new FaultyEventStore(inner, { seed: 3, rates: { failAfterAppend: 0.5 } });
     const department = createDepartment({ store, maxUnavailableRetries: 0 });
-    const command = {
+    const command: DepartmentCommand = {
       type: 'PlanAppraisal',
       data: { appraisalId: 'AP-1', employeeId: 'SP-7', cycle: '2026-Q3', dueBy: '2026-09-30T18:00:00+08:00' },
       metadata: { commandId: 'c-1', actor: { id: 'DM-1', role: 'DepartmentManager' }, at: '2026-07-01T09:00:00+08:00' },

@@ -24,7 +24,7 @@ export interface RunningCommand {
 
 /** Starts `aftersales <args>` in a process of its own, from source, and keeps what it prints. */
 export const startAftersales = (args: readonly string[], options: { readonly env?: NodeJS.ProcessEnv; readonly stdin?: 'pipe' | 'ignore' } = {}): RunningCommand => {
-  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', 'packages/cli/src/main.ts', ...args], {
+  const child = spawn(process.execPath, ['--conditions=@aftersales/source', '--import', 'tsx', 'packages/cli/src/main.ts', ...args], {
     cwd: repositoryRoot,
     env: { ...process.env, AFTERSALES_STORE: undefined, AFTERSALES_DEBUG: '1', ...options.env },
     stdio: [options.stdin ?? 'ignore', 'pipe', 'pipe'],

@@ -3,5 +3,4 @@ export * from './conformance.js';
 export * from './counter.js';
 export * from './faulty-store.js';
 export * from './key-store-contract.js';
-export * from './doc-snippets.js';
 export * from './json-projection-store.js';

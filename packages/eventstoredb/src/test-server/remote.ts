@@ -26,7 +26,7 @@ export interface TestServerHost {
 export const startTestServerHost = (): TestServerHost => {
   const hostFile = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? './host.ts' : './host.js', import.meta.url));
   const child: ChildProcess = fork(hostFile, [], {
-    execArgv: hostFile.endsWith('.ts') ? ['--conditions=source', '--import', 'tsx'] : [],
+    execArgv: hostFile.endsWith('.ts') ? ['--conditions=@aftersales/source', '--import', 'tsx'] : [],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   let nextId = 0;

@@ -6,13 +6,19 @@ import { formatRate, formatVerdict } from './render-markdown.js';
 
 /**
  * Chart.js's UMD bundle, read from the installed package: inlined into the page, so the report
- * needs no network, and pinned by the lockfile, so the same log gives the same bytes.
+ * needs no network, and pinned by the lockfile, so the same log gives the same bytes. It is an
+ * optional peer dependency, looked up only here, so that only users of the HTML report install it.
  */
 const chartLibrary = (() => {
   let source: string | undefined;
   return (): string => {
     if (source === undefined) {
-      const entry = createRequire(import.meta.url).resolve('chart.js');
+      let entry: string;
+      try {
+        entry = createRequire(import.meta.url).resolve('chart.js');
+      } catch (cause) {
+        throw new Error('the HTML report inlines Chart.js, which is not installed: add chart.js@^4.5.0 to your dependencies', { cause });
+      }
       source = readFileSync(join(dirname(entry), 'chart.umd.min.js'), 'utf8');
     }
     return source;

@@ -1,0 +1,56 @@
+// A strict TypeScript service on the installed packages: the typed entry point for commands built in
+// code, the untrusted entry point for JSON, and the KPIs read back. The consumer test runs it with
+// plain node and checks what it prints.
+import * as E from 'fp-ts/lib/Either.js';
+import { createSecurityLog } from '@aftersales/core';
+import type { DepartmentActor, DepartmentCommand, Role } from '@aftersales/domain';
+import { commandMetadata, createDepartment, departmentEventPipeline } from '@aftersales/domain';
+import { createReadModels } from '@aftersales/read-models';
+import { SqliteEventStore, SqliteKeyStore } from '@aftersales/sqlite';
+
+const directory = process.argv[2] ?? '.';
+const log = SqliteEventStore.open(`${directory}/service.db`);
+if (E.isLeft(log)) throw new Error(`cannot open the event store: ${log.left.code}: ${log.left.message}`);
+const keys = SqliteKeyStore.open(`${directory}/service.keys.db`);
+if (E.isLeft(keys)) throw new Error(`cannot open the key store: ${keys.left.code}: ${keys.left.message}`);
+const store = departmentEventPipeline(log.right, keys.right);
+const department = createDepartment({ store, onRefused: createSecurityLog({ store }).onRefused });
+
+const endpointRole: Role = 'BusinessEndpoint';
+const endpoint: DepartmentActor = { id: 'EP-01', role: endpointRole };
+const receive: DepartmentCommand = {
+  type: 'ReceiveRepairOrder',
+  data: {
+    orderId: 'RO-1',
+    endpointId: 'EP-01',
+    customer: { name: '王芳', phone: '13800000000' },
+    garment: 'wool coat',
+    workItems: ['hemming'],
+    requirements: 'shorten 2cm',
+  },
+  metadata: commandMetadata('c-1', endpoint, '2026-03-02T09:00:00+08:00'),
+};
+const received = await department.handle(receive);
+if (E.isLeft(received)) throw new Error(`refused: ${received.left.code}: ${received.left.message}`);
+console.log('accepted', received.right.events.map((event) => `${event.streamId}@${event.revision} ${event.type}`).join(', '));
+
+const forbidden = await department.handle({
+  type: 'ConfirmReceipt',
+  data: { orderId: 'RO-1' },
+  metadata: commandMetadata('c-2', { id: 'AU-1', role: 'Auditor' }, new Date('2026-03-02T01:30:00Z')),
+});
+console.log('auditor', E.isLeft(forbidden) ? forbidden.left.code : 'accepted');
+
+const untrusted: unknown = JSON.parse('{"type":"NoSuchCommand","data":{},"metadata":{}}');
+const malformed = await department.handleUntrusted(untrusted);
+console.log('untrusted', E.isLeft(malformed) ? `${malformed.left.code}: ${malformed.left.message}` : 'accepted');
+
+const readModels = createReadModels({ store, projectionStore: log.right.projectionStore() });
+const caughtUp = await readModels.catchUp();
+if (E.isLeft(caughtUp)) throw new Error(caughtUp.left.message);
+const kpis = readModels.kpis({ period: '2026-03', asOf: '2026-03-04T09:00:00+08:00' });
+if (E.isLeft(kpis)) throw new Error(kpis.left);
+const timelyReceipt = kpis.right.find((kpi) => kpi.kpi === 'timelyReceipt');
+console.log('timelyReceipt', `${timelyReceipt?.numerator}/${timelyReceipt?.denominator}`, 'missed', (timelyReceipt?.missed ?? []).join(','));
+await store.close();
+keys.right.close();
