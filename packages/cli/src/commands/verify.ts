@@ -2,13 +2,14 @@ import { readFileSync } from 'node:fs';
 import { access } from 'node:fs/promises';
 import * as E from 'fp-ts/lib/Either.js';
 import type { IntegrityProblem, LogAnchor, RecordedEvent, VerificationReport, VerifyOptions } from '@aftersales/core';
-import { INTEGRITY_STREAM, createLogVerifier, describeProblem, formatAnchor, parseAnchor, verifyLog } from '@aftersales/core';
+import { INTEGRITY_STREAM, escapeForTerminal as shown, createLogVerifier, describeProblem, formatAnchor, parseAnchor, verifyLog } from '@aftersales/core';
 import { exportedLines, recordedEventOf } from '../exported-event.js';
 import { CliError, ExitCode, storeError, usageError } from '../cli-error.js';
 import type { CliCommand, CliContext } from '../context.js';
 import { action, commandGroup, storeOption, withStore } from '../context.js';
 import { parseInstant } from '../instants.js';
 import { auditorOf, sealStore, writeAnchorFile } from '../sealing.js';
+import { toJson } from '../output.js';
 import { checkReadModels } from './verify-read-models.js';
 
 /** How many problems are printed before the rest are only counted. */
@@ -145,11 +146,11 @@ export const verifyCommand = (context: CliContext) =>
     const verifyOptions = verifyOptionsOf(options);
     if (options.file !== undefined) {
       const verified = await verifyExportedFile(options.file, verifyOptions);
-      if (options.json) context.stdout.write(`${JSON.stringify({ ...verified.report, intact: verified.problems.length === 0, lines: verified.problems }, null, 2)}\n`);
-      else if (verified.problems.length === 0) context.stdout.write(`${describeVerification(verified.report).join('\n')}\n`);
+      if (options.json) context.stdout.write(`${toJson({ ...verified.report, intact: verified.problems.length === 0, lines: verified.problems }, 2)}\n`);
+      else if (verified.problems.length === 0) context.stdout.write(`${describeVerification(verified.report).map(shown).join('\n')}\n`);
       else {
-        context.stdout.write(`NOT INTACT: ${options.file} has ${verified.problems.length} problem(s)\n`);
-        for (const problem of verified.problems.slice(0, PROBLEMS_SHOWN)) context.stdout.write(`  ${problem}\n`);
+        context.stdout.write(`NOT INTACT: ${shown(options.file)} has ${verified.problems.length} problem(s)\n`);
+        for (const problem of verified.problems.slice(0, PROBLEMS_SHOWN)) context.stdout.write(`  ${shown(problem)}\n`);
         if (verified.problems.length > PROBLEMS_SHOWN) context.stdout.write(`  … and ${verified.problems.length - PROBLEMS_SHOWN} more\n`);
         context.stdout.write(`anchor: ${formatAnchor(verified.report.anchor)}\n`);
       }
@@ -164,9 +165,9 @@ export const verifyCommand = (context: CliContext) =>
       // Read models are derived from the log: only an intact log can prove them.
       const readModels = report.intact ? await checkReadModels(opened, options.readModels) : undefined;
       if (options.json) {
-        context.stdout.write(`${JSON.stringify({ ...report, readModels: readModels?.verification ?? null }, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value), 2)}\n`);
+        context.stdout.write(`${toJson({ ...report, readModels: readModels?.verification ?? null }, 2)}\n`);
       } else {
-        context.stdout.write(`${[...describeVerification(report), ...(readModels?.lines ?? [])].join('\n')}\n`);
+        context.stdout.write(`${[...describeVerification(report), ...(readModels?.lines ?? [])].map(shown).join('\n')}\n`);
       }
       return report.intact && readModels?.tampered !== true ? ExitCode.ok : ExitCode.problems;
     });
@@ -203,7 +204,7 @@ export const auditVerify: CliCommand = {
             const sealed = await sealStore(raw, { actor, at, ...(auditKey === undefined ? {} : { auditKey }) });
             const { report } = sealed;
             if (!report.intact) {
-              context.stdout.write(`${describeVerification(report).join('\n')}\n`);
+              context.stdout.write(`${describeVerification(report).map(shown).join('\n')}\n`);
               throw new CliError('the log is not intact: nothing was sealed', ExitCode.problems);
             }
             if (options.anchorOut !== undefined) await writeAnchorFile(options.anchorOut, sealed.anchor);
