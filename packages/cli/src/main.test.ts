@@ -116,7 +116,8 @@ describe('aftersales run', () => {
     const after = JSON.parse((await aftersales(['audit', 'trail', '--json', '--store', store])).stdout) as { streamId: string }[];
     expect(after.filter((entry) => entry.streamId.startsWith('SecurityLog-'))).toHaveLength(7);
     const exported = (await aftersales(['export', '--store', store])).stdout;
-    const securityLog = exported.split('\n').filter((line) => line.includes('"streamId":"SecurityLog-'));
+    // The seal that ends each run names the security log's stream heads too: count the log's own events.
+    const securityLog = exported.split('\n').filter((line) => line.length > 0 && (JSON.parse(line) as { streamId: string }).streamId.startsWith('SecurityLog-'));
     expect(securityLog).toHaveLength(7);
     for (const line of securityLog) expect(line).not.toMatch(/王芳|李雷|13800000000|13900000000|\\u001b|\\u202e/i);
   });
@@ -145,7 +146,8 @@ describe('aftersales kpi', () => {
     const finished = await aftersales(['kpi', '--period', '2026-03', '--as-of', '2026-03-31T23:59:59+08:00', '--json', '--store', store]);
     expect(finished.code).toBe(0);
     const answer = JSON.parse(finished.stdout) as { position: string; settings: unknown[]; results: Array<Record<string, unknown>>; undecodable: { count: number } };
-    expect(answer.position).toBe('5');
+    // Five commands, then the seal `run` ends with.
+    expect(answer.position).toBe('6');
     expect(answer.settings).toEqual([expect.objectContaining({ receiptSlaHours: 24, timeZone: 'Asia/Shanghai' })]);
     expect(answer.undecodable.count).toBe(0);
     const kpis = answer.results;
@@ -170,7 +172,7 @@ describe('aftersales kpi', () => {
     expect(table.code).toBe(0);
     expect(table.stdout).toContain('接收及时完成率');
     expect(table.stdout).toContain('50.0%');
-    expect(table.stdout).toContain('at log position 5');
+    expect(table.stdout).toContain('at log position 6');
     expect(table.stdout).toContain('receipt SLA 24 h');
   });
 
@@ -207,7 +209,8 @@ describe('aftersales kpi', () => {
     expect(first.results.find((result) => result.kpi === 'timelyReceipt')?.denominator).toBe(1);
 
     const checkpoint = sqlite(path).prepare("SELECT position FROM rm_checkpoints WHERE read_model = 'kpi-facts'").get() as { position: string };
-    expect(BigInt(checkpoint.position)).toBe(1n);
+    // The order, then the seal `run` ends with.
+    expect(BigInt(checkpoint.position)).toBe(2n);
 
     await aftersales(['run', '-', '--store', store], { input: receive('RO-2', '2026-03-03T09:00:00+08:00') });
     const second = JSON.parse((await aftersales(['kpi', ...asOf])).stdout) as { results: Array<{ kpi: string; denominator: number }> };
@@ -368,8 +371,8 @@ describe('errors', () => {
     [['run'], /missing required argument 'file'/],
     [['run', '.', '--store', 'memory:'], /\. is a directory, not a file/],
     [['import', '.', '--store', 'memory:'], /\. is a directory, not a file/],
-    [['audit', 'seal', '--at', 'nonsense', '--store', 'memory:'], /--at "nonsense" is not an instant/],
-    [['gdpr', 'erase', '13800000000', '--at', '2026', '--store', 'memory:'], /--at "2026" is not an instant/],
+    [['audit', 'seal', '--at', 'nonsense', '--store', 'memory:'], /--at "nonsense": it is not an instant/],
+    [['gdpr', 'erase', '13800000000', '--at', '2026', '--store', 'memory:'], /--at "2026": it is not an instant/],
   ])('a usage mistake (%j) is one line on stderr, `aftersales: …`, and exit 2', async (args, message) => {
     const finished = await aftersales(args);
     expect(finished.code).toBe(2);
