@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { runBenchmark } from './benchmark.js';
+import { readSideTargets } from './read-side.js';
 import { formatTable } from './report.js';
 
 describe('the benchmark', () => {
   it('measures every figure on a tiny log, with the JSON names the issue asks for and a table for people', async () => {
-    const result = await runBenchmark({ sizes: [1_000, 2_000], longStreamEvents: 300 });
+    const result = await runBenchmark({ sizes: [1_000, 2_000], longStreamEvents: 300, serviceOrders: 40 });
     expect(result.sizes.map((size) => size.targetEvents)).toEqual([1_000, 2_000]);
     for (const size of result.sizes) {
       expect(size.events).toBeGreaterThan(size.targetEvents * 0.8);
@@ -21,10 +22,30 @@ describe('the benchmark', () => {
         size.loadLongStreamMsSqlite,
         size.floorCommandsPerSecond,
         size.floorRebuildEventsPerSecond,
+        size.readSide.floorEventsPerSecond,
+        size.readSide.sqlite.eventsPerSecond,
+        size.readSide.sqlite.peakRssMb,
+        size.readSide.postgres.eventsPerSecond,
+        size.readSide.postgres.serverCpuSeconds,
+        size.readSide.auditTrail.firstPageMs,
+        size.readSide.auditTrail.startupMs,
+        size.readSide.auditTrail.peakRssMb,
       ]) {
         expect(figure).toBeGreaterThan(0);
       }
+      // The rebuilds read every event of the log (the accepted commands' and the refusals' journal entries), and the CLI printed an entry for each.
+      expect(size.readSide.events).toBeGreaterThanOrEqual(size.events);
+      expect(size.readSide.events).toBeLessThanOrEqual(size.events + size.refusedCommands);
+      expect(size.readSide.auditTrail.entries).toBe(size.readSide.events);
     }
+    const { service } = result.readSide;
+    expect(service.orders).toBe(40);
+    expect(service.commands).toBeGreaterThan(0);
+    expect(service.withQueries.refused).toBe(service.withoutQueries.refused);
+    expect(service.withQueries.queries).toBeGreaterThan(0);
+    expect(service.withQueries.queryP99Ms).toBeGreaterThan(0);
+    expect(result.readSide.rebuildPeakRssGrowth).toBeGreaterThan(0);
+    expect(Object.keys(result.readSide.targetsMet)).toEqual(Object.keys(readSideTargets));
     expect(Object.keys(result)).toEqual(
       expect.arrayContaining([
         'commandsPerSecondMemory',
@@ -42,5 +63,6 @@ describe('the benchmark', () => {
     expect(result.growth[0]!.sizeRatio).toBeGreaterThan(1.5);
     expect(JSON.parse(JSON.stringify(result))).toEqual(result);
     expect(formatTable(result)).toContain('rebuild events/s, SQLite');
-  }, 300_000);
+    expect(formatTable(result)).toContain('rebuild SQLite → PostgreSQL');
+  }, 900_000);
 });

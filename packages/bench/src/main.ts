@@ -1,37 +1,43 @@
-import { runBenchmark } from './benchmark.js';
+import { runBenchmark, runReadSideBenchmark } from './benchmark.js';
 import { formatEventStoreDB, measureEventStoreDB } from './eventstoredb.js';
-import { formatTable } from './report.js';
+import { formatReadSide } from './read-side.js';
+import { describeMachine, formatTable, machine } from './report.js';
 import { fullSizes, ordersFor } from './workload.js';
 
-const usage = `usage: pnpm bench [--quick] [--json] [--sizes 10000,100000]
-  --quick   the smallest size only (about 10,000 events), in well under a minute
-  --json    one JSON object on stdout instead of tables
-  --sizes   log sizes in events, comma-separated`;
+const usage = `usage: pnpm bench [--quick] [--json] [--sizes 10000,100000] [--read-side [--logs <folder>]] [--service-orders 20000]
+  --quick           the smallest size only (about 10,000 events), in well under a minute
+  --json            one JSON object on stdout instead of tables
+  --sizes           log sizes in events, comma-separated
+  --read-side       only the read side's figures (rebuilds into SQLite and PostgreSQL, audit trail, service scenario)
+  --logs            with --read-side: keep the logs in this folder as <events>.db and use them again next time
+  --service-orders  repair orders in the service scenario's log (20,000 by default)`;
 
 const args = process.argv.slice(2);
 if (args.includes('--help')) {
   process.stdout.write(`${usage}\n`);
   process.exit(0);
 }
-const sizesAt = args.indexOf('--sizes');
-const sizes =
-  sizesAt >= 0
-    ? (args[sizesAt + 1] ?? '').split(',').map(Number)
-    : args.includes('--quick')
-      ? [fullSizes[0]]
-      : [...fullSizes];
-if (sizes.length === 0 || sizes.some((size) => !Number.isInteger(size) || size < 1000)) {
+const valueOf = (flag: string): string | undefined => {
+  const at = args.indexOf(flag);
+  return at >= 0 ? (args[at + 1] ?? '') : undefined;
+};
+const sizesGiven = valueOf('--sizes');
+const sizes = sizesGiven !== undefined ? sizesGiven.split(',').map(Number) : args.includes('--quick') ? [fullSizes[0]] : [...fullSizes];
+const serviceOrders = Number(valueOf('--service-orders') ?? 20_000);
+const logs = valueOf('--logs');
+if (sizes.length === 0 || sizes.some((size) => !Number.isInteger(size) || size < 1000) || !Number.isInteger(serviceOrders) || serviceOrders < 1 || logs === '') {
   process.stderr.write(`${usage}\n`);
   process.exit(2);
 }
 const json = args.includes('--json');
 const started = Date.now();
-const result = await runBenchmark({
-  sizes,
-  progress: (message) => process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${message}\n`),
-});
-// The EventStoreDB figures run on the smallest size: every command is a round trip or two on loopback.
-const eventStoreDB = await measureEventStoreDB(ordersFor(Math.min(...sizes)));
-process.stdout.write(
-  json ? `${JSON.stringify({ ...result, eventStoreDB }, null, 2)}\n` : `${formatTable(result)}\n\n${formatEventStoreDB(eventStoreDB)}\n`,
-);
+const progress = (message: string) => process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${message}\n`);
+if (args.includes('--read-side')) {
+  const result = { machine: machine(), ...(await runReadSideBenchmark({ sizes, serviceOrders, progress, ...(logs === undefined ? {} : { logs }) })) };
+  process.stdout.write(json ? `${JSON.stringify(result, null, 2)}\n` : `${describeMachine(result.machine)}\n${formatReadSide(result)}\n`);
+} else {
+  const result = await runBenchmark({ sizes, serviceOrders, progress });
+  // The EventStoreDB figures run on the smallest size: every command is a round trip or two on loopback.
+  const eventStoreDB = await measureEventStoreDB(ordersFor(Math.min(...sizes)));
+  process.stdout.write(json ? `${JSON.stringify({ ...result, eventStoreDB }, null, 2)}\n` : `${formatTable(result)}\n\n${formatEventStoreDB(eventStoreDB)}\n`);
+}

@@ -1,13 +1,16 @@
 import { openSqlite } from './sqlite.js';
-import { rebuildIntoSqlite } from './rebuild.js';
+import { rebuildIntoLogFile, rebuildIntoPostgres } from './rebuild.js';
 
 /**
- * Rebuilds the read models from a SQLite log into a SQLite file of their own, in a process of its
- * own, so that the peak resident memory it reports is the rebuild's alone. Prints one JSON line.
+ * Rebuilds the read models from a SQLite log, in a process of its own so that the peak resident
+ * memory it reports is the rebuild's alone: into the log's own file (where `aftersales kpi` and
+ * `audit trail` read them), or into PostgreSQL when a connection string follows. Prints one JSON line.
  */
-const path = process.argv[2];
-if (path === undefined) throw new Error('usage: rebuild-child <sqlite file>');
+const [path, postgresUrl] = process.argv.slice(2);
+if (path === undefined) throw new Error('usage: rebuild-child <sqlite file> [postgres://…]');
 const store = openSqlite(path);
-const run = await rebuildIntoSqlite(store);
+const run = postgresUrl === undefined ? await rebuildIntoLogFile(store) : await rebuildIntoPostgres(store, postgresUrl);
 await store.close();
-process.stdout.write(`${JSON.stringify({ events: run.events, seconds: run.seconds, peakRssMb: process.resourceUsage().maxRSS / 1024 })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ events: run.events, seconds: run.seconds, peakRssMb: process.resourceUsage().maxRSS / 1024, peakAnonymousRssMb: run.peakAnonymousRssMb })}\n`,
+);

@@ -1,13 +1,11 @@
-import { execFile } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import type { RecordedEvent } from '@aftersales/core';
 import { InMemoryEventStore, collect } from '@aftersales/core';
 import * as E from 'fp-ts/lib/Either.js';
 import { floorCommands, floorRebuild } from './floor.js';
 import { LONG_STREAM_EVENTS, timeLongStreamFold, timeLongStreamLoad, writeLongStream } from './long-stream.js';
 import { appendLog, runCommands } from './pipeline.js';
+import type { ReadSideFigures } from './read-side.js';
+import { measureReadSide } from './read-side.js';
 import { rebuildReadModels } from './rebuild.js';
 import { temporarySqliteStore } from './sqlite.js';
 import type { Timing } from './stopwatch.js';
@@ -33,6 +31,8 @@ export interface SizeFigures {
   readonly rebuildEventsPerSecondSqlite: number;
   /** Peak resident memory of the rebuild from SQLite, measured in a process of its own. */
   readonly rebuildPeakRssMb: number;
+  /** The read side over the SQLite log: rebuilds into SQLite and PostgreSQL, their floor, the audit trail. */
+  readonly readSide: ReadSideFigures;
   /** Events in the long stream whose load is timed (10,000 but in tests). */
   readonly longStreamEvents: number;
   readonly loadLongStreamMsMemory: number;
@@ -59,25 +59,6 @@ export interface SizeFigures {
     readonly loadLongStreamSqlite: number;
   };
 }
-
-const here = dirname(fileURLToPath(import.meta.url));
-const repositoryRoot = join(here, '..', '..', '..');
-
-interface ChildRebuild {
-  readonly events: number;
-  readonly seconds: Timing;
-  readonly peakRssMb: number;
-}
-
-/** Runs the SQLite rebuild in a child process, whose peak resident memory is then its own. */
-const rebuildInChild = async (path: string): Promise<ChildRebuild> => {
-  const { stdout } = await promisify(execFile)(
-    process.execPath,
-    ['--max-old-space-size=8192', '--conditions=@aftersales/source', '--import', 'tsx', join(here, 'rebuild-child.ts'), path],
-    { cwd: repositoryRoot, maxBuffer: 1 << 20 },
-  );
-  return JSON.parse(stdout.trim().split('\n').at(-1)!) as ChildRebuild;
-};
 
 const rate = (count: number, seconds: Timing): number => (seconds.cpu > 0 ? Math.round(count / seconds.cpu) : 0);
 const wallRate = (count: number, seconds: Timing): number => (seconds.wall > 0 ? Math.round(count / seconds.wall) : 0);
@@ -113,6 +94,7 @@ const measureMemory = async (targetEvents: number, orders: number, progress: Pro
 /** Measures every figure at one log size; `progress` hears what is being measured. */
 export const measureSize = async (
   targetEvents: number,
+  postgresUrl: string,
   progress: Progress = () => undefined,
   longStreamEvents = LONG_STREAM_EVENTS,
 ): Promise<SizeFigures> => {
@@ -126,8 +108,8 @@ export const measureSize = async (
   const sqlite = temporarySqliteStore('commands');
   try {
     const sqliteRun = await runCommands(sqlite.store, orders);
-    progress(`${targetEvents} events: rebuild from SQLite (child process)`);
-    const sqliteRebuild = await rebuildInChild(sqlite.path);
+    const readSide = await measureReadSide(sqlite.path, postgresUrl, (message) => progress(`${targetEvents} events: ${message}`));
+    const sqliteRebuild = readSide.sqliteRebuild;
 
     progress(`${targetEvents} events: appends in SQLite`);
     const target = temporarySqliteStore('appends');
@@ -156,6 +138,7 @@ export const measureSize = async (
       rebuildEventsPerSecondMemory,
       rebuildEventsPerSecondSqlite,
       rebuildPeakRssMb: Math.round(sqliteRebuild.peakRssMb),
+      readSide: readSide.figures,
       longStreamEvents,
       loadLongStreamMsMemory: round(loadMemoryMs),
       loadLongStreamMsSqlite: round(loadSqliteMs),

@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { escapeForTerminal as shown } from '@aftersales/core';
 import Table from 'cli-table3';
 import * as E from 'fp-ts/lib/Either.js';
@@ -62,6 +63,10 @@ export const auditTrail: CliCommand = {
           return withStore(options.store, { mustExist: true }, (opened) =>
             withReadModels(opened, options.readModels, undefined, async ({ models, location }) => {
               await catchUp(models, { rebuild: options.rebuild === true }, context);
+              // A page waits until the one before has left the process: a slow reader must not make the trail pile up in memory.
+              const write = async (text: string) => {
+                if (!context.stdout.write(text)) await once(context.stdout, 'drain');
+              };
               let after = options.cursor;
               let printed = 0;
               let position: bigint | undefined;
@@ -73,9 +78,9 @@ export const auditTrail: CliCommand = {
                 position = page.right.position;
                 const { entries } = page.right;
                 if (options.json) {
-                  entries.forEach((entry, index) => context.stdout.write(`${printed + index === 0 ? '\n' : ',\n'}${toJson(entry)}`));
+                  await write(entries.map((entry, index) => `${printed + index === 0 ? '\n' : ',\n'}${toJson(entry)}`).join(''));
                 } else if (entries.length > 0) {
-                  context.stdout.write(`${trailTable(entries)}\n`);
+                  await write(`${trailTable(entries)}\n`);
                 }
                 printed += entries.length;
                 after = page.right.next;
