@@ -17,9 +17,13 @@ const node = (env: Record<string, string>) =>
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 
-/** Sends a body that keeps coming, 64 KiB at a time, until the server answers; resolves with the status and what was sent. */
+/**
+ * Sends a body that keeps coming, 64 KiB at a time, until the server answers; resolves with the
+ * status and what was sent. A server that answers 413 and closes the connection may reset it before
+ * the client has read the answer: that is `closed`, still before the whole body was sent.
+ */
 const streamUntilAnswered = (url: string) =>
-  new Promise<{ status: number; sent: number }>((resolve, reject) => {
+  new Promise<{ status: number | 'closed'; sent: number }>((resolve, reject) => {
     let sent = 0;
     let answered = false;
     const req = request(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` } }, (response) => {
@@ -28,7 +32,12 @@ const streamUntilAnswered = (url: string) =>
       resolve({ status: response.statusCode ?? 0, sent });
       req.destroy();
     });
-    req.on('error', (error) => (answered ? undefined : reject(error)));
+    req.on('error', (error: NodeJS.ErrnoException) => {
+      if (answered) return;
+      answered = true;
+      if (error.code === 'EPIPE' || error.code === 'ECONNRESET') resolve({ status: 'closed', sent });
+      else reject(error);
+    });
     const chunk = Buffer.alloc(64 * 1024, 32);
     const write = () => {
       // 16 MiB is far past the limit: a server that buffered the body whole would still be reading.
@@ -59,7 +68,7 @@ describe('the HTTP service as a process', () => {
     expect((await fetch(`${address}/commands`, { method: 'POST', body: '{}' })).status).toBe(401);
 
     const oversized = await streamUntilAnswered(`${address}/commands`);
-    expect(oversized.status).toBe(413);
+    expect([413, 'closed']).toContain(oversized.status);
     expect(oversized.sent).toBeLessThan(16 * 1024 * 1024);
 
     // 'close' comes after the child's output has all been read, unlike 'exit'.

@@ -10,9 +10,9 @@ describe('the command data in docs/domain.md', () => {
 
   it('names every field with its constraints, nested fields by their path', () => {
     const rendered = renderCommandData();
-    expect(rendered).toContain('| `ReceiveRepairOrder` | `orderId` | text of 1–100 characters, no control characters | required |');
-    expect(rendered).toContain('|  | `customer.name` | text of 1–100 characters | required |');
-    expect(rendered).toContain('|  | `workItems` | list of one of `hemming`, `waistAlteration`, `creativeRepair`, `other` (at least 1 item) | required |');
+    expect(rendered).toContain('| `ReceiveRepairOrder` | `orderId` | text matching `^[A-Za-z0-9][A-Za-z0-9._:/-]{0,63}$` | required |');
+    expect(rendered).toContain('|  | `customer.name` | text | required |');
+    expect(rendered).toContain('|  | `workItems` | list of one of `hemming`, `waistAlteration`, `creativeRepair`, `other` (1–200 items) | required |');
     expect(rendered).toMatch(/\| `ScheduleRepair` \| `orderId` \|[^\n]*\n\| {2}\| `promisedBy` \| instant \(ISO 8601, with an offset\) \| required \|/);
   });
 });
