@@ -5,7 +5,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { createSecurityLog } from '@aftersales/core';
 import type { DepartmentActor, DepartmentCommand, Role } from '@aftersales/domain';
 import { commandMetadata, createDepartment, departmentEventPipeline } from '@aftersales/domain';
-import { createReadModels } from '@aftersales/read-models';
+import { SqliteReadModelBackend, createReadModels } from '@aftersales/read-models';
 import { SqliteEventStore, SqliteKeyStore } from '@aftersales/sqlite';
 
 const directory = process.argv[2] ?? '.';
@@ -45,12 +45,12 @@ const untrusted: unknown = JSON.parse('{"type":"NoSuchCommand","data":{},"metada
 const malformed = await department.handleUntrusted(untrusted);
 console.log('untrusted', E.isLeft(malformed) ? `${malformed.left.code}: ${malformed.left.message}` : 'accepted');
 
-const readModels = createReadModels({ store, projectionStore: log.right.projectionStore() });
+const readModels = createReadModels({ store, backend: new SqliteReadModelBackend(log.right.database()) });
 const caughtUp = await readModels.catchUp();
 if (E.isLeft(caughtUp)) throw new Error(caughtUp.left.message);
-const kpis = readModels.kpis({ period: '2026-03', asOf: '2026-03-04T09:00:00+08:00' });
-if (E.isLeft(kpis)) throw new Error(kpis.left);
-const timelyReceipt = kpis.right.find((kpi) => kpi.kpi === 'timelyReceipt');
+const kpis = await readModels.kpis({ period: '2026-03', asOf: '2026-03-04T09:00:00+08:00' });
+if (E.isLeft(kpis)) throw new Error(kpis.left.message);
+const timelyReceipt = kpis.right.results.find((kpi) => kpi.kpi === 'timelyReceipt');
 console.log('timelyReceipt', `${timelyReceipt?.numerator}/${timelyReceipt?.denominator}`, 'missed', (timelyReceipt?.missed ?? []).join(','));
 await store.close();
 keys.right.close();
