@@ -23,6 +23,14 @@ export const readModelVersions = (config: KpiConfig): Readonly<Record<ReadModelN
   'audit-trail': `audit-trail/${SCHEMA_VERSION}.1`,
 });
 
+/** What every batch is projected with, derived once from the KPI settings: the versions to stamp and the rules to judge by. */
+export interface ProjectionSettings {
+  readonly versions: Readonly<Record<ReadModelName, string>>;
+  readonly rulesAt: JudgeContext['rulesAt'];
+}
+
+export const projectionSettings = (config: KpiConfig): ProjectionSettings => ({ versions: readModelVersions(config), rulesAt: rulesResolver(config) });
+
 const checkpointAt = (readModel: ReadModelName, event: RecordedEvent, version: string): Checkpoint => ({
   readModel,
   position: event.globalPosition,
@@ -43,9 +51,9 @@ export const projectBatch = async (
   backend: ReadModelBackend,
   events: readonly RecordedEvent[],
   checkpoints: ReadonlyMap<ReadModelName, Checkpoint>,
-  config: KpiConfig,
+  settings: ProjectionSettings,
 ): Promise<E.Either<BackendError, BatchWrite>> => {
-  const versions = readModelVersions(config);
+  const { versions } = settings;
   const kpiAfter = checkpoints.get('kpi-facts')?.position ?? -1n;
   const auditAfter = checkpoints.get('audit-trail')?.position ?? -1n;
   const audit: AuditEntry[] = [];
@@ -72,7 +80,7 @@ export const projectBatch = async (
     subjects.set(change.key, updated);
     touched.add(change.key);
   }
-  const headContext: JudgeContext = { asOf: Number.POSITIVE_INFINITY, deadlineClock: Number.NEGATIVE_INFINITY, rulesAt: rulesResolver(config) };
+  const headContext: JudgeContext = { asOf: Number.POSITIVE_INFINITY, deadlineClock: Number.NEGATIVE_INFINITY, rulesAt: settings.rulesAt };
   const writes: SubjectWrite[] = [...touched].map((key) => {
     const facts = subjects.get(key) as SubjectFacts;
     const items = kpisOfSubject(facts.kind).flatMap((kpi) => judgeSubject(headContext, kpi, facts).map((one) => itemRowOf(key, one)));

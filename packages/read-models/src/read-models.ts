@@ -11,7 +11,7 @@ import type { UndecodableEvent } from './kpi-facts.js';
 import type { KpiId, KpiItem, KpiQuery, KpiResult, Verdict } from './kpis.js';
 import { compareIds, explainKpiItem, judgeKpiItems, prepareKpiQuery, summariseKpis } from './kpis.js';
 import { InMemoryReadModelBackend } from './memory-backend.js';
-import { projectBatch, readModelVersions } from './projector.js';
+import { projectBatch, projectionSettings } from './projector.js';
 
 /** The head a read model recorded is not in the log as recorded: the log or the read model was changed. */
 export interface ReadModelMismatch extends DomainError<'ReadModelMismatch'> {
@@ -129,7 +129,8 @@ export const createReadModels = (options: ReadModelsOptions): ReadModels => {
   const { store } = options;
   const backend = options.backend ?? new InMemoryReadModelBackend();
   const config = options.config ?? defaultKpiConfig;
-  const versions = readModelVersions(config);
+  const settings = projectionSettings(config);
+  const { versions } = settings;
   const clock = options.clock ?? (() => new Date());
   const batchSize = options.batchSize ?? 2000;
   const pollMs = options.pollMs ?? 25;
@@ -185,7 +186,7 @@ export const createReadModels = (options: ReadModelsOptions): ReadModels => {
   /** Applies a batch, going round again when another instance committed part of it first. */
   const applyBatch = async (events: readonly RecordedEvent[]): Promise<E.Either<ReadModelError, void>> => {
     for (;;) {
-      const write = await projectBatch(backend, events, checkpoints, config);
+      const write = await projectBatch(backend, events, checkpoints, settings);
       if (E.isLeft(write)) return write;
       if (write.right.checkpoints.length === 0) return E.right(undefined);
       const result = await backend.commit(write.right);
