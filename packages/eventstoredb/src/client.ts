@@ -139,7 +139,7 @@ interface OfficialClientLike<Expected extends string, Read> {
 }
 
 /** `@eventstore/db-client` 6.x's `EventStoreDBClient` as the adapter calls it. */
-export type EventStoreDBClientLike = OfficialClientLike<'expectedRevision', StreamingRead<WireResolvedEvent>>;
+export type EventStoreDBClientLike = OfficialClientLike<'expectedRevision', NodeStreamingRead<WireResolvedEvent>>;
 
 /** `@kurrent/kurrentdb-client` 1.x's `KurrentDBClient`: `streamState`, and reads as async iterators. */
 export interface KurrentDBClientLike extends OfficialClientLike<'streamState', AsyncIterableIterator<WireResolvedEvent>> {
@@ -170,6 +170,27 @@ const capabilitiesOf = async (client: object): Promise<string> => {
   return decoded.success ? decoded.data.serverVersion : 'unknown';
 };
 
+/** A 6.x read: a Node.js stream fed by the gRPC call, which stays open until the call's data has been taken or the call fails. */
+export interface NodeStreamingRead<A> extends StreamingRead<A> {
+  iterator(options: { readonly destroyOnReturn: boolean }): AsyncIterableIterator<A>;
+  resume(): unknown;
+}
+
+/**
+ * A 6.x read that a reader may leave part way. The client's `dispose` waits for every gRPC call to
+ * finish, and a call the server has already completed only finishes once its buffered data is
+ * read: cancelling it is then a no-op, and a reader that stopped early (its iteration destroying the
+ * stream and so pausing the call) made every later `close` of the store wait forever. So iterating
+ * does not destroy the stream, and cancelling also lets whatever is left flow out unread.
+ */
+const drainedOnCancel = <A>(read: NodeStreamingRead<A>): StreamingRead<A> => ({
+  [Symbol.asyncIterator]: () => read.iterator({ destroyOnReturn: false }),
+  cancel: async () => {
+    await read.cancel();
+    read.resume();
+  },
+});
+
 /** The 1.x client reads through its native addon, which stops a read when the iteration returns. */
 const cancellable = <A>(iterator: AsyncIterableIterator<A>): StreamingRead<A> => ({
   [Symbol.asyncIterator]: () => iterator,
@@ -190,8 +211,8 @@ export const eventStoreStreams = (module: FilterFactories, client: EventStoreDBC
   package: '@eventstore/db-client',
   append: (stream, events, { expectedRevision, deadline }) =>
     client.appendToStream(stream, events.map((event) => ({ ...event })), { expectedRevision, deadline, requiresLeader: true }),
-  readStream: (stream, options) => client.readStream(stream, options),
-  readAll: (options) => client.readAll(options),
+  readStream: (stream, options) => drainedOnCancel(client.readStream(stream, options)),
+  readAll: (options) => drainedOnCancel(client.readAll(options)),
   subscribeToAll: ({ fromPosition, filter }) => client.subscribeToAll({ fromPosition, filter: wireFilter(module, filter) }),
   serverVersion: () => capabilitiesOf(client),
   dispose: () => client.dispose(),
