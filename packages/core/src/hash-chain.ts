@@ -17,13 +17,21 @@ export const GENESIS_HASH = '0'.repeat(64);
 export type SealedEvent = Omit<RecordedEvent, 'globalPosition'>;
 
 /**
- * What the hash covers: everything about the event but its global position and its own hash, as the
- * canonical JSON of `{ streamId, revision, eventId, type, data, metadata }`. The outer object is
+ * The metadata members the hash does not cover: the hash itself, and the trace context of the span
+ * that appended the event. The trace context is diagnostic, not evidence: a retry of the same command
+ * in another trace, a replay for an audit with tracing off, or a process without an SDK must store
+ * the same business content under the same hashes, and the trace ids are random.
+ */
+export const HASH_EXCLUDED_METADATA = ['hash', 'trace'] as const;
+
+/**
+ * What the hash covers: everything about the event but its global position, its own hash and its
+ * trace context, as the canonical JSON of `{ streamId, revision, eventId, type, data, metadata }`. The outer object is
  * written out with its keys already in canonical order, as this runs for every event hashed.
  */
 const hashedContent = (event: SealedEvent | RecordedEvent): string => {
   const data = event.data === undefined ? '' : `"data":${canonicalJson(event.data)},`;
-  return `{${data}"eventId":${canonicalJson(event.eventId)},"metadata":${canonicalJsonWithout(event.metadata, 'hash')},"revision":${canonicalJson(event.revision)},"streamId":${canonicalJson(event.streamId)},"type":${canonicalJson(event.type)}}`;
+  return `{${data}"eventId":${canonicalJson(event.eventId)},"metadata":${canonicalJsonWithout(event.metadata, HASH_EXCLUDED_METADATA[0], HASH_EXCLUDED_METADATA[1])},"revision":${canonicalJson(event.revision)},"streamId":${canonicalJson(event.streamId)},"type":${canonicalJson(event.type)}}`;
 };
 
 export const computeEventHash = (event: SealedEvent | RecordedEvent): string =>
