@@ -118,6 +118,9 @@ export interface LibraryInstruments {
   readonly checkpointAge: ReturnType<Meter['createGauge']>;
 }
 
+/** Bucket boundaries for durations in seconds, from half a millisecond (an append in memory) to seconds (a store far away). */
+const SECONDS = { explicitBucketBoundaries: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] };
+
 let instrumentsOf: { readonly provider: MeterProvider; readonly instruments: LibraryInstruments } | undefined;
 
 /**
@@ -131,8 +134,8 @@ export const libraryInstruments = (): LibraryInstruments => {
   const names = TELEMETRY.metrics;
   const instruments: LibraryInstruments = {
     commands: meter.createCounter(names.commands, { description: 'Commands handled, by type and outcome', unit: '{command}' }),
-    commandDuration: meter.createHistogram(names.commandDuration, { description: 'Time to handle a command, from decoding to the stored events', unit: 's' }),
-    appendDuration: meter.createHistogram(names.appendDuration, { description: 'Time the event store took to append one command’s events', unit: 's' }),
+    commandDuration: meter.createHistogram(names.commandDuration, { description: 'Time to handle a command, from decoding to the stored events', unit: 's', advice: SECONDS }),
+    appendDuration: meter.createHistogram(names.appendDuration, { description: 'Time the event store took to append one command’s events', unit: 's', advice: SECONDS }),
     projectionLag: meter.createGauge(names.projectionLag, { description: 'Events read from the log that a read model has not applied yet', unit: '{event}' }),
     checkpointAge: meter.createGauge(names.checkpointAge, {
       description: 'Time between the recording of the last event a read model applied and that batch’s commit',
