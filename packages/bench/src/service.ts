@@ -1,4 +1,4 @@
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -125,17 +125,25 @@ const runService = async (basePath: string, runPath: string, queues: readonly De
  */
 export const measureService = async (
   orders: number,
-  options: { readonly callers?: number; readonly queriers?: number; readonly furtherOrders?: number; readonly progress?: (message: string) => void } = {},
+  options: {
+    readonly callers?: number;
+    readonly queriers?: number;
+    readonly furtherOrders?: number;
+    readonly progress?: (message: string) => void;
+    /** Where the base log is kept between runs: written there when missing, used again (its read models caught up) when present. */
+    readonly keptLog?: string;
+  } = {},
 ): Promise<ServiceFigures> => {
   const callers = options.callers ?? 32;
   const queriers = options.queriers ?? 4;
   const progress = options.progress ?? (() => undefined);
   const folder = mkdtempSync(join(tmpdir(), 'aftersales-bench-service-'));
   try {
-    progress(`service: a log of ${orders} orders and its read models`);
-    const basePath = join(folder, 'base.db');
+    const basePath = options.keptLog ?? join(folder, 'base.db');
+    const written = existsSync(basePath);
+    progress(written ? `service: the kept log ${basePath}, its read models caught up` : `service: a log of ${orders} orders and its read models`);
     const base = openSqlite(basePath);
-    await runCommands(base, orders);
+    if (!written) await runCommands(base, orders);
     const caughtUp = await createReadModels({ store: base, backend: new SqliteReadModelBackend(base.database()) }).catchUp();
     // Closed before it is copied, so that the copy holds everything (the write-ahead log is checkpointed at close).
     await base.close();

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
+import type { SqliteEventStoreOptions } from '@aftersales/sqlite';
 import { SqliteEventStore } from '@aftersales/sqlite';
 
 /** A fresh store file in a temporary folder; `remove` closes it and deletes the folder. */
@@ -19,8 +20,8 @@ export const temporarySqliteStore = (name: string): { readonly store: SqliteEven
   };
 };
 
-export const openSqlite = (path: string): SqliteEventStore => {
-  const opened = SqliteEventStore.open(path);
+export const openSqlite = (path: string, options: SqliteEventStoreOptions = {}): SqliteEventStore => {
+  const opened = SqliteEventStore.open(path, options);
   if (E.isLeft(opened)) throw new Error(`cannot open ${path}: ${opened.left.message}`);
   return opened.right;
 };
