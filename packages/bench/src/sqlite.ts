@@ -6,10 +6,10 @@ import type { SqliteEventStoreOptions } from '@aftersales/sqlite';
 import { SqliteEventStore } from '@aftersales/sqlite';
 
 /** A fresh store file in a temporary folder; `remove` closes it and deletes the folder. */
-export const temporarySqliteStore = (name: string): { readonly store: SqliteEventStore; readonly path: string; remove(): Promise<void> } => {
+export const temporarySqliteStore = (name: string, options: SqliteEventStoreOptions = {}): { readonly store: SqliteEventStore; readonly path: string; remove(): Promise<void> } => {
   const folder = mkdtempSync(join(tmpdir(), 'aftersales-bench-'));
   const path = join(folder, `${name}.db`);
-  const store = openSqlite(path);
+  const store = openSqlite(path, options);
   return {
     store,
     path,

@@ -13,6 +13,7 @@ import { compareIds, explainKpiItem, judgeKpiItems, prepareKpiQuery } from './kp
 import { KpiQueryCache } from './kpi-cache.js';
 import { InMemoryReadModelBackend } from './memory-backend.js';
 import { projectBatch, projectionSettings } from './projector.js';
+import { projectionTelemetry } from './telemetry.js';
 
 /** The head a read model recorded is not in the log as recorded: the log or the read model was changed. */
 export interface ReadModelMismatch extends DomainError<'ReadModelMismatch'> {
@@ -149,6 +150,7 @@ export const createReadModels = (options: ReadModelsOptions): ReadModels => {
   const committed = new Set<() => void>();
   let follower: { subscription: Subscription; done: Promise<E.Either<ReadModelError, void>> } | undefined;
   const kpiCache = new KpiQueryCache();
+  const telemetry = projectionTelemetry(backend.kind);
 
   const reload = async (): Promise<E.Either<ReadModelError, void>> => {
     const stored = await backend.checkpoints();
@@ -193,28 +195,32 @@ export const createReadModels = (options: ReadModelsOptions): ReadModels => {
 
   const mismatch = (): ReadModelMismatch | undefined => mismatches.values().next().value;
 
-  /** Applies a batch, going round again when another instance committed part of it first. */
-  const applyBatch = async (events: readonly RecordedEvent[]): Promise<E.Either<ReadModelError, void>> => {
-    for (;;) {
-      const write = await projectBatch(backend, events, checkpoints, settings);
-      if (E.isLeft(write)) return write;
-      if (write.right.checkpoints.length === 0) return E.right(undefined);
-      const result = await backend.commit(write.right);
-      if (E.isRight(result)) {
-        const next = new Map(checkpoints);
-        for (const moved of write.right.checkpoints) {
-          next.set(moved.next.readModel, moved.next);
-          if (moved.next.readModel === 'kpi-facts') kpiCache.committed(moved.expected, moved.next.position, write.right.subjects);
+  /**
+   * Applies a batch, going round again when another instance committed part of it first. `behind`
+   * is how many events read from the log wait after this batch, where the caller knows it.
+   */
+  const applyBatch = (events: readonly RecordedEvent[], behind?: number): Promise<E.Either<ReadModelError, void>> =>
+    telemetry.batch(events, behind, async (): Promise<E.Either<ReadModelError, readonly Checkpoint[]>> => {
+      for (;;) {
+        const write = await projectBatch(backend, events, checkpoints, settings);
+        if (E.isLeft(write)) return write;
+        if (write.right.checkpoints.length === 0) return E.right([]);
+        const result = await backend.commit(write.right);
+        if (E.isRight(result)) {
+          const next = new Map(checkpoints);
+          for (const moved of write.right.checkpoints) {
+            next.set(moved.next.readModel, moved.next);
+            if (moved.next.readModel === 'kpi-facts') kpiCache.committed(moved.expected, moved.next.position, write.right.subjects);
+          }
+          checkpoints = next;
+          for (const wake of committed) wake();
+          return E.right(write.right.checkpoints.map((moved) => moved.next));
         }
-        checkpoints = next;
-        for (const wake of committed) wake();
-        return E.right(undefined);
+        if (result.left.code !== 'SecondWriter') return result;
+        const loaded = await reload();
+        if (E.isLeft(loaded)) return loaded;
       }
-      if (result.left.code !== 'SecondWriter') return result;
-      const loaded = await reload();
-      if (E.isLeft(loaded)) return loaded;
-    }
-  };
+    });
 
   const lowestPosition = (): bigint | undefined => {
     let lowest: bigint | undefined;
@@ -247,7 +253,8 @@ export const createReadModels = (options: ReadModelsOptions): ReadModels => {
       return E.left(thrownError(thrown));
     }
     if (batch.length > 0) {
-      const applied = await applyBatch(batch);
+      // The log has been read to its end (or to `until`): the last batch leaves nothing behind.
+      const applied = await applyBatch(batch, 0);
       if (E.isLeft(applied)) return applied;
     }
     return backend.ensureIndexes();
@@ -286,7 +293,7 @@ export const createReadModels = (options: ReadModelsOptions): ReadModels => {
         const batch = queue.splice(0, batchSize);
         wakeReader?.();
         wakeReader = undefined;
-        const applied = await applyBatch(batch);
+        const applied = await applyBatch(batch, queue.length);
         if (E.isLeft(applied)) {
           failure = applied.left;
           await subscription.close();
