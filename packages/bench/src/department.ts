@@ -10,4 +10,4 @@ export const definitions: readonly AnyAggregateDefinition[] = departmentAggregat
 export const upcasting = departmentUpcasting;
 
 /** The whole command pipeline over a store: decode, authorize, load, decide, hash, append, idempotency. */
-export const openDepartment = (store: EventStore): Department => createDepartment({ store });
+export const openDepartment = (store: EventStore, options: { readonly telemetry?: boolean } = {}): Department => createDepartment({ store, ...options });
