@@ -12,7 +12,7 @@ export * from './event-ids.js';
 export * from './upcasting.js';
 export * from './command-handling/index.js';
 export * from './projection.js';
-export * from './verification.js';
+export * from './verification/index.js';
 export * from './event-pipeline.js';
 export * from './personal-data.js';
 export * from './security-log.js';

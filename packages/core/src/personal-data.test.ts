@@ -10,7 +10,7 @@ import type { EventToAppend, RecordedEvent } from './messages.js';
 import type { PersonalDataPolicy } from './personal-data.js';
 import { ERASED, EncryptedField, InMemoryKeyStore, KEY_UNAVAILABLE, createPersonalDataTransform, decryptField, encryptField, subjectPseudonym } from './personal-data.js';
 import { computeEventHash } from './hash-chain.js';
-import { verifyLog } from './verification.js';
+import { verifyLog } from './verification/index.js';
 import { describeKeyStoreContract } from './testing/key-store-contract.js';
 
 const policy: PersonalDataPolicy = {

@@ -37,22 +37,31 @@ export const createCommandHandler = (options: CommandHandlerOptions): CommandHan
     const { command, streamId, commandId } = received.right;
     telemetry.received(traced, streamId);
     let cached = cache.lookup(streamId, commandId);
+    let snapshotEvery = options.snapshotEvery;
     for (let conflicts = 0; ; ) {
       const fromCache = cached !== undefined;
       const loaded =
         cached !== undefined
-          ? E.right({ ...cached, earlier: [] })
-          : await telemetry.load(traced, streamId, () => loadStream(store, upcasting, definition, streamId, commandId));
+          ? E.right({ head: cached, earlier: [] })
+          : await telemetry.load(traced, streamId, () => loadStream(store, upcasting, definition, streamId, commandId, { snapshotEvery }));
       cached = undefined;
       if (E.isLeft(loaded)) return refuse(loaded.left, raw, streamId);
-      const head = loaded.right;
-      if (!fromCache && head.earlier.length === 0) cache.remember(streamId, head);
+      const { head } = loaded.right;
+      if (!fromCache && loaded.right.earlier.length === 0) cache.remember(streamId, head);
+      // A head from the cache or a snapshot may miss what the stream holds: only an append confirms it.
+      const guess = fromCache || !head.complete;
+      const readWhole = () => {
+        snapshotEvery = undefined;
+      };
 
-      const earlier = answerOfEarlier(received.right, head, head.earlier);
+      const earlier = answerOfEarlier(received.right, head, loaded.right.earlier);
       if (earlier !== undefined) return earlier.kind === 'answer' ? earlier.result : refuse(earlier.error, raw, streamId);
 
       const decision = telemetry.decide(traced, streamId, () => decideOnHead(definition, received.right, head));
-      if (fromCache && (E.isLeft(decision) || decision.right.length === 0)) continue;
+      if (guess && (E.isLeft(decision) || decision.right.length === 0)) {
+        readWhole();
+        continue;
+      }
       if (E.isLeft(decision)) {
         const journaled = await journalRefusal(store, retries, received.right, decision.left);
         if (E.isLeft(journaled)) return refuse(journaled.left, raw, streamId);
@@ -74,12 +83,17 @@ export const createCommandHandler = (options: CommandHandlerOptions): CommandHan
             lastAt: command.metadata.at,
             commandIds: head.commandIds.add(commandId),
             refusals: head.refusals,
+            complete: head.complete,
           });
         } else cache.forget(streamId);
         return E.right({ streamId, events, nextExpectedRevision, duplicate: false });
       }
       cache.forget(streamId);
-      if (appended.left.code === 'ConcurrencyConflict' && fromCache) continue;
+      // Events of a command stored before a snapshot are refused as ids the stream already holds.
+      if (guess && (appended.left.code === 'ConcurrencyConflict' || (!head.complete && appended.left.code === 'InvalidAppend'))) {
+        readWhole();
+        continue;
+      }
       if (appended.left.code !== 'ConcurrencyConflict' || conflicts >= maxConflictRetries) return refuse(appended.left, raw, streamId);
       conflicts += 1;
     }
@@ -96,8 +110,8 @@ export const createCommandHandler = (options: CommandHandlerOptions): CommandHan
     load: async <S>(definition: Parameters<CommandHandler['load']>[0], streamId: string) => {
       const loaded = await loadStream(store, upcasting, definition, streamId);
       if (E.isLeft(loaded)) return loaded;
-      const { state, revision, events } = loaded.right;
-      return E.right({ state: state as S, revision, events });
+      const { head, events } = loaded.right;
+      return E.right({ state: head.state as S, revision: head.revision, events });
     },
   };
 };
