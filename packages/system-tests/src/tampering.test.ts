@@ -5,8 +5,7 @@ import type { RecordedEvent } from '@aftersales/core';
 import { INTEGRITY_STREAM, computeEventHash } from '@aftersales/core';
 import type { StoredRecord } from '@aftersales/eventstoredb/test-server';
 import { EventStoreDBTestServer } from '@aftersales/eventstoredb/test-server';
-import { runProgram } from '../program.js';
-import { scratchDirectory } from '../testing.js';
+import { runProgram, scratchDirectory } from '@aftersales/cli/testing';
 import { simulatedCommandLines } from './support.js';
 
 interface Ran {
