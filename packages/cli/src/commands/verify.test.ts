@@ -4,7 +4,7 @@ import type { RecordedEvent } from '@aftersales/core';
 import { ERASED, collect, computeEventHash } from '@aftersales/core';
 import { SqliteEventStore, SqliteKeyStore } from '@aftersales/sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ExportedEvent, exportedEventOf, recordedEventOf } from '../exported-event.js';
+import { ExportedEvent, exportedEventOf, recordedEventOf } from '@aftersales/core/log-transfer';
 import { decodingStore } from '../key-store.js';
 import { aftersales, scratchDirectory } from '../testing.js';
 
