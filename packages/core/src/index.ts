@@ -10,7 +10,7 @@ export * from './canonical-json.js';
 export * from './hash-chain.js';
 export * from './event-ids.js';
 export * from './upcasting.js';
-export * from './command-handler.js';
+export * from './command-handling/index.js';
 export * from './projection.js';
 export * from './verification/index.js';
 export * from './event-pipeline.js';

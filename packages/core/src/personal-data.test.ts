@@ -1,7 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createCommandHandler } from './command-handler.js';
+import { createCommandHandler } from './command-handling/index.js';
 import { collect } from './event-store.js';
 import { withEventPipeline } from './event-pipeline.js';
 import { deterministicEventId } from './event-ids.js';

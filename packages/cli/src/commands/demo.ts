@@ -170,6 +170,13 @@ const dashboard = (year: number, byPeriod: ReadonlyMap<string, readonly KpiResul
   return table.toString();
 };
 
+/**
+ * How the reader runs the CLI again: through the monorepo's script when the demo was started from a
+ * clone (as the README's set-up does), by its installed name otherwise.
+ */
+export const howToRun = (env: NodeJS.ProcessEnv): string =>
+  env['npm_package_name'] === 'aftersales-monorepo' ? 'npx pnpm@10 -s aftersales' : 'aftersales';
+
 /** A path relative to the working directory when it is inside it, absolute otherwise. */
 const displayPath = (path: string): string => {
   const inside = relative(process.cwd(), path);
@@ -264,14 +271,15 @@ export const demo: CliCommand = {
               out('The log lived in memory and is gone now; run the demo without --store to keep it in a SQLite file.');
             } else {
               const keys = keyStorePath(location, context.env);
+              const cli = howToRun(context.env);
               out(`The log is in ${where}${keys === undefined ? '' : `, the customers' keys in ${displayPath(resolve(keys))}`}. Try next:`);
-              out(`  pnpm -s aftersales kpi --period ${year}-Q3 --as-of ${asOf}${flag}`);
-              out(`  pnpm -s aftersales kpi --period ${year}-03 --as-of ${asOf} --json${flag}`);
-              out(`  pnpm -s aftersales audit trail --stream RepairOrder-RO-${year}-000001${flag}`);
-              out(`  pnpm -s aftersales audit trail --stream Budget --actor GM-01${flag}`);
-              out(`  pnpm -s aftersales export${flag} > log.jsonl`);
-              out(`  pnpm -s aftersales import log.jsonl --store sqlite:./copy.db`);
-              out(`  pnpm -s aftersales run commands.jsonl${flag}   (commands in the JSON Lines form of docs/cli.md)`);
+              out(`  ${cli} kpi --period ${year}-Q3 --as-of ${asOf}${flag}`);
+              out(`  ${cli} kpi --period ${year}-03 --as-of ${asOf} --json${flag}`);
+              out(`  ${cli} audit trail --stream RepairOrder-RO-${year}-000001${flag}`);
+              out(`  ${cli} audit trail --stream Budget --actor GM-01${flag}`);
+              out(`  ${cli} export${flag} > log.jsonl`);
+              out(`  ${cli} import log.jsonl --store sqlite:./copy.db`);
+              out(`  ${cli} run commands.jsonl${flag}   (commands in the JSON Lines form of docs/cli.md)`);
             }
             return unexpected.length > 0 ? ExitCode.problems : ExitCode.ok;
           } finally {
