@@ -346,7 +346,7 @@ describe('aftersales demo', () => {
     const finished = await aftersales(['demo', '--orders', '30', '--seed', '7', '--store', store], { env: { npm_package_name: undefined } });
     expect(finished.code).toBe(0);
     for (const kpi of ['timelyReceipt', 'onTimeAccurateRepair', 'budgetExecution', 'costControl']) expect(finished.stdout).toContain(kpi);
-    expect(finished.stdout).toMatch(/3 commands were refused on purpose/);
+    expect(finished.stdout).toMatch(/5 commands were refused on purpose/);
     expect(finished.stdout).toContain('\n  aftersales kpi --period 2026-Q3');
 
     const again = await aftersales(['demo', '--orders', '30', '--seed', '7', '--store', store], { env: { npm_package_name: 'aftersales-monorepo' } });
