@@ -1,9 +1,15 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { resolve } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import type { EventStore, EventToAppend, EventMetadataToAppend, RecordedEvent } from '@aftersales/core';
 import { INTEGRITY_STREAM, createLogVerifier, escapeForTerminal as shown, isStoreFailure } from '@aftersales/core';
 import { ExitCode, mustBeFile, storeError, usageError } from '../cli-error.js';
 import type { CliCommand, CliContext } from '../context.js';
 import { action, storeOption, withStore } from '../context.js';
+import type { StoreSettings } from '../key-store.js';
+import type { ImportMark } from '../store-url.js';
+import { IMPORT_MARK, unfinishedImport } from '../store-url.js';
 import type { ExportedEvent } from '../exported-event.js';
 import { exportedLines, recordedEventOf } from '../exported-event.js';
 import { sealAfterWriting } from '../sealing.js';
@@ -47,20 +53,50 @@ const readingStore = async <A>(work: () => Promise<A>): Promise<A> => {
 interface Imported {
   readonly events: number;
   readonly streams: number;
-  readonly sealed: string;
 }
+
+const refuseUnlessEmpty = async (store: EventStore): Promise<void> => {
+  for await (const _existing of store.readAll({ maxCount: 1 })) {
+    throw usageError('the store already holds events: import only into an empty store (choose another --store)');
+  }
+};
+
+const sha256Of = async (file: string): Promise<string> => {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+};
+
+/**
+ * Stages an import on a store without multi-stream transactions: an empty store is marked as holding
+ * an unfinished import of this file before anything is appended (the mark hides the store from every
+ * other command), and a store already marked for this very file is taken up where the import
+ * stopped, every batch stored before being recognized by its event ids. Returns the mark.
+ */
+const stageImport = async (file: string, store: EventStore, settings: StoreSettings): Promise<ImportMark> => {
+  const mark: ImportMark = { state: 'importing', file: resolve(file), sha256: await sha256Of(file) };
+  const unfinished = await unfinishedImport(settings);
+  if (unfinished !== undefined) {
+    if (unfinished.sha256 === mark.sha256) return mark;
+    throw usageError(
+      `the store holds an unfinished import of another file, ${unfinished.file} (or of that file since changed): rerun the import of that file to finish it, or import into another --store`,
+    );
+  }
+  await refuseUnlessEmpty(store);
+  const claimed = await settings.claim(IMPORT_MARK, JSON.stringify(mark));
+  if (claimed !== JSON.stringify(mark)) throw usageError('another import into this store started at the same time: let it finish, or import into another --store');
+  return mark;
+};
 
 /**
  * Reads the file once, checking each line as it goes (it decodes, global positions increase, each
  * stream's revisions, links and hashes hold) and appending it, each command's events in one append
  * that must store the exported hash. Then verifies what was stored, checkpoints included, and counts
- * it against what the file held. Any problem throws `NotIntact`, and the caller's transaction rolls
- * everything back.
+ * it against what the file held. Any problem throws `NotIntact`: the caller's transaction rolls
+ * everything back, or, for a staged import, the store stays marked and hidden.
  */
-const importFile = async (file: string, store: EventStore, setRecordedAt: (at: Date | undefined) => void): Promise<Imported> => {
-  for await (const _existing of store.readAll({ maxCount: 1 })) {
-    throw usageError('the store already holds events: import only into an empty store (choose another --store)');
-  }
+const importFile = async (file: string, store: EventStore, setRecordedAt: (at: Date | undefined) => void, staged: boolean): Promise<Imported> => {
+  if (!staged) await refuseUnlessEmpty(store);
   const problems: string[] = [];
   const lineOfEvent: number[] = [];
   const chains = createLogVerifier([]);
@@ -119,7 +155,7 @@ const importFile = async (file: string, store: EventStore, setRecordedAt: (at: D
   for (const found of verified.problems.slice(foundBeforeTheEnd)) problems.push(`end of file: ${problemLine(found)}`);
   if (verified.eventCount !== lineOfEvent.length) problems.push(`the file holds ${lineOfEvent.length} event(s) but ${verified.eventCount} were stored`);
   if (problems.length > 0) throw new NotIntact(problems);
-  return { events: verified.eventCount, streams: verified.streamCount, sealed: await sealAfterWriting(store, 'import') };
+  return { events: verified.eventCount, streams: verified.streamCount };
 };
 
 export const importLog: CliCommand = {
@@ -135,22 +171,43 @@ export const importLog: CliCommand = {
           // The store stamps `recordedAt` from its clock; importing sets that clock to each batch's
           // original time, so every event hashes exactly as it did when first stored.
           let recordedAt: Date | undefined;
-          return withStore(options.store, { clock: () => recordedAt ?? new Date() }, async ({ raw, transaction }) => {
-            // On SQLite the whole import is one transaction: a kill, a failure or a bad line leaves the
-            // store as empty as it was, and no other process can append in between.
-            const atomically = transaction ?? (<A>(work: () => Promise<A>) => work());
+          const setRecordedAt = (at: Date | undefined) => (recordedAt = at);
+          return withStore(options.store, { clock: () => recordedAt ?? new Date(), finishingImport: true }, async ({ raw, transaction, settings }) => {
+            let staged = false;
             try {
-              // Without a transaction, an altered file must be refused before its first line is appended.
-              if (transaction === undefined) {
+              let imported: Imported;
+              let sealed: string;
+              if (transaction !== undefined) {
+                // On SQLite the whole import is one transaction: a kill, a failure or a bad line leaves the
+                // store as empty as it was, and no other process can append in between.
+                ({ imported, sealed } = await readingStore(() =>
+                  transaction(async () => {
+                    const stored = await importFile(file, raw, setRecordedAt, false);
+                    return { imported: stored, sealed: await sealAfterWriting(raw, 'import') };
+                  }),
+                ));
+              } else {
+                // Without a transaction, an altered file must be refused before its first line is appended,
+                // and the store stays marked, hidden from other commands, until all of it is stored.
                 const checked = await verifyExportedFile(file);
                 if (checked.problems.length > 0) throw new NotIntact(checked.problems);
+                if (settings === undefined) throw usageError('this store keeps no settings, so an import into it could not be made all or nothing');
+                await readingStore(() => stageImport(file, raw, settings));
+                staged = true;
+                imported = await readingStore(() => importFile(file, raw, setRecordedAt, true));
+                await settings.set(IMPORT_MARK, undefined);
+                // Sealed once visible: a checkpoint stored before would be an event the file does not hold.
+                sealed = await sealAfterWriting(raw, 'import');
               }
-              const imported = await readingStore(() => atomically(() => importFile(file, raw, (at) => (recordedAt = at))));
-              context.stderr.write(`imported ${imported.events} event(s) in ${imported.streams} stream(s); every hash verified; ${imported.sealed}\n`);
+              context.stderr.write(`imported ${imported.events} event(s) in ${imported.streams} stream(s); every hash verified; ${sealed}\n`);
               return ExitCode.ok;
             } catch (thrown) {
               if (!(thrown instanceof NotIntact)) throw thrown;
-              context.stderr.write(`aftersales: ${shown(file)} is not an intact exported log (${thrown.problems.length} problem(s)); nothing was imported:\n`);
+              context.stderr.write(
+                staged
+                  ? `aftersales: ${shown(file)} did not import intact (${thrown.problems.length} problem(s)); the store keeps what was stored hidden, as an unfinished import:\n`
+                  : `aftersales: ${shown(file)} is not an intact exported log (${thrown.problems.length} problem(s)); nothing was imported:\n`,
+              );
               report(context, thrown.problems);
               return ExitCode.problems;
             }
