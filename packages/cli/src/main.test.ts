@@ -343,14 +343,15 @@ describe('aftersales export and import', () => {
 describe('aftersales demo', () => {
   it('simulates a year, shows the dashboard and the next commands, and replaces only its own earlier store', async () => {
     const store = `sqlite:${scratch.file('demo.db')}`;
-    const finished = await aftersales(['demo', '--orders', '30', '--seed', '7', '--store', store]);
+    const finished = await aftersales(['demo', '--orders', '30', '--seed', '7', '--store', store], { env: { npm_package_name: undefined } });
     expect(finished.code).toBe(0);
     for (const kpi of ['timelyReceipt', 'onTimeAccurateRepair', 'budgetExecution', 'costControl']) expect(finished.stdout).toContain(kpi);
     expect(finished.stdout).toMatch(/3 commands were refused on purpose/);
-    expect(finished.stdout).toContain('aftersales kpi --period 2026-Q3');
+    expect(finished.stdout).toContain('\n  aftersales kpi --period 2026-Q3');
 
-    const again = await aftersales(['demo', '--orders', '30', '--seed', '7', '--store', store]);
+    const again = await aftersales(['demo', '--orders', '30', '--seed', '7', '--store', store], { env: { npm_package_name: 'aftersales-monorepo' } });
     expect(again.code).toBe(0);
+    expect(again.stdout).toContain('\n  npx pnpm@10 -s aftersales kpi --period 2026-Q3');
     expect(again.stderr).toContain('Replacing the previous demo');
 
     const other = `sqlite:${scratch.file('other.db')}`;

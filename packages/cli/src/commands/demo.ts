@@ -8,7 +8,7 @@ import { isStoreFailure } from '@aftersales/core';
 import type { DepartmentCommandJson } from '@aftersales/domain/simulation';
 import { deliberateRefusals, simulateYear } from '@aftersales/domain/simulation';
 import type { KpiResult } from '@aftersales/read-models';
-import { kpiIds } from '@aftersales/read-models';
+import { formatRate, kpiIds } from '@aftersales/read-models';
 import { CliError, ExitCode, storeError, usageError } from '../cli-error.js';
 import type { CliCommand, CliContext } from '../context.js';
 import { action, locate, storeOption } from '../context.js';
@@ -18,7 +18,7 @@ import { catchUp, readModelError, withReadModels } from '../read-models.js';
 import { sealAfterWriting } from '../sealing.js';
 import type { OpenedStore, StoreLocation } from '../store-url.js';
 import { DEMO_MARK, deleteSqliteFile, describeLocation, openStore, storeFlag } from '../store-url.js';
-import { percent, verdict } from './kpi.js';
+import { verdict } from './kpi.js';
 
 /** Small enough to finish in seconds on a laptop, large enough for every KPI to have misses worth reading. */
 export const DEFAULT_ORDERS = 1000;
@@ -153,7 +153,7 @@ const progressOf = (context: CliContext, total: number): Progress => {
 const cell = (result: KpiResult | undefined, withCounts: boolean): string => {
   if (result === undefined || result.rate === null) return '—';
   const counts = withCounts ? ` (${result.numerator}/${result.denominator})` : '';
-  return `${percent(result.rate)} ${verdict(result.met)}${counts}`;
+  return `${formatRate(result.rate)} ${verdict(result.met)}${counts}`;
 };
 
 const dashboard = (year: number, byPeriod: ReadonlyMap<string, readonly KpiResult[]>): string => {
@@ -169,6 +169,13 @@ const dashboard = (year: number, byPeriod: ReadonlyMap<string, readonly KpiResul
   }
   return table.toString();
 };
+
+/**
+ * How the reader runs the CLI again: through the monorepo's script when the demo was started from a
+ * clone (as the README's set-up does), by its installed name otherwise.
+ */
+export const howToRun = (env: NodeJS.ProcessEnv): string =>
+  env['npm_package_name'] === 'aftersales-monorepo' ? 'npx pnpm@10 -s aftersales' : 'aftersales';
 
 /** A path relative to the working directory when it is inside it, absolute otherwise. */
 const displayPath = (path: string): string => {
@@ -264,14 +271,15 @@ export const demo: CliCommand = {
               out('The log lived in memory and is gone now; run the demo without --store to keep it in a SQLite file.');
             } else {
               const keys = keyStorePath(location, context.env);
+              const cli = howToRun(context.env);
               out(`The log is in ${where}${keys === undefined ? '' : `, the customers' keys in ${displayPath(resolve(keys))}`}. Try next:`);
-              out(`  pnpm -s aftersales kpi --period ${year}-Q3 --as-of ${asOf}${flag}`);
-              out(`  pnpm -s aftersales kpi --period ${year}-03 --as-of ${asOf} --json${flag}`);
-              out(`  pnpm -s aftersales audit trail --stream RepairOrder-RO-${year}-000001${flag}`);
-              out(`  pnpm -s aftersales audit trail --stream Budget --actor GM-01${flag}`);
-              out(`  pnpm -s aftersales export${flag} > log.jsonl`);
-              out(`  pnpm -s aftersales import log.jsonl --store sqlite:./copy.db`);
-              out(`  pnpm -s aftersales run commands.jsonl${flag}   (commands in the JSON Lines form of docs/cli.md)`);
+              out(`  ${cli} kpi --period ${year}-Q3 --as-of ${asOf}${flag}`);
+              out(`  ${cli} kpi --period ${year}-03 --as-of ${asOf} --json${flag}`);
+              out(`  ${cli} audit trail --stream RepairOrder-RO-${year}-000001${flag}`);
+              out(`  ${cli} audit trail --stream Budget --actor GM-01${flag}`);
+              out(`  ${cli} export${flag} > log.jsonl`);
+              out(`  ${cli} import log.jsonl --store sqlite:./copy.db`);
+              out(`  ${cli} run commands.jsonl${flag}   (commands in the JSON Lines form of docs/cli.md)`);
             }
             return unexpected.length > 0 ? ExitCode.problems : ExitCode.ok;
           } finally {

@@ -2,44 +2,24 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { resolve } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
-import type { EventStore, EventToAppend, EventMetadataToAppend, RecordedEvent } from '@aftersales/core';
-import { INTEGRITY_STREAM, createLogVerifier, escapeForTerminal as shown, isStoreFailure } from '@aftersales/core';
+import type { EventStore } from '@aftersales/core';
+import { escapeForTerminal as shown, isStoreFailure } from '@aftersales/core';
+import { importExportedLog } from '@aftersales/core/log-transfer';
 import { ExitCode, mustBeFile, storeError, usageError } from '../cli-error.js';
 import type { CliCommand, CliContext } from '../context.js';
 import { action, storeOption, withStore } from '../context.js';
 import type { StoreSettings } from '../key-store.js';
 import type { ImportMark } from '../store-url.js';
 import { IMPORT_MARK, unfinishedImport } from '../store-url.js';
-import type { ExportedEvent } from '../exported-event.js';
-import { exportedLines, recordedEventOf } from '../exported-event.js';
 import { sealAfterWriting } from '../sealing.js';
-import { problemLine, verifyExportedFile } from './verify.js';
 
 /** How many problems are listed before the rest are only counted. */
 const PROBLEMS_SHOWN = 20;
-
-const toAppend = (event: ExportedEvent): EventToAppend => {
-  const { recordedAt: _recordedAt, prevHash: _prevHash, hash: _hash, ...metadata } = event.metadata;
-  return { eventId: event.eventId, type: event.type, data: event.data, metadata: metadata satisfies EventMetadataToAppend };
-};
-
-const sameBatch = (a: ExportedEvent, b: ExportedEvent): boolean =>
-  a.streamId === b.streamId &&
-  a.metadata.commandId === b.metadata.commandId &&
-  a.metadata.recordedAt === b.metadata.recordedAt &&
-  b.revision === a.revision + 1;
 
 const report = (context: CliContext, problems: readonly string[]) => {
   for (const problem of problems.slice(0, PROBLEMS_SHOWN)) context.stderr.write(`  ${shown(problem)}\n`);
   if (problems.length > PROBLEMS_SHOWN) context.stderr.write(`  … and ${problems.length - PROBLEMS_SHOWN} more\n`);
 };
-
-/** Ends the import's transaction without committing anything: the file is not an intact log. */
-class NotIntact extends Error {
-  constructor(readonly problems: readonly string[]) {
-    super(`${problems.length} problem(s)`);
-  }
-}
 
 const readingStore = async <A>(work: () => Promise<A>): Promise<A> => {
   try {
@@ -50,16 +30,7 @@ const readingStore = async <A>(work: () => Promise<A>): Promise<A> => {
   }
 };
 
-interface Imported {
-  readonly events: number;
-  readonly streams: number;
-}
-
-const refuseUnlessEmpty = async (store: EventStore): Promise<void> => {
-  for await (const _existing of store.readAll({ maxCount: 1 })) {
-    throw usageError('the store already holds events: import only into an empty store (choose another --store)');
-  }
-};
+const NOT_EMPTY = 'the store already holds events: import only into an empty store (choose another --store)';
 
 const sha256Of = async (file: string): Promise<string> => {
   const hash = createHash('sha256');
@@ -71,91 +42,21 @@ const sha256Of = async (file: string): Promise<string> => {
  * Stages an import on a store without multi-stream transactions: an empty store is marked as holding
  * an unfinished import of this file before anything is appended (the mark hides the store from every
  * other command), and a store already marked for this very file is taken up where the import
- * stopped, every batch stored before being recognized by its event ids. Returns the mark.
+ * stopped, every batch stored before being recognized by its event ids.
  */
-const stageImport = async (file: string, store: EventStore, settings: StoreSettings): Promise<ImportMark> => {
+const stageImport = async (file: string, store: EventStore, settings: StoreSettings): Promise<'fresh' | 'resume'> => {
   const mark: ImportMark = { state: 'importing', file: resolve(file), sha256: await sha256Of(file) };
   const unfinished = await unfinishedImport(settings);
   if (unfinished !== undefined) {
-    if (unfinished.sha256 === mark.sha256) return mark;
+    if (unfinished.sha256 === mark.sha256) return 'resume';
     throw usageError(
       `the store holds an unfinished import of another file, ${unfinished.file} (or of that file since changed): rerun the import of that file to finish it, or import into another --store`,
     );
   }
-  await refuseUnlessEmpty(store);
+  for await (const _existing of store.readAll({ maxCount: 1 })) throw usageError(NOT_EMPTY);
   const claimed = await settings.claim(IMPORT_MARK, JSON.stringify(mark));
   if (claimed !== JSON.stringify(mark)) throw usageError('another import into this store started at the same time: let it finish, or import into another --store');
-  return mark;
-};
-
-/**
- * Reads the file once, checking each line as it goes (it decodes, global positions increase, each
- * stream's revisions, links and hashes hold) and appending it, each command's events in one append
- * that must store the exported hash. Then verifies what was stored, checkpoints included, and counts
- * it against what the file held. Any problem throws `NotIntact`: the caller's transaction rolls
- * everything back, or, for a staged import, the store stays marked and hidden.
- */
-const importFile = async (file: string, store: EventStore, setRecordedAt: (at: Date | undefined) => void, staged: boolean): Promise<Imported> => {
-  if (!staged) await refuseUnlessEmpty(store);
-  const problems: string[] = [];
-  const lineOfEvent: number[] = [];
-  const chains = createLogVerifier([]);
-  let lastPosition = -1n;
-  let batch: Array<{ readonly line: number; readonly event: ExportedEvent }> = [];
-  const appendBatch = async () => {
-    const first = batch[0];
-    if (first === undefined || problems.length > 0) return;
-    setRecordedAt(new Date(first.event.metadata.recordedAt));
-    const appended = await store.appendToStream(first.event.streamId, batch.map(({ event }) => toAppend(event)), {
-      expectedRevision: first.event.revision === 0 ? 'noStream' : first.event.revision - 1,
-    });
-    if (E.isLeft(appended)) {
-      problems.push(`line ${first.line}: ${first.event.streamId}@${first.event.revision} could not be stored (${appended.left.code}: ${appended.left.message})`);
-      return;
-    }
-    appended.right.events.forEach((stored, index) => {
-      const { line, event } = batch[index]!;
-      if (stored.metadata.hash !== event.metadata.hash) {
-        problems.push(`line ${line}: ${event.streamId}@${event.revision} was stored with hash ${stored.metadata.hash}, not the exported ${event.metadata.hash}: this store cannot reproduce the log`);
-      }
-    });
-  };
-  for await (const { line, event, problem } of exportedLines(file)) {
-    if (event === undefined) {
-      problems.push(`line ${line}: ${problem ?? 'unreadable'}`);
-      continue;
-    }
-    const recorded = recordedEventOf(event);
-    if (recorded.globalPosition <= lastPosition) problems.push(`line ${line}: ${event.streamId}@${event.revision}: global position ${recorded.globalPosition} does not follow ${lastPosition}`);
-    lastPosition = recorded.globalPosition;
-    for (const found of chains.add(recorded)) problems.push(`line ${line}: ${problemLine(found)}`);
-    lineOfEvent.push(line);
-    const last = batch.at(-1);
-    if (last !== undefined && !sameBatch(last.event, event)) {
-      await appendBatch();
-      batch = [];
-    }
-    batch.push({ line, event });
-  }
-  await appendBatch();
-  setRecordedAt(undefined);
-  if (problems.length > 0) throw new NotIntact(problems);
-
-  // What was stored, read back and verified with every checkpoint, must be what the file held.
-  const checkpoints: RecordedEvent[] = [];
-  for await (const stored of store.readAll({ filter: { streamPrefixes: [INTEGRITY_STREAM] } })) if (stored.streamId === INTEGRITY_STREAM) checkpoints.push(stored);
-  const verifier = createLogVerifier(checkpoints);
-  let index = 0;
-  for await (const stored of store.readAll()) {
-    for (const found of verifier.add(stored)) problems.push(`line ${lineOfEvent[index] ?? '?'}: ${problemLine(found)}`);
-    index += 1;
-  }
-  const foundBeforeTheEnd = verifier.problemCount();
-  const verified = verifier.finish();
-  for (const found of verified.problems.slice(foundBeforeTheEnd)) problems.push(`end of file: ${problemLine(found)}`);
-  if (verified.eventCount !== lineOfEvent.length) problems.push(`the file holds ${lineOfEvent.length} event(s) but ${verified.eventCount} were stored`);
-  if (problems.length > 0) throw new NotIntact(problems);
-  return { events: verified.eventCount, streams: verified.streamCount };
+  return 'fresh';
 };
 
 export const importLog: CliCommand = {
@@ -168,49 +69,37 @@ export const importLog: CliCommand = {
       .action(
         action(async (file: string, options: { readonly store: string }) => {
           await mustBeFile(file);
-          // The store stamps `recordedAt` from its clock; importing sets that clock to each batch's
-          // original time, so every event hashes exactly as it did when first stored.
+          // The store stamps `recordedAt` from its clock; the import sets that clock to each batch's original time.
           let recordedAt: Date | undefined;
-          const setRecordedAt = (at: Date | undefined) => (recordedAt = at);
           return withStore(options.store, { clock: () => recordedAt ?? new Date(), finishingImport: true }, async ({ raw, transaction, settings }) => {
-            let staged = false;
-            try {
-              let imported: Imported;
-              let sealed: string;
-              if (transaction !== undefined) {
-                // On SQLite the whole import is one transaction: a kill, a failure or a bad line leaves the
-                // store as empty as it was, and no other process can append in between.
-                ({ imported, sealed } = await readingStore(() =>
-                  transaction(async () => {
-                    const stored = await importFile(file, raw, setRecordedAt, false);
-                    return { imported: stored, sealed: await sealAfterWriting(raw, 'import') };
-                  }),
-                ));
-              } else {
-                // Without a transaction, an altered file must be refused before its first line is appended,
-                // and the store stays marked, hidden from other commands, until all of it is stored.
-                const checked = await verifyExportedFile(file);
-                if (checked.problems.length > 0) throw new NotIntact(checked.problems);
-                if (settings === undefined) throw usageError('this store keeps no settings, so an import into it could not be made all or nothing');
-                await readingStore(() => stageImport(file, raw, settings));
-                staged = true;
-                imported = await readingStore(() => importFile(file, raw, setRecordedAt, true));
-                await settings.set(IMPORT_MARK, undefined);
-                // Sealed once visible: a checkpoint stored before would be an event the file does not hold.
-                sealed = await sealAfterWriting(raw, 'import');
-              }
-              context.stderr.write(`imported ${imported.events} event(s) in ${imported.streams} stream(s); every hash verified; ${sealed}\n`);
+            // On SQLite the whole import is one transaction: a kill, a failure or a bad line leaves the
+            // store as empty as it was, and no other process can append in between. Elsewhere it is
+            // staged: the store stays marked, hidden from other commands, until all of it is stored.
+            if (transaction === undefined && settings === undefined) throw usageError('this store keeps no settings, so an import into it could not be made all or nothing');
+            const imported = await readingStore(() =>
+              importExportedLog(file, raw, {
+                setRecordedAt: (at) => (recordedAt = at),
+                ...(transaction === undefined ? { stage: () => stageImport(file, raw, settings!) } : { transaction }),
+                then: async (store) => {
+                  // Sealed once visible: a checkpoint stored before would be an event the file does not hold.
+                  if (transaction === undefined) await settings!.set(IMPORT_MARK, undefined);
+                  return sealAfterWriting(store, 'import');
+                },
+              }),
+            );
+            if (E.isRight(imported)) {
+              context.stderr.write(`imported ${imported.right.events} event(s) in ${imported.right.streams} stream(s); every hash verified; ${imported.right.then}\n`);
               return ExitCode.ok;
-            } catch (thrown) {
-              if (!(thrown instanceof NotIntact)) throw thrown;
-              context.stderr.write(
-                staged
-                  ? `aftersales: ${shown(file)} did not import intact (${thrown.problems.length} problem(s)); the store keeps what was stored hidden, as an unfinished import:\n`
-                  : `aftersales: ${shown(file)} is not an intact exported log (${thrown.problems.length} problem(s)); nothing was imported:\n`,
-              );
-              report(context, thrown.problems);
-              return ExitCode.problems;
             }
+            if (imported.left.kind === 'StoreNotEmpty') throw usageError(NOT_EMPTY);
+            const marked = transaction === undefined && (await unfinishedImport(settings)) !== undefined;
+            context.stderr.write(
+              marked
+                ? `aftersales: ${shown(file)} did not import intact (${imported.left.problems.length} problem(s)); the store keeps what was stored hidden, as an unfinished import:\n`
+                : `aftersales: ${shown(file)} is not an intact exported log (${imported.left.problems.length} problem(s)); nothing was imported:\n`,
+            );
+            report(context, imported.left.problems);
+            return ExitCode.problems;
           });
         }),
       );
