@@ -16,17 +16,26 @@ export const GENESIS_HASH = '0'.repeat(64);
 
 export type SealedEvent = Omit<RecordedEvent, 'globalPosition'>;
 
-/** The members of stored metadata besides `hash`, in canonical (sorted) order. */
+/**
+ * The metadata members the hash does not cover: the hash itself, and the trace context of the span
+ * that appended the event. The trace context is diagnostic, not evidence: a retry of the same command
+ * in another trace, a replay for an audit with tracing off, or a process without an SDK must store
+ * the same business content under the same hashes, and the trace ids are random.
+ */
+export const HASH_EXCLUDED_METADATA = ['hash', 'trace'] as const;
+
+/** The members of stored metadata besides those excluded, in canonical (sorted) order. */
 const METADATA_MEMBERS = ['actor', 'causationId', 'commandId', 'correlationId', 'occurredAt', 'prevHash', 'recordedAt', 'schemaVersion'] as const;
 
 /**
- * The canonical JSON of metadata without its hash, written straight out when it holds exactly the
- * members every stored event has (with strings and a finite version where they belong), as it does
- * for every event appended or verified; anything else goes through `canonicalJsonWithout`.
+ * The canonical JSON of metadata without the members the hash leaves out, written straight out when
+ * it holds exactly the other members every stored event has (with strings and a finite version where
+ * they belong), as it does for every event appended or verified; anything else goes through
+ * `canonicalJsonWithout`.
  */
 const metadataContent = (metadata: RecordedEventMetadata): string => {
   let members = 0;
-  for (const key in metadata) if (key !== 'hash' && (metadata as unknown as Record<string, unknown>)[key] !== undefined) members += 1;
+  for (const key in metadata) if (key !== 'hash' && key !== 'trace' && (metadata as unknown as Record<string, unknown>)[key] !== undefined) members += 1;
   const { actor, schemaVersion } = metadata;
   const standard =
     members === METADATA_MEMBERS.length &&
@@ -37,14 +46,14 @@ const metadataContent = (metadata: RecordedEventMetadata): string => {
     typeof actor.role === 'string' &&
     Number.isFinite(schemaVersion) &&
     METADATA_MEMBERS.every((key) => key === 'actor' || key === 'schemaVersion' || typeof metadata[key] === 'string');
-  if (!standard) return canonicalJsonWithout(metadata, 'hash');
+  if (!standard) return canonicalJsonWithout(metadata, HASH_EXCLUDED_METADATA[0], HASH_EXCLUDED_METADATA[1]);
   const text = JSON.stringify;
   return `{"actor":{"id":${text(actor.id)},"role":${text(actor.role)}},"causationId":${text(metadata.causationId)},"commandId":${text(metadata.commandId)},"correlationId":${text(metadata.correlationId)},"occurredAt":${text(metadata.occurredAt)},"prevHash":${text(metadata.prevHash)},"recordedAt":${text(metadata.recordedAt)},"schemaVersion":${text(schemaVersion)}}`;
 };
 
 /**
- * What the hash covers: everything about the event but its global position and its own hash, as the
- * canonical JSON of `{ streamId, revision, eventId, type, data, metadata }`. The outer object is
+ * What the hash covers: everything about the event but its global position, its own hash and its
+ * trace context, as the canonical JSON of `{ streamId, revision, eventId, type, data, metadata }`. The outer object is
  * written out with its keys already in canonical order, as this runs for every event hashed.
  */
 const hashedContent = (event: SealedEvent | RecordedEvent): string => {

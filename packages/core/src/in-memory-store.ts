@@ -15,6 +15,7 @@ export interface InMemoryEventStoreOptions {
 
 /** The event-store port held in memory: for tests, examples and benchmarks. Nothing survives the process. */
 export class InMemoryEventStore implements EventStore {
+  readonly dbSystem = 'memory';
   private readonly streams = new Map<string, RecordedEvent[]>();
   private readonly all: RecordedEvent[] = [];
   /** Event id → its stream and revision, so a retried append is recognized without a scan. */
