@@ -4,6 +4,7 @@ import type { Command, EventStore } from '@aftersales/core';
 import { InMemoryEventStore } from '@aftersales/core';
 import { createDepartment } from '@aftersales/domain';
 import type { DepartmentCommandJson } from '@aftersales/domain/simulation';
+import { openDepartment } from './department.js';
 import { floorCommands } from './floor.js';
 import { LONG_STREAM_ID, longStreamCommand, writeLongStream } from './long-stream.js';
 import { runCommands } from './pipeline.js';
@@ -66,7 +67,7 @@ const streamOf = (command: DepartmentCommandJson): string => department.definiti
  * order, through one department over one store.
  */
 const runConcurrently = async (store: EventStore, orders: number, callers: number): Promise<{ commands: number; seconds: Timing }> => {
-  const handler = createDepartment({ store });
+  const handler = openDepartment(store);
   let commands = 0;
   const stopwatch = new Stopwatch();
   for (const chunk of commandChunks(orders)) {
@@ -97,12 +98,12 @@ const median = (values: number[]): number => [...values].sort((a, b) => a - b)[M
  * department, so that nothing of the stream is remembered in memory: what a command costs on a
  * stream last touched long ago, or by another process.
  */
-const timeCommandOnStream = async (events: number, repeats = 7): Promise<number> => {
+export const timeCommandOnStream = async (events: number, repeats = 7): Promise<number> => {
   const store = new InMemoryEventStore();
   await writeLongStream(store, events);
   const times: number[] = [];
   for (let repeat = 0; repeat <= repeats; repeat += 1) {
-    const fresh = createDepartment({ store });
+    const fresh = openDepartment(store);
     const stopwatch = new Stopwatch();
     const handled = await stopwatch.timeAsync(() => fresh.handleUntrusted(longStreamCommand(events + repeat)));
     if (E.isLeft(handled)) throw new Error(`a command on ${LONG_STREAM_ID} was refused: ${handled.left.message}`);

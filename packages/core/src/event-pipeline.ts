@@ -97,6 +97,7 @@ export const withEventPipeline = (store: EventStore, options: EventPipelineOptio
     for await (const event of events) yield await decodeOrThrow(event);
   }
   return {
+    ...(store.dbSystem === undefined ? {} : { dbSystem: store.dbSystem }),
     appendToStream: async (streamId: string, events: readonly EventToAppend[], appendOptions: AppendOptions) => {
       const encoded: EventToAppend[] = [];
       try {

@@ -63,6 +63,11 @@ export interface Subscription extends AsyncIterable<RecordedEvent> {
  * Stores set `recordedAt` from their clock and compute the hash chain with `sealEvents`.
  */
 export interface EventStore {
+  /**
+   * What the store keeps its events in, as OpenTelemetry's `db.system` names it (`memory`, `sqlite`,
+   * `eventstoredb`, …): the attribute command handling puts on its load and append spans.
+   */
+  readonly dbSystem?: string;
   appendToStream(
     streamId: string,
     events: readonly EventToAppend[],

@@ -58,3 +58,4 @@ export { ERASED, EncryptedField, InMemoryKeyStore, KEY_UNAVAILABLE, createPerson
 export type { SecurityLog, SecurityLogOptions } from './security-log.js';
 export { COMMAND_REFUSED, CommandRefused, SECURITY_CODES, SECURITY_LOG_PREFIX, createSecurityLog, describeRefusal, refusalIdentity, securityLogStream } from './security-log.js';
 export { escapeForTerminal, escapeMarkdown, jsonProblem, printableJson } from './escape.js';
+export * from './telemetry.js';

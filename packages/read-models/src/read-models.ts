@@ -13,6 +13,7 @@ import type { KpiId, KpiItem, KpiQuery, KpiResult, Verdict } from './kpis.js';
 import { compareIds, explainKpiItem, judgeKpiItems, prepareKpiQuery, summariseKpis } from './kpis.js';
 import { InMemoryReadModelBackend } from './memory-backend.js';
 import { projectBatch, projectionSettings } from './projector.js';
+import { projectionTelemetry } from './telemetry.js';
 
 /** The head a read model recorded is not in the log as recorded: the log or the read model was changed. */
 export interface ReadModelMismatch extends DomainError<'ReadModelMismatch'> {
@@ -140,6 +141,7 @@ export const createReadModels = (options: ReadModelsOptions): ReadModels => {
   const mismatches = new Map<ReadModelName, ReadModelMismatch>();
   const committed = new Set<() => void>();
   let follower: { subscription: Subscription; done: Promise<E.Either<ReadModelError, void>> } | undefined;
+  const telemetry = projectionTelemetry(backend.kind);
 
   const reload = async (): Promise<E.Either<ReadModelError, void>> => {
     const stored = await backend.checkpoints();
@@ -184,25 +186,29 @@ export const createReadModels = (options: ReadModelsOptions): ReadModels => {
 
   const mismatch = (): ReadModelMismatch | undefined => mismatches.values().next().value;
 
-  /** Applies a batch, going round again when another instance committed part of it first. */
-  const applyBatch = async (events: readonly RecordedEvent[]): Promise<E.Either<ReadModelError, void>> => {
-    for (;;) {
-      const write = await projectBatch(backend, events, checkpoints, settings);
-      if (E.isLeft(write)) return write;
-      if (write.right.checkpoints.length === 0) return E.right(undefined);
-      const result = await backend.commit(write.right);
-      if (E.isRight(result)) {
-        const next = new Map(checkpoints);
-        for (const moved of write.right.checkpoints) next.set(moved.next.readModel, moved.next);
-        checkpoints = next;
-        for (const wake of committed) wake();
-        return E.right(undefined);
+  /**
+   * Applies a batch, going round again when another instance committed part of it first. `behind`
+   * is how many events read from the log wait after this batch, where the caller knows it.
+   */
+  const applyBatch = (events: readonly RecordedEvent[], behind?: number): Promise<E.Either<ReadModelError, void>> =>
+    telemetry.batch(events, behind, async (): Promise<E.Either<ReadModelError, readonly Checkpoint[]>> => {
+      for (;;) {
+        const write = await projectBatch(backend, events, checkpoints, settings);
+        if (E.isLeft(write)) return write;
+        if (write.right.checkpoints.length === 0) return E.right([]);
+        const result = await backend.commit(write.right);
+        if (E.isRight(result)) {
+          const next = new Map(checkpoints);
+          for (const moved of write.right.checkpoints) next.set(moved.next.readModel, moved.next);
+          checkpoints = next;
+          for (const wake of committed) wake();
+          return E.right(write.right.checkpoints.map((moved) => moved.next));
+        }
+        if (result.left.code !== 'SecondWriter') return result;
+        const loaded = await reload();
+        if (E.isLeft(loaded)) return loaded;
       }
-      if (result.left.code !== 'SecondWriter') return result;
-      const loaded = await reload();
-      if (E.isLeft(loaded)) return loaded;
-    }
-  };
+    });
 
   const lowestPosition = (): bigint | undefined => {
     let lowest: bigint | undefined;
@@ -234,7 +240,8 @@ export const createReadModels = (options: ReadModelsOptions): ReadModels => {
     } catch (thrown) {
       return E.left(thrownError(thrown));
     }
-    return batch.length === 0 ? E.right(undefined) : applyBatch(batch);
+    // The log has been read to its end (or to `until`): the last batch leaves nothing behind.
+    return batch.length === 0 ? E.right(undefined) : applyBatch(batch, 0);
   };
 
   /** Follows live events: a reader fills a queue, a writer commits whatever has queued up as one batch. */
@@ -269,7 +276,7 @@ export const createReadModels = (options: ReadModelsOptions): ReadModels => {
         const batch = queue.splice(0, batchSize);
         wakeReader?.();
         wakeReader = undefined;
-        const applied = await applyBatch(batch);
+        const applied = await applyBatch(batch, queue.length);
         if (E.isLeft(applied)) {
           failure = applied.left;
           await subscription.close();
