@@ -29,6 +29,7 @@ const matrix: Record<string, Record<string, readonly string[]>> = {
     CloseRepairOrder: [DM],
   },
   ServiceStandard: {
+    PlanStandard: [DM],
     DraftStandard: [DM],
     SubmitStandard: [DM],
     ApproveStandard: [GM],

@@ -205,6 +205,28 @@ export const subjectOfEvent = (event: DepartmentEvent, recorded: RecordedEvent):
     case 'ExpenseClaimed':
     case 'ExpenseApproved':
     case 'ExpenseRejected':
+    case 'StandardPlanned':
+    case 'IssueRaised':
+    case 'ImprovementRecorded':
+    case 'ImprovementVerified':
+    case 'IssueCancelled':
+    case 'SuggestionProposed':
+    case 'SuggestionDecided':
+    case 'TaskDelegated':
+    case 'TaskResultReported':
+    case 'TaskWithdrawn':
+    case 'EmployeeJoined':
+    case 'EmployeeLeft':
+    case 'LeaveRequested':
+    case 'LeaveDecided':
+    case 'CareRecorded':
+    case 'JobDescriptionDrafted':
+    case 'JobDescriptionSubmitted':
+    case 'JobDescriptionApproved':
+    case 'JobDescriptionRejected':
+    case 'JobDescriptionExplained':
+    case 'JobDescriptionConfirmed':
+    case 'JobDescriptionFiled':
       return undefined;
     default:
       return unreachable(event);
