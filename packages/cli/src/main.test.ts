@@ -133,7 +133,7 @@ describe('aftersales run', () => {
 });
 
 describe('aftersales kpi', () => {
-  it('prints the twelve KPIs as JSON, rates as fractions, null where nothing was measured, with pending items and the position it answered from', async () => {
+  it('prints the eighteen KPIs as JSON, rates as fractions, null where nothing was measured, with pending items and the position it answered from', async () => {
     const store = `sqlite:${scratch.file('kpi.db')}`;
     const lines = [
       receive('RO-1', '2026-03-02T09:00:00+08:00'),
@@ -151,7 +151,7 @@ describe('aftersales kpi', () => {
     expect(answer.settings).toEqual([expect.objectContaining({ receiptSlaHours: 24, timeZone: 'Asia/Shanghai' })]);
     expect(answer.undecodable.count).toBe(0);
     const kpis = answer.results;
-    expect(kpis).toHaveLength(12);
+    expect(kpis).toHaveLength(18);
     expect(Object.keys(kpis[0]!).sort()).toEqual(['denominator', 'kpi', 'met', 'missed', 'missedCount', 'numerator', 'pending', 'pendingCount', 'period', 'rate', 'target']);
     expect(kpis.find((result) => result.kpi === 'timelyReceipt')).toEqual({
       kpi: 'timelyReceipt',
@@ -159,7 +159,7 @@ describe('aftersales kpi', () => {
       numerator: 1,
       denominator: 2,
       rate: 0.5,
-      target: 1,
+      target: { direction: 'atLeast', rate: 1 },
       met: false,
       missed: ['RO-2'],
       missedCount: 1,

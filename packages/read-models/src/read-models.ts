@@ -8,8 +8,9 @@ import { READ_MODELS } from './backend.js';
 import type { KpiConfig } from './config.js';
 import { defaultKpiConfig } from './config.js';
 import type { UndecodableEvent } from './kpi-facts.js';
-import type { KpiId, KpiItem, KpiQuery, KpiResult, Verdict } from './kpis.js';
-import { compareIds, explainKpiItem, judgeKpiItems, prepareKpiQuery, summariseKpis } from './kpis.js';
+import type { SubjectFacts } from './kpi-facts.js';
+import type { KpiId, KpiItem, KpiQuery, KpiResult, PreparedQuery, Verdict } from './kpis.js';
+import { candidateLookups, compareIds, explainKpiItem, judgeKpiItems, prepareKpiQuery, summariseKpis } from './kpis.js';
 import { InMemoryReadModelBackend } from './memory-backend.js';
 import { projectBatch, projectionSettings } from './projector.js';
 
@@ -115,6 +116,17 @@ export const headInLog = async (store: EventStore, checkpoint: Checkpoint): Prom
     const error = thrownError(thrown);
     return error.code === 'StreamNotFound' ? E.right(false) : E.left(error);
   }
+};
+
+/** The subjects that can give an item of the query's KPIs in its period (`candidateLookups`; their kinds never overlap). */
+const candidateSubjects = async (backend: ReadModelBackend, prepared: PreparedQuery): Promise<E.Either<BackendError, SubjectFacts[]>> => {
+  const subjects: SubjectFacts[] = [];
+  for (const lookup of candidateLookups(prepared)) {
+    const found = await backend.subjectsWithItems(lookup.kpis, lookup.range);
+    if (E.isLeft(found)) return found;
+    subjects.push(...found.right);
+  }
+  return E.right(subjects);
 };
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -362,7 +374,7 @@ export const createReadModels = (options: ReadModelsOptions): ReadModels => {
       if (E.isLeft(ready)) return ready;
       const prepared = prepareKpiQuery(withDefaults(query));
       if (E.isLeft(prepared)) return E.left(invalidQuery(prepared.left));
-      const subjects = await backend.subjectsWithItems(prepared.right.kpis, prepared.right.anchorRange);
+      const subjects = await candidateSubjects(backend, prepared.right);
       if (E.isLeft(subjects)) return subjects;
       const undecodable = await backend.undecodable(prepared.right.sample === Number.POSITIVE_INFINITY ? Number.MAX_SAFE_INTEGER : prepared.right.sample);
       if (E.isLeft(undecodable)) return undecodable;
@@ -375,7 +387,7 @@ export const createReadModels = (options: ReadModelsOptions): ReadModels => {
       if (!Number.isInteger(limit) || limit < 1) return E.left(invalidQuery(`limit ${limit} is not a positive whole number`));
       const prepared = prepareKpiQuery(withDefaults({ ...query, kpis: [kpi] }));
       if (E.isLeft(prepared)) return E.left(invalidQuery(prepared.left));
-      const subjects = await backend.subjectsWithItems([kpi], prepared.right.anchorRange);
+      const subjects = await candidateSubjects(backend, prepared.right);
       if (E.isLeft(subjects)) return subjects;
       const verdicts = query.verdicts === undefined ? undefined : new Set(query.verdicts);
       const { cursor } = query;

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { escapeForTerminal as shown } from '@aftersales/core';
 import Table from 'cli-table3';
 import * as E from 'fp-ts/lib/Either.js';
-import type { KpiConfig, KpiId, KpiItem, KpiResult, Verdict } from '@aftersales/read-models';
-import { decodeKpiConfig, defaultKpiConfig, kpiIds } from '@aftersales/read-models';
+import type { KpiConfig, KpiId, KpiItem, KpiResult, Threshold, Verdict } from '@aftersales/read-models';
+import { decodeKpiConfig, defaultKpiConfig, kpiIds, rulesOf } from '@aftersales/read-models';
 import { ExitCode, usageError } from '../cli-error.js';
 import type { CliCommand } from '../context.js';
 import { action, storeOption, withStore } from '../context.js';
@@ -33,10 +33,19 @@ export const percent = (rate: number | null): string => (rate === null ? '—' :
 
 export const verdict = (met: boolean | null): string => (met === null ? '—' : met ? '✓' : '✗');
 
+const exactPercent = (rate: number): string => `${Number((rate * 100).toFixed(2))}%`;
+
+/** A target with its direction: `≥ 100%`, `≥ 50%`, or the upper limit `≤ 3%`. */
+export const target = (threshold: Threshold): string => `${threshold.direction === 'atLeast' ? '≥' : '≤'} ${exactPercent(threshold.rate)}`;
+
 const listMissed = (missed: readonly string[], count: number, shown = 3): string =>
   count === 0 ? '' : count <= shown ? missed.slice(0, shown).join(', ') : `${missed.slice(0, shown).join(', ')} +${count - shown}`;
 
-/** The JSON form of a result: the fields scripts rely on, rates and targets as fractions. */
+/**
+ * The JSON form of a result: the fields scripts rely on, rates and targets as fractions. `target` is
+ * `{ direction: 'atLeast' | 'atMost', rate }`; `numerator` counts hits, or misses (leavers) for an
+ * `atMost` KPI.
+ */
 export const kpiJson = (result: KpiResult) => ({
   kpi: result.kpi,
   period: result.period,
@@ -53,7 +62,7 @@ export const kpiJson = (result: KpiResult) => ({
 
 export const kpiTable = (results: readonly KpiResult[]): string => {
   const table = new Table({
-    head: ['KPI', '达标率', 'rate', 'hit / items', 'target', 'met', 'pending', 'missed'],
+    head: ['KPI', '达标率', 'rate', 'counted / items', 'target', 'met', 'pending', 'missed'],
     style: { head: [], border: [] },
     colAligns: ['left', 'left', 'right', 'right', 'right', 'center', 'right', 'left'],
   });
@@ -63,7 +72,7 @@ export const kpiTable = (results: readonly KpiResult[]): string => {
       shown(result.name.zh),
       percent(result.rate),
       `${result.numerator} / ${result.denominator}`,
-      percent(result.target),
+      target(result.target),
       verdict(result.met),
       String(result.pendingCount),
       shown(listMissed(result.missed, result.missedCount)),
@@ -116,14 +125,18 @@ const itemsTable = (items: readonly KpiItem[]): string => {
 
 const settingsLine = (settings: KpiResult['settings']): string =>
   settings
-    .map((version) => `from ${version.effectiveFrom}: receipt SLA ${version.receiptSlaHours} h, execution floor ${version.executionFloor * 100}%, acknowledgement window ${version.acknowledgementWindowDays ?? 7} days, ${version.timeZone}`)
+    .map((version) => {
+      const rules = rulesOf(version);
+      const limits = `${exactPercent(rules.turnoverLimits.month)} / ${exactPercent(rules.turnoverLimits.quarter)} / ${exactPercent(rules.turnoverLimits.year)}`;
+      return `from ${version.effectiveFrom}: receipt SLA ${rules.receiptSlaHours} h, execution floor ${rules.executionFloor * 100}%, acknowledgement window ${rules.acknowledgementWindowDays} days, job-description window ${rules.jobDescriptionWindowDays} days, turnover limits ${limits} (month / quarter / year), ${rules.timeZone}`;
+    })
     .join('; ');
 
 export const kpi: CliCommand = {
   register(program, context) {
     program
       .command('kpi')
-      .description('The twelve completion rates (达标率) of a period, as of an instant, or the items of one KPI')
+      .description('The eighteen KPIs (达标率) of a period, as of an instant, or the items of one KPI')
       .option('--period <period>', 'a month (2026-03), a quarter (2026-Q1) or a year (2026); the year of --as-of by default')
       .option('--as-of <instant>', 'count only what had happened by then (an instant with offset, or a date); now by default')
       .option('--settings <file>', 'the versioned KPI settings to judge by (a JSON array; see docs/kpis.md); the defaults otherwise')
@@ -182,7 +195,7 @@ export const kpi: CliCommand = {
                 context.stdout.write(`${toJson(json, 2)}\n`);
                 return ExitCode.ok;
               }
-              context.stdout.write(`KPIs for ${shown(period)}, as of ${shown(asOf)} (from ${shown(from(position))})\nsettings: ${shown(settingsLine(used))}\n${kpiTable(results)}\n`);
+              context.stdout.write(`KPIs for ${shown(period)}, as of ${shown(asOf)} (from ${shown(from(position))})\nsettings: ${shown(settingsLine(used))}\n${kpiTable(results)}\ncounted: the hits, or for a target with ≤ (an upper limit) the misses, such as leavers\n`);
               if (undecodable.count > 0) {
                 context.stdout.write(`${undecodable.count} department events did not decode and are in no KPI:\n`);
                 for (const { evidence, problem } of undecodable.sample) context.stdout.write(`  ${shown(`${evidence.streamId}@${evidence.revision} ${evidence.type}: ${problem}`)}\n`);

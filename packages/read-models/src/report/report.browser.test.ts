@@ -45,7 +45,7 @@ describe.runIf(available || inCi)('the audit report in headless Chromium', () =>
     if (directory !== undefined) rmSync(directory, { recursive: true, force: true });
   });
 
-  it('shows the verdict, the twelve KPIs, both charts drawn, and asks the network for nothing', async () => {
+  it('shows the verdict, the eighteen KPIs, both charts drawn, and asks the network for nothing', async () => {
     const context = await browser.newContext({ viewport: { width: 1200, height: 1500 } });
     const tab = await context.newPage();
     const requests: string[] = [];
@@ -60,7 +60,7 @@ describe.runIf(available || inCi)('the audit report in headless Chromium', () =>
     expect(errors).toEqual([]);
     expect(requests).toEqual([pathToFileURL(page).href]);
     expect(await tab.locator('#verification').textContent()).toMatch(/^Intact: \d+ events in \d+ streams/);
-    expect(await tab.locator('#kpis tr[data-kpi]').count()).toBe(12);
+    expect(await tab.locator('#kpis tr[data-kpi]').count()).toBe(18);
     expect(await tab.locator('#kpis tr[data-kpi="timelyReceipt"] td').nth(1).textContent()).toBe('接收及时完成率');
     expect(await tab.locator('body').getAttribute('data-charts')).toBe('2');
     // Counts the painted pixels of each chart's canvas, in the page (where the DOM types live).
