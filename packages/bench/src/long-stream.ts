@@ -22,21 +22,24 @@ const instant = (time: number): string => new Date(time).toISOString();
 // The bench drives the decider with commands it builds itself, so it holds it by the handler's loose type.
 const { decider } = repairOrder as AnyAggregateDefinition;
 
+const command = (index: number, type: string, data: unknown, actor = manager): Command => ({
+  type,
+  data,
+  metadata: { commandId: `${ORDER_ID}/${index}`, actor, at: instant(start + index * MINUTE) },
+});
+
+/** The `index`-th command of the long stream past its first three: one more reschedule. */
+export const longStreamCommand = (index: number): Command =>
+  command(index, 'RescheduleRepair', { orderId: ORDER_ID, promisedBy: instant(start + (30 * 24 * 60 + index) * MINUTE), reason: 'awaiting material' });
+
 function* repairOrderCommands(events: number): Generator<Command> {
   const received = [...simulateYear({ seed: SEED, orders: 1 })].find((command) => command.type === 'ReceiveRepairOrder');
   if (received === undefined) throw new Error('the simulation reported no repair order');
   const { data: receivedData, metadata } = received;
-  let index = 0;
-  const command = (type: string, data: unknown, actor = manager): Command => {
-    index += 1;
-    return { type, data, metadata: { commandId: `${ORDER_ID}/${index}`, actor, at: instant(start + index * MINUTE) } };
-  };
-  yield command('ReceiveRepairOrder', { ...receivedData, orderId: ORDER_ID }, metadata.actor);
-  yield command('ConfirmReceipt', { orderId: ORDER_ID });
-  yield command('ScheduleRepair', { orderId: ORDER_ID, promisedBy: instant(start + 30 * 24 * 60 * MINUTE), specialistId: 'SP-01' });
-  for (let reschedule = 1; reschedule <= events - 3; reschedule += 1) {
-    yield command('RescheduleRepair', { orderId: ORDER_ID, promisedBy: instant(start + (30 * 24 * 60 + reschedule + 1) * MINUTE), reason: 'awaiting material' });
-  }
+  yield command(1, 'ReceiveRepairOrder', { ...receivedData, orderId: ORDER_ID }, metadata.actor);
+  yield command(2, 'ConfirmReceipt', { orderId: ORDER_ID });
+  yield command(3, 'ScheduleRepair', { orderId: ORDER_ID, promisedBy: instant(start + 30 * 24 * 60 * MINUTE), specialistId: 'SP-01' });
+  for (let index = 4; index <= events; index += 1) yield longStreamCommand(index);
 }
 
 /**

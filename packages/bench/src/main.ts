@@ -1,13 +1,15 @@
 import { runBenchmark, runReadSideBenchmark } from './benchmark.js';
+import { formatCommandTargets, measureCommandTargets } from './command-targets.js';
 import { formatEventStoreDB, measureEventStoreDB } from './eventstoredb.js';
 import { formatReadSide } from './read-side.js';
 import { describeMachine, formatTable, machine } from './report.js';
 import { fullSizes, ordersFor } from './workload.js';
 
-const usage = `usage: pnpm bench [--quick] [--json] [--sizes 10000,100000] [--read-side [--logs <folder>]] [--service-orders 20000]
+const usage = `usage: pnpm bench [--quick] [--json] [--sizes 10000,100000] [--commands] [--read-side [--logs <folder>]] [--service-orders 20000]
   --quick           the smallest size only (about 10,000 events), in well under a minute
   --json            one JSON object on stdout instead of tables
   --sizes           log sizes in events, comma-separated
+  --commands        only the command pipeline's targets, on the year of the smallest size given (100,000 events by default)
   --read-side       only the read side's figures (rebuilds into SQLite and PostgreSQL, audit trail, service scenario)
   --logs            with --read-side: keep the logs in this folder as <events>.db and use them again next time
   --service-orders  repair orders in the service scenario's log (20,000 by default)`;
@@ -32,7 +34,10 @@ if (sizes.length === 0 || sizes.some((size) => !Number.isInteger(size) || size <
 const json = args.includes('--json');
 const started = Date.now();
 const progress = (message: string) => process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${message}\n`);
-if (args.includes('--read-side')) {
+if (args.includes('--commands')) {
+  const result = { machine: machine(), ...(await measureCommandTargets(ordersFor(sizesGiven === undefined ? 100_000 : Math.min(...sizes)), progress)) };
+  process.stdout.write(json ? `${JSON.stringify(result, null, 2)}\n` : `${describeMachine(result.machine)}\n${formatCommandTargets(result)}\n`);
+} else if (args.includes('--read-side')) {
   const result = { machine: machine(), ...(await runReadSideBenchmark({ sizes, serviceOrders, progress, ...(logs === undefined ? {} : { logs }) })) };
   process.stdout.write(json ? `${JSON.stringify(result, null, 2)}\n` : `${describeMachine(result.machine)}\n${formatReadSide(result)}\n`);
 } else {

@@ -1,7 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createCommandHandler } from './command-handler.js';
+import { createCommandHandler } from './command-handling/index.js';
 import { collect } from './event-store.js';
 import { withEventPipeline } from './event-pipeline.js';
 import { deterministicEventId } from './event-ids.js';
@@ -10,7 +10,7 @@ import type { EventToAppend, RecordedEvent } from './messages.js';
 import type { PersonalDataPolicy } from './personal-data.js';
 import { ERASED, EncryptedField, InMemoryKeyStore, KEY_UNAVAILABLE, createPersonalDataTransform, decryptField, encryptField, subjectPseudonym } from './personal-data.js';
 import { computeEventHash } from './hash-chain.js';
-import { verifyLog } from './verification.js';
+import { verifyLog } from './verification/index.js';
 import { describeKeyStoreContract } from './testing/key-store-contract.js';
 
 const policy: PersonalDataPolicy = {

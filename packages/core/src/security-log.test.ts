@@ -1,6 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
-import { createCommandRouter } from './command-handler.js';
+import { createCommandRouter } from './command-handling/index.js';
 import { collect } from './event-store.js';
 import { InMemoryEventStore } from './in-memory-store.js';
 import { CommandRefused, createSecurityLog } from './security-log.js';

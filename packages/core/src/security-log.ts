@@ -1,7 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { z } from 'zod';
 import { canonicalJson } from './canonical-json.js';
-import type { RefusedCommand } from './command-handler.js';
+import type { RefusedCommand } from './command-handling/index.js';
 import type { EventStore } from './event-store.js';
 import type { StoreError } from './errors.js';
 import { deterministicEventId } from './event-ids.js';

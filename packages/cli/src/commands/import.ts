@@ -1,13 +1,13 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { EventStore, EventToAppend, EventMetadataToAppend, RecordedEvent } from '@aftersales/core';
-import { INTEGRITY_STREAM, createLogVerifier, escapeForTerminal as shown, isStoreFailure } from '@aftersales/core';
+import { INTEGRITY_STREAM, createLogVerifier, describeProblem, escapeForTerminal as shown, isStoreFailure } from '@aftersales/core';
 import { ExitCode, mustBeFile, storeError, usageError } from '../cli-error.js';
 import type { CliCommand, CliContext } from '../context.js';
 import { action, storeOption, withStore } from '../context.js';
 import type { ExportedEvent } from '../exported-event.js';
 import { exportedLines, recordedEventOf } from '../exported-event.js';
 import { sealAfterWriting } from '../sealing.js';
-import { problemLine, verifyExportedFile } from './verify.js';
+import { verifyExportedFile } from './verify.js';
 
 /** How many problems are listed before the rest are only counted. */
 const PROBLEMS_SHOWN = 20;
@@ -92,7 +92,7 @@ const importFile = async (file: string, store: EventStore, setRecordedAt: (at: D
     const recorded = recordedEventOf(event);
     if (recorded.globalPosition <= lastPosition) problems.push(`line ${line}: ${event.streamId}@${event.revision}: global position ${recorded.globalPosition} does not follow ${lastPosition}`);
     lastPosition = recorded.globalPosition;
-    for (const found of chains.add(recorded)) problems.push(`line ${line}: ${problemLine(found)}`);
+    for (const found of chains.add(recorded)) problems.push(describeProblem(found, `line ${line}`));
     lineOfEvent.push(line);
     const last = batch.at(-1);
     if (last !== undefined && !sameBatch(last.event, event)) {
@@ -111,12 +111,12 @@ const importFile = async (file: string, store: EventStore, setRecordedAt: (at: D
   const verifier = createLogVerifier(checkpoints);
   let index = 0;
   for await (const stored of store.readAll()) {
-    for (const found of verifier.add(stored)) problems.push(`line ${lineOfEvent[index] ?? '?'}: ${problemLine(found)}`);
+    for (const found of verifier.add(stored)) problems.push(describeProblem(found, `line ${lineOfEvent[index] ?? '?'}`));
     index += 1;
   }
   const foundBeforeTheEnd = verifier.problemCount();
   const verified = verifier.finish();
-  for (const found of verified.problems.slice(foundBeforeTheEnd)) problems.push(`end of file: ${problemLine(found)}`);
+  for (const found of verified.problems.slice(foundBeforeTheEnd)) problems.push(describeProblem(found, 'end of file'));
   if (verified.eventCount !== lineOfEvent.length) problems.push(`the file holds ${lineOfEvent.length} event(s) but ${verified.eventCount} were stored`);
   if (problems.length > 0) throw new NotIntact(problems);
   return { events: verified.eventCount, streams: verified.streamCount, sealed: await sealAfterWriting(store, 'import') };

@@ -93,9 +93,6 @@ export interface FileVerification {
   readonly report: VerificationReport;
 }
 
-/** A problem as one line, with what was expected and what was found. */
-export const problemLine = (problem: IntegrityProblem): string => `${problem.message} (expected ${problem.expected}, found ${problem.found})`;
-
 /**
  * Verifies an exported log (JSON Lines of `aftersales export`) as `audit verify` verifies a store:
  * first its integrity checkpoints, then every event in file order. Two reads of the file, and
@@ -126,7 +123,7 @@ export const verifyExportedFile = async (file: string, options: VerifyOptions = 
   const report = verifier.finish();
   for (const found of report.problems) {
     const line = lineOf.get(found);
-    problems.push(line === undefined ? `end of file: ${problemLine(found)}` : `line ${line}: ${problemLine(found)}`);
+    problems.push(describeProblem(found, line === undefined ? 'end of file' : `line ${line}`));
   }
   return { problems, report };
 };

@@ -2,7 +2,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EventStore, RecordedEvent } from '@aftersales/core';
 import { InMemoryEventStore, collect } from '@aftersales/core';
-import { seededRandom } from '@aftersales/core/testing';
+import { seededRandom, logProblems } from '@aftersales/core/testing';
 import { createDepartment } from '@aftersales/domain';
 import { EventStoreDBEventStore } from '@aftersales/eventstoredb';
 import { EventStoreDBTestServer } from '@aftersales/eventstoredb/test-server';
@@ -10,7 +10,7 @@ import { SqliteEventStore } from '@aftersales/sqlite';
 import { scratchDirectory } from '../testing.js';
 import type { Answer } from './budget-race.js';
 import { BUDGET_STREAM, checkRacedBudget, missingOrDoubled, sendUntilFinal, setupCommands, writerCommands } from './budget-race.js';
-import { integrityProblems, printedResults, startAftersales, withSqlite } from './support.js';
+import { printedResults, startAftersales, withSqlite } from './support.js';
 
 const WRITERS = 10;
 const CLAIMS_PER_WRITER = 12;
@@ -121,7 +121,7 @@ describe.each(subjects)('%s, with many async writers on one budget stream', (nam
       const checked = checkRacedBudget(stream);
       expect(checked.problems).toEqual([]);
       expect(missingOrDoubled(stream, answers)).toEqual([]);
-      expect(await integrityProblems(subject.storeFor(0))).toEqual([]);
+      expect(await logProblems(subject.storeFor(0))).toEqual([]);
       const overBudget = answers.filter((answer) => answer.code === 'OverBudget').length;
       // The writers asked for more than the lines hold, so the limit was really tested.
       expect(overBudget).toBeGreaterThan(0);
@@ -172,7 +172,7 @@ describe('two processes running `aftersales run` on one SQLite file', () => {
       const stream = await readStream(reopened, BUDGET_STREAM);
       const checked = checkRacedBudget(stream);
       expect(checked.problems).toEqual([]);
-      expect(await integrityProblems(reopened)).toEqual([]);
+      expect(await logProblems(reopened)).toEqual([]);
       const byPlace = new Map(stream.map((event) => [event.revision, event]));
       for (const result of results.filter((printed) => printed.ok)) {
         for (const event of result.events ?? []) {

@@ -1,10 +1,10 @@
 import { writeFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeEach, expect, it } from 'vitest';
-import { seededRandom } from '@aftersales/core/testing';
+import { seededRandom, logProblems } from '@aftersales/core/testing';
 import { deleteSqliteFile } from '../store-url.js';
 import { scratchDirectory } from '../testing.js';
 import type { RunResult } from './support.js';
-import { comparableLog, integrityProblems, printedResults, readAllEvents, simulatedCommandLines, startAftersales, withSqlite } from './support.js';
+import { comparableLog, printedResults, readAllEvents, simulatedCommandLines, startAftersales, withSqlite } from './support.js';
 
 const KILLS = 16;
 const SEED = 20_260_302;
@@ -90,7 +90,7 @@ it(
 
       const printed = printedResults(running.stdout());
       await withSqlite(path, async (store) => {
-        expect(await integrityProblems(store)).toEqual([]);
+        expect(await logProblems(store)).toEqual([]);
         const log = await readAllEvents(store);
         if (log.length > stored && log.length < total) figures.killedMidRun += 1;
         stored = log.length;
@@ -122,7 +122,7 @@ it(
     expect(await rerun.exited, rerun.stderr()).toEqual({ code: 0, signal: null });
     expect(answers(printedResults(rerun.stdout()))).toEqual(answers(cleanResults));
     await withSqlite(path, async (store) => {
-      expect(await integrityProblems(store)).toEqual([]);
+      expect(await logProblems(store)).toEqual([]);
       expect(comparableLog(await readAllEvents(store))).toEqual(comparableLog(cleanLog));
     });
   },

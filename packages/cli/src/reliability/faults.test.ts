@@ -3,14 +3,14 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EventStore } from '@aftersales/core';
 import { InMemoryEventStore } from '@aftersales/core';
 import type { FaultKind, FaultRates } from '@aftersales/core/testing';
-import { FAULT_KINDS, FaultyEventStore } from '@aftersales/core/testing';
+import { FAULT_KINDS, FaultyEventStore, logProblems } from '@aftersales/core/testing';
 import { createDepartment } from '@aftersales/domain';
 import { simulateYear } from '@aftersales/domain/simulation';
 import type { ReadModels } from '@aftersales/read-models';
 import { InMemoryReadModelBackend, compareReadModels, createReadModels } from '@aftersales/read-models';
 import { SqliteEventStore } from '@aftersales/sqlite';
 import { scratchDirectory } from '../testing.js';
-import { comparableLog, integrityProblems, readAllEvents } from './support.js';
+import { comparableLog, readAllEvents } from './support.js';
 
 const RATES: FaultRates = {
   failBeforeAppend: 0.1,
@@ -108,7 +108,7 @@ describe.each(stores)('the department on a faulty store (%s)', (_name, open) => 
       expect(answers).toEqual(cleanAnswers);
       const log = await readAllEvents(inner);
       expect(comparableLog(log)).toEqual(comparableLog(cleanLog));
-      expect(await integrityProblems(inner)).toEqual([]);
+      expect(await logProblems(inner)).toEqual([]);
 
       let resumed = false;
       for (let attempt = 0; !resumed && attempt < 100; attempt += 1) resumed = E.isRight(await createReadModels({ store: faulty, backend }).catchUp());

@@ -8,7 +8,8 @@ import { createDepartment } from '@aftersales/domain';
 import type { HostileCommand } from './hostile.js';
 import { hostileArbitrary, validCommands } from './hostile.js';
 import { scratchDirectory } from '../testing.js';
-import { integrityProblems, printedResults, readAllEvents, startAftersales, withSqlite } from './support.js';
+import { printedResults, readAllEvents, startAftersales, withSqlite } from './support.js';
+import { logProblems } from '@aftersales/core/testing';
 
 const valid = validCommands();
 const tried: Record<string, number> = {};
@@ -147,7 +148,7 @@ describe('hostile lines fed to `aftersales run`', () => {
         expect(stored.filter((event) => !event.streamId.startsWith(SECURITY_LOG_PREFIX) && event.streamId !== INTEGRITY_STREAM).map((event) => event.metadata.commandId)).toEqual([
           (receive['metadata'] as { commandId: string }).commandId,
         ]);
-        expect(await integrityProblems(store)).toEqual([]);
+        expect(await logProblems(store)).toEqual([]);
       });
     } finally {
       scratch.cleanup();

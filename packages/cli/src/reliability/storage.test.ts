@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { INTEGRITY_STREAM } from '@aftersales/core';
-import { seededRandom } from '@aftersales/core/testing';
+import { seededRandom, logProblems } from '@aftersales/core/testing';
 import { derivedKeyPath } from '../key-store.js';
 import { aftersales, scratchDirectory } from '../testing.js';
-import { integrityProblems, printedResults, readAllEvents, startAftersales, withSqlite } from './support.js';
+import { printedResults, readAllEvents, startAftersales, withSqlite } from './support.js';
 
 const SEED = 20_261_130;
 const IMPORT_KILLS = 8;
@@ -218,7 +218,7 @@ describe('`import` is all or nothing', () => {
       }
       if (ran.code === 0) expect(log.some((event) => event.streamId === 'RepairOrder-RO-RUN-1')).toBe(true);
       else expect(log.some((event) => event.streamId === 'RepairOrder-RO-RUN-1')).toBe(false);
-      await withSqlite(path, async (store) => expect(await integrityProblems(store)).toEqual([]));
+      await withSqlite(path, async (store) => expect(await logProblems(store)).toEqual([]));
     }
   });
 });

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import * as E from 'fp-ts/lib/Either.js';
 import { z } from 'zod';
 import type { EventStore, RecordedEvent } from '@aftersales/core';
-import { EncryptedField, INTEGRITY_STREAM, collect, verifyLog } from '@aftersales/core';
+import { EncryptedField, INTEGRITY_STREAM, collect } from '@aftersales/core';
 import { simulateYear } from '@aftersales/domain/simulation';
 import { SqliteEventStore } from '@aftersales/sqlite';
 import { repositoryRoot } from '../testing.js';
@@ -75,13 +75,6 @@ export const readAllEvents = async (store: EventStore): Promise<RecordedEvent[]>
   const read = await collect(store.readAll());
   if (E.isLeft(read)) throw new Error(`${read.left.code}: ${read.left.message}`);
   return read.right;
-};
-
-/** What `verifyLog` finds wrong, as readable lines: none for an intact log. */
-export const integrityProblems = async (store: EventStore): Promise<string[]> => {
-  const report = await verifyLog(store);
-  if (E.isLeft(report)) return [`${report.left.code}: ${report.left.message}`];
-  return report.right.problems.map((problem) => `${problem.kind} ${problem.streamId}@${problem.revision}: ${problem.message}`);
 };
 
 /**

@@ -4,3 +4,4 @@ export * from './counter.js';
 export * from './faulty-store.js';
 export * from './key-store-contract.js';
 export * from './json-projection-store.js';
+export * from './log-problems.js';

@@ -1,7 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { expect } from 'vitest';
 import type { AggregateDefinition } from '../aggregate.js';
-import { decodeCommand } from '../command-handler.js';
+import { decodeCommand } from '../command-handling/index.js';
 import { fold } from '../decider.js';
 import type { DomainError } from '../errors.js';
 import type { Command, DomainEvent } from '../messages.js';

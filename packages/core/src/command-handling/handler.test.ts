@@ -1,12 +1,12 @@
 import * as E from 'fp-ts/lib/Either.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createCommandHandler, createCommandRouter } from './command-handler.js';
-import type { RefusedCommand } from './command-handler.js';
-import { collect } from './event-store.js';
-import { verifyStreamChain } from './hash-chain.js';
-import { InMemoryEventStore } from './in-memory-store.js';
-import { COUNTER_LIMIT, counter, counterCommand } from './testing/counter.js';
+import { createCommandHandler, createCommandRouter } from './index.js';
+import type { RefusedCommand } from './index.js';
+import { collect } from '../event-store.js';
+import { verifyStreamChain } from '../hash-chain.js';
+import { InMemoryEventStore } from '../in-memory-store.js';
+import { COUNTER_LIMIT, counter, counterCommand } from '../testing/counter.js';
 
 const increment = (by: unknown, commandId: string, counterId = 'c1') => counterCommand('Increment', { counterId, by }, commandId);
 

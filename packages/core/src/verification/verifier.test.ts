@@ -1,13 +1,13 @@
 import * as E from 'fp-ts/lib/Either.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { collect } from './event-store.js';
-import { computeEventHash } from './hash-chain.js';
-import { InMemoryEventStore } from './in-memory-store.js';
-import type { EventToAppend, RecordedEvent } from './messages.js';
-import type { VerificationReport, VerificationSource, VerifyOptions } from './verification.js';
-import { INTEGRITY_STREAM, createLogVerifier, formatAnchor, parseAnchor, sealLog, verifyLog, verifySource } from './verification.js';
-import { deterministicEventId } from './event-ids.js';
+import { collect } from '../event-store.js';
+import { computeEventHash } from '../hash-chain.js';
+import { InMemoryEventStore } from '../in-memory-store.js';
+import type { EventToAppend, RecordedEvent } from '../messages.js';
+import type { VerificationReport, VerificationSource, VerifyOptions } from './index.js';
+import { INTEGRITY_STREAM, createLogVerifier, formatAnchor, parseAnchor, sealLog, verifyLog, verifySource } from './index.js';
+import { deterministicEventId } from '../event-ids.js';
 
 const actor = { id: 'auditor-1', role: 'Auditor' };
 
