@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import * as E from 'fp-ts/lib/Either.js';
 import Database from 'better-sqlite3';
 import { EventStoreDBTestServer } from '@aftersales/eventstoredb/test-server';
+import { kpiIds } from '@aftersales/read-models';
 import { SqliteEventStore } from '@aftersales/sqlite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { aftersales, scratchDirectory } from './testing.js';
@@ -345,7 +346,9 @@ describe('aftersales demo', () => {
     const store = `sqlite:${scratch.file('demo.db')}`;
     const finished = await aftersales(['demo', '--orders', '30', '--seed', '7', '--store', store], { env: { npm_package_name: undefined } });
     expect(finished.code).toBe(0);
-    for (const kpi of ['timelyReceipt', 'onTimeAccurateRepair', 'budgetExecution', 'costControl']) expect(finished.stdout).toContain(kpi);
+    // Eighteen rows, each with its target in its direction.
+    for (const kpi of kpiIds) expect(finished.stdout).toMatch(new RegExp(`│ ${kpi} +│[^│]+│ +[≥≤] \\d+% │`));
+    expect(finished.stdout).toMatch(/│ staffTurnover +│[^│]+│ +≤ 15% │/);
     expect(finished.stdout).toMatch(/3 commands were refused on purpose/);
     expect(finished.stdout).toContain('\n  aftersales kpi --period 2026-Q3');
 
