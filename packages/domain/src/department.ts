@@ -13,20 +13,45 @@ import { repairOrderUpcasters } from './repair-order/upcasters.js';
 import type { ServiceStandardCommand } from './service-standard/index.js';
 import { ServiceStandardEvent, serviceStandard } from './service-standard/index.js';
 import { serviceStandardUpcasters } from './service-standard/upcasters.js';
-import { ImprovementEvent } from './improvement/index.js';
-import { SuggestionEvent } from './suggestion/index.js';
-import { AssignmentEvent } from './assignment/index.js';
-import { EmployeeEvent } from './employee/index.js';
-import { JobDescriptionEvent } from './job-description/index.js';
+import type { ImprovementCommand } from './improvement/index.js';
+import { ImprovementEvent, improvement } from './improvement/index.js';
+import type { SuggestionCommand } from './suggestion/index.js';
+import { SuggestionEvent, suggestion } from './suggestion/index.js';
+import type { AssignmentCommand } from './assignment/index.js';
+import { AssignmentEvent, assignment } from './assignment/index.js';
+import type { EmployeeCommand } from './employee/index.js';
+import { EmployeeEvent, employee } from './employee/index.js';
+import type { JobDescriptionCommand } from './job-description/index.js';
+import { JobDescriptionEvent, jobDescription } from './job-description/index.js';
 
-/** The department's four aggregates, each with its own stream category. */
-export const departmentAggregates = [repairOrder, serviceStandard, appraisal, budget] as const;
+/** The department's nine aggregates, each with its own stream category. */
+export const departmentAggregates = [
+  repairOrder,
+  serviceStandard,
+  appraisal,
+  budget,
+  improvement,
+  suggestion,
+  assignment,
+  employee,
+  jobDescription,
+] as const;
 
 /** Every upcaster of the department's events: what reads old records as the current shapes. */
 export const departmentUpcasting: Upcasting = createUpcasting([...repairOrderUpcasters, ...serviceStandardUpcasters]);
 
 /** Any command the department accepts, as code builds it: the actor's role is one of `Role`. */
-export type DepartmentCommand = WithDepartmentActor<RepairOrderCommand | ServiceStandardCommand | AppraisalCommand | BudgetCommand>;
+export type DepartmentCommand = WithDepartmentActor<
+  | RepairOrderCommand
+  | ServiceStandardCommand
+  | AppraisalCommand
+  | BudgetCommand
+  | ImprovementCommand
+  | SuggestionCommand
+  | AssignmentCommand
+  | EmployeeCommand
+  | JobDescriptionCommand
+>;
 
 /**
  * Decodes any department event (`{ type, data }`) for read models. Stored data must be upcast first
