@@ -75,6 +75,28 @@ for (const [name, file] of tarballs) {
   }
 }
 
+// A published declaration that names an optional peer dependency fails to compile (TS2307) for a
+// consumer without that peer who checks libraries' types (skipLibCheck false).
+for (const { manifest } of packages) {
+  const optional = Object.keys(manifest.peerDependenciesMeta ?? {}).filter((name) => manifest.peerDependenciesMeta[name].optional);
+  if (optional.length === 0) continue;
+  const unpacked = join(work, 'unpacked', manifest.name);
+  mkdirSync(unpacked, { recursive: true });
+  execFileSync('tar', ['xzf', tarballs.get(manifest.name), '-C', unpacked]);
+  for (const file of readdirSync(unpacked, { recursive: true, encoding: 'utf8' }).filter((path) => path.endsWith('.d.ts'))) {
+    const text = readFileSync(join(unpacked, file), 'utf8');
+    const imported = [...text.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*|<reference\s+types\s*=\s*)['"]([^'"]+)['"]/g)].map((match) => match[1]);
+    const named = imported.find((specifier) => optional.some((peer) => specifier === peer || specifier.startsWith(`${peer}/`)));
+    if (named !== undefined) fail(`${manifest.name}'s ${file} imports ${named}, from an optional peer dependency`);
+  }
+}
+
+/** A package's other typed entry points (`@aftersales/eventstoredb/test-server`, …). */
+const publicSubpaths = (name) =>
+  Object.entries(packages.find(({ manifest }) => manifest.name === name)?.manifest.exports ?? {})
+    .filter(([subpath, target]) => subpath.startsWith('./') && typeof target === 'object' && target.types !== undefined)
+    .map(([subpath]) => `${name}/${subpath.slice(2)}`);
+
 /** A fresh project outside the monorepo with the given tarballs and registry packages. */
 const createProject = (manager, names, extra) => {
   const directory = join(work, manager);
@@ -103,7 +125,7 @@ const createProject = (manager, names, extra) => {
     cpSync(join(here, source), join(directory, source));
   }
   // Every installed package's public types, checked with skipLibCheck false like the service.
-  const libraries = names.filter((name) => name !== '@aftersales/cli');
+  const libraries = names.filter((name) => name !== '@aftersales/cli').flatMap((name) => [name, ...publicSubpaths(name)]);
   const imports = libraries.map((name, index) => `import type * as package${index} from '${name}';`);
   imports.push(`export type Everything = [${libraries.map((_, index) => `typeof package${index}`).join(', ')}];`);
   writeFileSync(join(directory, 'public-types.ts'), `${imports.join('\n')}\n`);
@@ -253,6 +275,7 @@ const npmProject = createProject(
     hono: readJson(join(root, 'examples/http-service/package.json')).dependencies.hono,
     '@hono/node-server': readJson(join(root, 'examples/http-service/package.json')).dependencies['@hono/node-server'],
     zod: readJson(join(root, 'examples/http-service/package.json')).dependencies.zod,
+    '@opentelemetry/api': readJson(join(root, 'examples/http-service/package.json')).dependencies['@opentelemetry/api'],
   },
 );
 step('npm: the typed service, NodeNext and bundler resolution, skipLibCheck false');

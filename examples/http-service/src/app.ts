@@ -1,4 +1,5 @@
 import * as E from 'fp-ts/lib/Either.js';
+import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { createMiddleware } from 'hono/factory';
@@ -54,6 +55,28 @@ export interface ServiceOptions {
   readonly maxBodyBytes?: number;
 }
 
+/**
+ * Each request runs in a server span that joins the caller's trace (its `traceparent` header), so the
+ * spans of the commands it handles are children of the caller's request. Without an SDK registered,
+ * the span is a no-op and the header is ignored.
+ */
+const traced = createMiddleware(async (c, next) => {
+  const headers: Record<string, string> = {};
+  for (const name of ['traceparent', 'tracestate']) {
+    const value = c.req.header(name);
+    if (value !== undefined) headers[name] = value;
+  }
+  const parent = propagation.extract(context.active(), headers);
+  const span = trace.getTracer('@aftersales/example-http-service').startSpan(`${c.req.method} ${c.req.path}`, { kind: SpanKind.SERVER, attributes: { 'http.request.method': c.req.method, 'url.path': c.req.path } }, parent);
+  try {
+    await context.with(trace.setSpan(parent, span), next);
+    span.setAttribute('http.response.status_code', c.res.status);
+    if (c.res.status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+  } finally {
+    span.end();
+  }
+});
+
 /** Every error body has the same shape: a stable code to branch on and a message for people. */
 const problem = (code: string, message: string) => ({ code, message });
 
@@ -108,6 +131,7 @@ export const createApp = (options: ServiceOptions) => {
   });
 
   return new Hono()
+    .use(traced)
     .onError((error, c) => {
       console.error(error);
       return c.json(problem('InternalError', 'the service failed to answer; the error is in its log'), 500);

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { serve } from '@hono/node-server';
+import { startTelemetry } from '@aftersales/cli/telemetry';
 import * as E from 'fp-ts/lib/Either.js';
 import { departmentEventPipeline } from '@aftersales/domain';
 import pg from 'pg';
@@ -21,6 +22,9 @@ const port = Number(process.env['PORT'] ?? 3000);
 const maxBodyBytes = Number(process.env['MAX_BODY_BYTES'] ?? DEFAULT_MAX_BODY_BYTES);
 if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`PORT must be a port number, not ${process.env['PORT']}`);
 if (!Number.isInteger(maxBodyBytes) || maxBodyBytes < 1) fail(`MAX_BODY_BYTES must be a positive integer, not ${process.env['MAX_BODY_BYTES']}`);
+
+// Traces and metrics as the OTEL_* variables ask (OTEL_TRACES_EXPORTER=console|otlp, …), console output on stderr.
+const telemetry = startTelemetry(process.env, process.stderr, 'aftersales-http-service');
 
 const apiKeys = loadApiKeys(keyFile);
 if (E.isLeft(apiKeys)) fail(apiKeys.left);
@@ -58,7 +62,7 @@ const shutdown = (signal: string) => {
   }, SHUTDOWN_GRACE_MS);
   cut.unref();
   server.close(() => {
-    void Promise.all([store.close(), pool?.end()]).then(() => {
+    void Promise.all([store.close(), pool?.end(), telemetry.shutdown()]).then(() => {
       keys.right.close();
       // Nothing is left to keep the process alive: it ends with status 0 once the output is written.
       console.log('stopped');

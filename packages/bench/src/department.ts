@@ -9,5 +9,9 @@ export const definitions: readonly AnyAggregateDefinition[] = departmentAggregat
 
 export const upcasting = departmentUpcasting;
 
+/** How many events a load reads past a stream's snapshot before it takes a new one. */
+export const SNAPSHOT_EVERY = 100;
+
 /** The whole command pipeline over a store: decode, authorize, load, decide, hash, append, idempotency. */
-export const openDepartment = (store: EventStore): Department => createDepartment({ store });
+export const openDepartment = (store: EventStore, options: { readonly telemetry?: boolean } = {}): Department =>
+  createDepartment({ store, snapshotEvery: SNAPSHOT_EVERY, ...options });

@@ -20,6 +20,23 @@ export interface AggregateDefinition<C extends Command = Command, E extends Doma
   /** The role rules that need no state (who may send this type of command at all). */
   readonly authorize: (command: C) => Either<DomainError, void>;
   readonly decider: Decider<C, E, S>;
+  /** Snapshots of the state, for aggregates whose streams grow long (see `CommandHandlerOptions.snapshotEvery`). */
+  readonly snapshot?: SnapshotPolicy<S>;
+}
+
+/**
+ * How an aggregate's state is kept beside its stream, so that a command on a long stream reads the
+ * snapshot and the events after it instead of the whole stream. Only for states that hold no
+ * personal data: a snapshot is stored as it is, never encrypted.
+ */
+export interface SnapshotPolicy<S> {
+  /**
+   * The version of the state's shape and of the `evolve` that builds it: raise it whenever either
+   * changes, and snapshots of another version are passed over and taken again.
+   */
+  readonly version: number;
+  /** Decodes a snapshot's state as read back. */
+  readonly schema: z.ZodType<S>;
 }
 
 // The handler only needs the definition's shape, not its precise types.

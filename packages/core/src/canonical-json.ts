@@ -22,12 +22,15 @@ export const canonicalJson = (value: unknown): string => {
   return canonicalJsonWithout(value, undefined);
 };
 
-/** The canonical form of an object as if it lacked the member `omitted`: what a hash stored beside its content covers. */
-export const canonicalJsonWithout = (record: object, omitted: string | undefined): string => {
+/**
+ * The canonical form of an object as if it lacked the members `omitted` and `alsoOmitted`: what a
+ * hash stored beside its content covers.
+ */
+export const canonicalJsonWithout = (record: object, omitted: string | undefined, alsoOmitted?: string): string => {
   let json = '{';
   for (const key of Object.keys(record).sort()) {
     const member = (record as Readonly<Record<string, unknown>>)[key];
-    if (member === undefined || key === omitted) continue;
+    if (member === undefined || key === omitted || key === alsoOmitted) continue;
     if (json.length > 1) json += ',';
     json += `${JSON.stringify(key)}:${canonicalJson(member)}`;
   }

@@ -143,7 +143,15 @@ export const invalidCommand = (issues: readonly ValidationIssue[], summary?: str
  */
 export class StoreFailure extends Error {
   constructor(readonly error: StoreError) {
-    super(error.message);
+    // A stream that does not exist yet is an answer, read before every new stream's first command,
+    // not a fault to trace: capturing a stack for it is most of its cost.
+    const limit = Error.stackTraceLimit;
+    if (error.code === 'StreamNotFound') Error.stackTraceLimit = 0;
+    try {
+      super(error.message);
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
     this.name = `StoreFailure(${error.code})`;
   }
 }

@@ -17,3 +17,4 @@ export * from './event-pipeline.js';
 export * from './personal-data.js';
 export * from './security-log.js';
 export * from './escape.js';
+export * from './telemetry.js';

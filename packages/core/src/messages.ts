@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TraceContext } from './telemetry.js';
 
 /**
  * Who issued a command, as stored events and logs carry it: an identity and the role it acted in,
@@ -46,6 +47,9 @@ export const CommandMetadata = z.strictObject({
   at: Instant,
   correlationId: Identifier.optional(),
   causationId: Identifier.optional(),
+  /** The W3C trace the command was sent in, when the caller has no active span to hand it in (e.g. a line of a file). */
+  traceparent: TraceContext.shape.traceparent.optional(),
+  tracestate: TraceContext.shape.tracestate,
 });
 export type CommandMetadata = z.infer<typeof CommandMetadata>;
 
@@ -73,6 +77,12 @@ export interface EventMetadataToAppend {
   readonly actor: Actor;
   readonly occurredAt: string;
   readonly schemaVersion: number;
+  /**
+   * The W3C trace context of the span that appended the event, when it was appended in a trace.
+   * Diagnostic only: the hash chain does not cover it (see `HASH_EXCLUDED_METADATA`), so tracing or
+   * not, and whatever trace a retry ran in, the log's business content and hashes are the same.
+   */
+  readonly trace?: TraceContext | undefined;
 }
 
 /**
@@ -128,6 +138,8 @@ export const EventMetadataToAppendSchema = z.looseObject({
   actor: Actor,
   occurredAt: z.string(),
   schemaVersion: z.number().int().positive(),
+  /** A trace context that does not decode is dropped rather than making the event unreadable: nothing depends on it. */
+  trace: TraceContext.optional().catch(undefined),
 });
 
 export const RecordedEventMetadataSchema = z.object({

@@ -1,4 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import type { EventStoreDBClient } from '@eventstore/db-client';
+import type { KurrentDBClient } from '@kurrent/kurrentdb-client';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import type { AnyClient, EventStoreDBClientLike, KurrentDBClientLike } from './client.js';
 import { clientChoiceOf } from './client.js';
 
 describe('the client a connection string names', () => {
@@ -16,5 +19,14 @@ describe('the client a connection string names', () => {
   it('follows the option over the scheme', () => {
     expect(clientChoiceOf('esdb://localhost:2113', 'kurrent')).toBe('kurrent');
     expect(clientChoiceOf('kurrentdb://localhost:2113', 'eventstore')).toBe('eventstore');
+  });
+});
+
+describe('the client shapes the adapter declares itself', () => {
+  it('are met by both official clients, so a client the caller created is accepted without a cast', () => {
+    expectTypeOf<EventStoreDBClient>().toExtend<EventStoreDBClientLike>();
+    expectTypeOf<KurrentDBClient>().toExtend<KurrentDBClientLike>();
+    expectTypeOf<EventStoreDBClient>().toExtend<AnyClient>();
+    expectTypeOf<KurrentDBClient>().toExtend<AnyClient>();
   });
 });

@@ -1,6 +1,4 @@
 import { createRequire } from 'node:module';
-import type * as EventStoreClient from '@eventstore/db-client';
-import type * as KurrentClient from '@kurrent/kurrentdb-client';
 import * as E from 'fp-ts/lib/Either.js';
 import { z } from 'zod';
 
@@ -89,27 +87,78 @@ export interface StreamsClient {
     events: readonly EventData[],
     options: { readonly expectedRevision: WireExpectedRevision; readonly deadline: number },
   ): Promise<AppendAnswer>;
-  readStream(
-    stream: string,
-    options: {
-      readonly direction: 'forwards' | 'backwards';
-      readonly fromRevision: bigint | 'start' | 'end';
-      readonly maxCount: number;
-      readonly requiresLeader?: boolean;
-    },
-  ): StreamingRead<WireResolvedEvent>;
-  readAll(options: { readonly fromPosition: Position | 'start'; readonly maxCount: number }): StreamingRead<WireResolvedEvent>;
+  readStream(stream: string, options: WireReadStreamOptions): StreamingRead<WireResolvedEvent>;
+  readAll(options: WireReadAllOptions): StreamingRead<WireResolvedEvent>;
   subscribeToAll(options: { readonly fromPosition: Position | 'start'; readonly filter: WireFilter }): WireSubscription;
   /** The version the server reports through ServerFeatures (`unknown` when it has none). */
   serverVersion(): Promise<string>;
   dispose(): Promise<void>;
 }
 
-type EventStoreModule = typeof EventStoreClient;
-type KurrentModule = typeof KurrentClient;
-interface FilterFactories<Filter> {
-  streamNameFilter(options: { prefixes: string[] } | { regex: string }): Filter;
-  eventTypeFilter(options: { regex: string }): Filter;
+/**
+ * A server-side filter as both clients' `streamNameFilter` and `eventTypeFilter` make it; the adapter
+ * only hands it back to the client that made it.
+ */
+export type ClientFilter =
+  | { readonly filterOn: 'streamName' | 'eventType'; readonly checkpointInterval: number; readonly regex: string }
+  | { readonly filterOn: 'streamName' | 'eventType'; readonly checkpointInterval: number; readonly prefixes: string[] };
+
+export interface WireReadStreamOptions {
+  readonly direction: 'forwards' | 'backwards';
+  readonly fromRevision: bigint | 'start' | 'end';
+  readonly maxCount: number;
+  readonly requiresLeader?: boolean;
+}
+
+export interface WireReadAllOptions {
+  readonly fromPosition: Position | 'start';
+  readonly maxCount: number;
+}
+
+export interface WireSubscribeOptions {
+  readonly fromPosition: Position | 'start';
+  readonly filter: ClientFilter;
+}
+
+/**
+ * The calls an official client offers the adapter, `Expected` naming how its appends take the
+ * expected revision and `Read` what its reads return. The adapter's published types declare the
+ * clients' shapes themselves, so that they compile without either optional package installed; the
+ * real clients are checked against them where the packages are (see `client.test.ts`).
+ */
+interface OfficialClientLike<Expected extends string, Read> {
+  appendToStream(
+    streamName: string,
+    events: EventData[],
+    options: { readonly deadline: number; readonly requiresLeader: boolean } & { readonly [K in Expected]: WireExpectedRevision },
+  ): Promise<AppendAnswer>;
+  readStream(streamName: string, options: WireReadStreamOptions): Read;
+  readAll(options: WireReadAllOptions): Read;
+  subscribeToAll(options: WireSubscribeOptions): WireSubscription;
+  dispose(): Promise<void>;
+}
+
+/** `@eventstore/db-client` 6.x's `EventStoreDBClient` as the adapter calls it. */
+export type EventStoreDBClientLike = OfficialClientLike<'expectedRevision', NodeStreamingRead<WireResolvedEvent>>;
+
+/** `@kurrent/kurrentdb-client` 1.x's `KurrentDBClient`: `streamState`, and reads as async iterators. */
+export interface KurrentDBClientLike extends OfficialClientLike<'streamState', AsyncIterableIterator<WireResolvedEvent>> {
+  /** Only the 1.x client has it: how a client the caller created is told apart. */
+  readonly multiStreamAppend: unknown;
+}
+
+/** What the adapter takes from a client package's exports besides the client class. */
+interface FilterFactories {
+  streamNameFilter(options: { prefixes: string[] } | { regex: string }): ClientFilter;
+  eventTypeFilter(options: { regex: string }): ClientFilter;
+}
+
+interface EventStoreModule extends FilterFactories {
+  readonly EventStoreDBClient: { connectionString(connectionString: string): EventStoreDBClientLike };
+}
+
+interface KurrentModule extends FilterFactories {
+  readonly KurrentDBClient: { connectionString(connectionString: string): KurrentDBClientLike };
 }
 
 const Capabilities = z.object({ serverVersion: z.string() });
@@ -121,6 +170,27 @@ const capabilitiesOf = async (client: object): Promise<string> => {
   return decoded.success ? decoded.data.serverVersion : 'unknown';
 };
 
+/** A 6.x read: a Node.js stream fed by the gRPC call, which stays open until the call's data has been taken or the call fails. */
+export interface NodeStreamingRead<A> extends StreamingRead<A> {
+  iterator(options: { readonly destroyOnReturn: boolean }): AsyncIterableIterator<A>;
+  resume(): unknown;
+}
+
+/**
+ * A 6.x read that a reader may leave part way. The client's `dispose` waits for every gRPC call to
+ * finish, and a call the server has already completed only finishes once its buffered data is
+ * read: cancelling it is then a no-op, and a reader that stopped early (its iteration destroying the
+ * stream and so pausing the call) made every later `close` of the store wait forever. So iterating
+ * does not destroy the stream, and cancelling also lets whatever is left flow out unread.
+ */
+const drainedOnCancel = <A>(read: NodeStreamingRead<A>): StreamingRead<A> => ({
+  [Symbol.asyncIterator]: () => read.iterator({ destroyOnReturn: false }),
+  cancel: async () => {
+    await read.cancel();
+    read.resume();
+  },
+});
+
 /** The 1.x client reads through its native addon, which stops a read when the iteration returns. */
 const cancellable = <A>(iterator: AsyncIterableIterator<A>): StreamingRead<A> => ({
   [Symbol.asyncIterator]: () => iterator,
@@ -129,7 +199,7 @@ const cancellable = <A>(iterator: AsyncIterableIterator<A>): StreamingRead<A> =>
   },
 });
 
-const wireFilter = <Filter>(module: FilterFactories<Filter>, filter: WireFilter): Filter =>
+const wireFilter = (module: FilterFactories, filter: WireFilter): ClientFilter =>
   filter.on === 'eventType'
     ? module.eventTypeFilter({ regex: filter.regex })
     : 'prefixes' in filter
@@ -137,19 +207,19 @@ const wireFilter = <Filter>(module: FilterFactories<Filter>, filter: WireFilter)
       : module.streamNameFilter({ regex: filter.regex });
 
 /** `@eventstore/db-client` 6.x as the adapter calls it. */
-export const eventStoreStreams = (module: FilterFactories<EventStoreClient.Filter>, client: EventStoreClient.EventStoreDBClient): StreamsClient => ({
+export const eventStoreStreams = (module: FilterFactories, client: EventStoreDBClientLike): StreamsClient => ({
   package: '@eventstore/db-client',
   append: (stream, events, { expectedRevision, deadline }) =>
     client.appendToStream(stream, events.map((event) => ({ ...event })), { expectedRevision, deadline, requiresLeader: true }),
-  readStream: (stream, options) => client.readStream(stream, options),
-  readAll: (options) => client.readAll(options),
+  readStream: (stream, options) => drainedOnCancel(client.readStream(stream, options)),
+  readAll: (options) => drainedOnCancel(client.readAll(options)),
   subscribeToAll: ({ fromPosition, filter }) => client.subscribeToAll({ fromPosition, filter: wireFilter(module, filter) }),
   serverVersion: () => capabilitiesOf(client),
   dispose: () => client.dispose(),
 });
 
 /** `@kurrent/kurrentdb-client` 1.x: the same calls, with `streamState` for the expected revision. */
-export const kurrentStreams = (module: FilterFactories<KurrentClient.Filter>, client: KurrentClient.KurrentDBClient): StreamsClient => ({
+export const kurrentStreams = (module: FilterFactories, client: KurrentDBClientLike): StreamsClient => ({
   package: '@kurrent/kurrentdb-client',
   append: (stream, events, { expectedRevision, deadline }) =>
     client.appendToStream(stream, events.map((event) => ({ ...event })), { streamState: expectedRevision, deadline, requiresLeader: true }),
@@ -208,7 +278,7 @@ export const openStreamsClient = (connectionString: string, choice?: ClientChoic
 };
 
 /** Wraps a client the caller created: either official client, told apart by the method only the 1.x one has. */
-export const streamsClientOf = (client: EventStoreClient.EventStoreDBClient | KurrentClient.KurrentDBClient): StreamsClient => {
+export const streamsClientOf = (client: EventStoreDBClientLike | KurrentDBClientLike): StreamsClient => {
   if ('multiStreamAppend' in client) {
     const module = loadModule<KurrentModule>(CLIENT_PACKAGES.kurrent);
     if (E.isLeft(module)) throw new Error(module.left.message);
@@ -220,6 +290,6 @@ export const streamsClientOf = (client: EventStoreClient.EventStoreDBClient | Ku
 };
 
 /** Anything that is already a `StreamsClient` passes through; an official client is wrapped. */
-export type AnyClient = StreamsClient | EventStoreClient.EventStoreDBClient | KurrentClient.KurrentDBClient;
+export type AnyClient = StreamsClient | EventStoreDBClientLike | KurrentDBClientLike;
 
 export const toStreamsClient = (client: AnyClient): StreamsClient => ('package' in client && 'append' in client ? client : streamsClientOf(client));

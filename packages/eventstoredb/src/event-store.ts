@@ -101,6 +101,7 @@ type Sent = E.Either<StoreError, { readonly position: Position | undefined }> | 
  * leader, so a follower sends the client on to it instead of answering stale.
  */
 export class EventStoreDBEventStore implements EventStore {
+  readonly dbSystem = 'eventstoredb';
   readonly client: StreamsClient;
   private readonly appendDeadlineMs: number;
   private readonly maxAppendAttempts: number;

@@ -275,20 +275,30 @@ export const candidateLookups = (prepared: PreparedQuery): Array<{ readonly kpis
   ];
 };
 
+/** The items of one KPI in the query's period that one subject gives. */
+export const judgeInPeriod = (subject: SubjectFacts, kpi: KpiId, prepared: PreparedQuery): KpiItem[] => {
+  const items = judgeSubject(prepared.context, kpi, subject);
+  // An overlapping KPI's judge gives only the items of the context's period already.
+  return kpiPeriodRule(kpi) === 'overlap' ? items : items.filter((one) => itemInPeriod(prepared.period, one));
+};
+
 /** The items of one KPI in the query's period that these subjects give, sorted by id. */
 export const judgeKpiItems = (subjects: Iterable<SubjectFacts>, kpi: KpiId, prepared: PreparedQuery): KpiItem[] => {
   const items: KpiItem[] = [];
-  // An overlapping KPI's judge gives only the items of the context's period.
-  const inPeriod = kpiPeriodRule(kpi) === 'overlap' ? () => true : (one: KpiItem) => itemInPeriod(prepared.period, one);
-  for (const subject of subjects) {
-    for (const one of judgeSubject(prepared.context, kpi, subject)) if (inPeriod(one)) items.push(one);
-  }
+  for (const subject of subjects) items.push(...judgeInPeriod(subject, kpi, prepared));
   return items.sort((a, b) => compareIds(a.itemId, b.itemId));
 };
 
 /** The completion rates of a period from the subjects that can hold its items (any superset of them gives the same answer). */
 export const summariseKpis = (subjects: readonly SubjectFacts[], prepared: PreparedQuery): KpiResult[] =>
   prepared.kpis.map((kpi) => summarise(kpi, prepared, judgeKpiItems(subjects, kpi, prepared)));
+
+/** The KPIs of a period from items already judged for it (each KPI's items in any order). */
+export const summariseJudged = (items: Iterable<KpiItem>, prepared: PreparedQuery): KpiResult[] => {
+  const byKpi = new Map<KpiId, KpiItem[]>(prepared.kpis.map((kpi) => [kpi, []]));
+  for (const one of items) byKpi.get(one.kpi)?.push(one);
+  return prepared.kpis.map((kpi) => summarise(kpi, prepared, byKpi.get(kpi)!.sort((a, b) => compareIds(a.itemId, b.itemId))));
+};
 
 /** The eighteen KPIs (or those asked for) of a period, as of an instant, from subjects held in memory. */
 export const computeKpis = (subjects: Iterable<SubjectFacts>, query: KpiQuery): E.Either<string, KpiResult[]> => {

@@ -10,9 +10,11 @@ import { defaultKpiConfig } from './config.js';
 import type { UndecodableEvent } from './kpi-facts.js';
 import type { SubjectFacts } from './kpi-facts.js';
 import type { KpiId, KpiItem, KpiQuery, KpiResult, PreparedQuery, Verdict } from './kpis.js';
-import { candidateLookups, compareIds, explainKpiItem, judgeKpiItems, prepareKpiQuery, summariseKpis } from './kpis.js';
+import { candidateLookups, compareIds, explainKpiItem, judgeKpiItems, prepareKpiQuery } from './kpis.js';
+import { KpiQueryCache } from './kpi-cache.js';
 import { InMemoryReadModelBackend } from './memory-backend.js';
 import { projectBatch, projectionSettings } from './projector.js';
+import { projectionTelemetry } from './telemetry.js';
 
 /** The head a read model recorded is not in the log as recorded: the log or the read model was changed. */
 export interface ReadModelMismatch extends DomainError<'ReadModelMismatch'> {
@@ -37,6 +39,13 @@ export interface ReadModelsOptions {
   readonly batchSize?: number;
   /** How often `waitFor` looks at the stored checkpoints written by other instances (default 25 ms). */
   readonly pollMs?: number;
+  /**
+   * How long a started read side lets live events gather before it commits them as one batch
+   * (default 10 ms; 0 commits whatever has arrived at once). Each batch costs a transaction and
+   * its subjects' loading and judging, so under a stream of commands small batches cost the
+   * callers most; read-your-writes waits up to this much longer.
+   */
+  readonly followBatchMs?: number;
 }
 
 /** The position a query answered from: the read model's checkpoint, or none before its first event. */
@@ -118,13 +127,15 @@ export const headInLog = async (store: EventStore, checkpoint: Checkpoint): Prom
   }
 };
 
-/** The subjects that can give an item of the query's KPIs in its period (`candidateLookups`; their kinds never overlap). */
-const candidateSubjects = async (backend: ReadModelBackend, prepared: PreparedQuery): Promise<E.Either<BackendError, SubjectFacts[]>> => {
-  const subjects: SubjectFacts[] = [];
-  for (const lookup of candidateLookups(prepared)) {
+/** The subjects that can give an item of the query's KPIs in its period (`candidateLookups`), by key. */
+const candidateSubjects = async (backend: ReadModelBackend, prepared: PreparedQuery): Promise<E.Either<BackendError, Map<string, SubjectFacts>>> => {
+  const lookups = candidateLookups(prepared);
+  if (lookups.length === 1) return backend.subjectsWithItems(lookups[0]!.kpis, lookups[0]!.range);
+  const subjects = new Map<string, SubjectFacts>();
+  for (const lookup of lookups) {
     const found = await backend.subjectsWithItems(lookup.kpis, lookup.range);
     if (E.isLeft(found)) return found;
-    subjects.push(...found.right);
+    for (const [key, facts] of found.right) subjects.set(key, facts);
   }
   return E.right(subjects);
 };
@@ -146,11 +157,14 @@ export const createReadModels = (options: ReadModelsOptions): ReadModels => {
   const clock = options.clock ?? (() => new Date());
   const batchSize = options.batchSize ?? 2000;
   const pollMs = options.pollMs ?? 25;
+  const followBatchMs = options.followBatchMs ?? 10;
   let opened: Promise<E.Either<ReadModelError, void>> | undefined;
   let checkpoints: ReadonlyMap<ReadModelName, Checkpoint> = new Map();
   const mismatches = new Map<ReadModelName, ReadModelMismatch>();
   const committed = new Set<() => void>();
   let follower: { subscription: Subscription; done: Promise<E.Either<ReadModelError, void>> } | undefined;
+  const kpiCache = new KpiQueryCache();
+  const telemetry = projectionTelemetry(backend.kind);
 
   const reload = async (): Promise<E.Either<ReadModelError, void>> => {
     const stored = await backend.checkpoints();
@@ -195,25 +209,32 @@ export const createReadModels = (options: ReadModelsOptions): ReadModels => {
 
   const mismatch = (): ReadModelMismatch | undefined => mismatches.values().next().value;
 
-  /** Applies a batch, going round again when another instance committed part of it first. */
-  const applyBatch = async (events: readonly RecordedEvent[]): Promise<E.Either<ReadModelError, void>> => {
-    for (;;) {
-      const write = await projectBatch(backend, events, checkpoints, settings);
-      if (E.isLeft(write)) return write;
-      if (write.right.checkpoints.length === 0) return E.right(undefined);
-      const result = await backend.commit(write.right);
-      if (E.isRight(result)) {
-        const next = new Map(checkpoints);
-        for (const moved of write.right.checkpoints) next.set(moved.next.readModel, moved.next);
-        checkpoints = next;
-        for (const wake of committed) wake();
-        return E.right(undefined);
+  /**
+   * Applies a batch, going round again when another instance committed part of it first. `behind`
+   * is how many events read from the log wait after this batch, where the caller knows it.
+   */
+  const applyBatch = (events: readonly RecordedEvent[], behind?: number): Promise<E.Either<ReadModelError, void>> =>
+    telemetry.batch(events, behind, async (): Promise<E.Either<ReadModelError, readonly Checkpoint[]>> => {
+      for (;;) {
+        const write = await projectBatch(backend, events, checkpoints, settings);
+        if (E.isLeft(write)) return write;
+        if (write.right.checkpoints.length === 0) return E.right([]);
+        const result = await backend.commit(write.right);
+        if (E.isRight(result)) {
+          const next = new Map(checkpoints);
+          for (const moved of write.right.checkpoints) {
+            next.set(moved.next.readModel, moved.next);
+            if (moved.next.readModel === 'kpi-facts') kpiCache.committed(moved.expected, moved.next.position, write.right.subjects);
+          }
+          checkpoints = next;
+          for (const wake of committed) wake();
+          return E.right(write.right.checkpoints.map((moved) => moved.next));
+        }
+        if (result.left.code !== 'SecondWriter') return result;
+        const loaded = await reload();
+        if (E.isLeft(loaded)) return loaded;
       }
-      if (result.left.code !== 'SecondWriter') return result;
-      const loaded = await reload();
-      if (E.isLeft(loaded)) return loaded;
-    }
-  };
+    });
 
   const lowestPosition = (): bigint | undefined => {
     let lowest: bigint | undefined;
@@ -245,10 +266,15 @@ export const createReadModels = (options: ReadModelsOptions): ReadModels => {
     } catch (thrown) {
       return E.left(thrownError(thrown));
     }
-    return batch.length === 0 ? E.right(undefined) : applyBatch(batch);
+    if (batch.length > 0) {
+      // The log has been read to its end (or to `until`): the last batch leaves nothing behind.
+      const applied = await applyBatch(batch, 0);
+      if (E.isLeft(applied)) return applied;
+    }
+    return backend.ensureIndexes();
   };
 
-  /** Follows live events: a reader fills a queue, a writer commits whatever has queued up as one batch. */
+  /** Follows live events: a reader fills a queue, a writer commits whatever has queued up (after `followBatchMs`) as one batch. */
   const follow = (subscription: Subscription): Promise<E.Either<ReadModelError, void>> => {
     const queue: RecordedEvent[] = [];
     let ended = false;
@@ -277,10 +303,11 @@ export const createReadModels = (options: ReadModelsOptions): ReadModels => {
           wakeWriter = undefined;
           continue;
         }
+        if (queue.length < batchSize && !ended && followBatchMs > 0) await sleep(followBatchMs);
         const batch = queue.splice(0, batchSize);
         wakeReader?.();
         wakeReader = undefined;
-        const applied = await applyBatch(batch);
+        const applied = await applyBatch(batch, queue.length);
         if (E.isLeft(applied)) {
           failure = applied.left;
           await subscription.close();
@@ -372,13 +399,20 @@ export const createReadModels = (options: ReadModelsOptions): ReadModels => {
     kpis: async (query) => {
       const ready = await beforeQuery('kpi-facts');
       if (E.isLeft(ready)) return ready;
-      const prepared = prepareKpiQuery(withDefaults(query));
+      const asked = withDefaults(query);
+      const prepared = prepareKpiQuery(asked);
       if (E.isLeft(prepared)) return E.left(invalidQuery(prepared.left));
-      const subjects = await candidateSubjects(backend, prepared.right);
-      if (E.isLeft(subjects)) return subjects;
+      const position = checkpoints.get('kpi-facts')?.position;
+      const key = kpiCache.keyOf(prepared.right, asked.config);
+      let results = kpiCache.answer(key, position);
+      if (results === undefined) {
+        const subjects = await candidateSubjects(backend, prepared.right);
+        if (E.isLeft(subjects)) return subjects;
+        results = kpiCache.remember(key, prepared.right, subjects.right, position);
+      }
       const undecodable = await backend.undecodable(prepared.right.sample === Number.POSITIVE_INFINITY ? Number.MAX_SAFE_INTEGER : prepared.right.sample);
       if (E.isLeft(undecodable)) return undecodable;
-      return E.right({ ...answeredAt('kpi-facts'), results: summariseKpis(subjects.right, prepared.right), undecodable: undecodable.right });
+      return E.right({ position, results, undecodable: undecodable.right });
     },
     kpiItems: async (kpi, query) => {
       const ready = await beforeQuery('kpi-facts');
@@ -391,7 +425,7 @@ export const createReadModels = (options: ReadModelsOptions): ReadModels => {
       if (E.isLeft(subjects)) return subjects;
       const verdicts = query.verdicts === undefined ? undefined : new Set(query.verdicts);
       const { cursor } = query;
-      const matching = judgeKpiItems(subjects.right, kpi, prepared.right).filter(
+      const matching = judgeKpiItems(subjects.right.values(), kpi, prepared.right).filter(
         (one) => (verdicts === undefined || verdicts.has(one.verdict)) && (cursor === undefined || compareIds(one.itemId, cursor) > 0),
       );
       const items = matching.slice(0, limit);

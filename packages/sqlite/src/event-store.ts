@@ -138,6 +138,7 @@ const actualRevision = (revision: number): number | 'noStream' => (revision < 0 
  * never wait for writers, and polling so subscriptions also see what other processes append.
  */
 export class SqliteEventStore implements EventStore {
+  readonly dbSystem = 'sqlite';
   private readonly statements: Statements;
   private readonly readAllStatements = new Map<string, ReadAllStatement>();
   private readonly clock: () => Date;

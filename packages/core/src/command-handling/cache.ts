@@ -21,6 +21,11 @@ export interface StreamHead {
   readonly lastAt: string | undefined;
   /** Every command id in the stream, so that a retried command is never decided as a new one. */
   readonly commandIds: Set<string>;
+  /**
+   * False when the head was folded from a snapshot: `commandIds` then only holds the ids after it, so
+   * a decision on this head is a guess that only an append confirms, as with a cached head.
+   */
+  readonly complete: boolean;
   /** The first refusal of each command the deciders refused on this stream, by command id. */
   readonly refusals: Map<string, FirstRefusal>;
 }

@@ -8,6 +8,8 @@ import { receiveCommand } from './decode.js';
 import { answerOfEarlier } from './idempotency.js';
 import { loadStream } from './load.js';
 import { journalRefusal } from './refusal-journal.js';
+import type { CommandInFlight } from './telemetry.js';
+import { commandTelemetry, noCommandTelemetry } from './telemetry.js';
 import type { CommandAccepted, CommandHandler, CommandHandlerOptions } from './types.js';
 
 /**
@@ -22,30 +24,44 @@ export const createCommandHandler = (options: CommandHandlerOptions): CommandHan
   const maxConflictRetries = options.maxConflictRetries ?? 5;
   const retries = options.maxUnavailableRetries ?? 2;
   const cache = streamCache(options.cachedStreams ?? 10_000);
+  const telemetry = options.telemetry === false ? noCommandTelemetry : commandTelemetry(store.dbSystem);
 
   const refuse = async (error: DomainError, command: unknown, streamId?: string): Promise<E.Either<DomainError, CommandAccepted>> => {
     if (options.onRefused) await options.onRefused(streamId === undefined ? { error, command } : { error, command, streamId });
     return E.left(error);
   };
 
-  const handle: CommandHandler['handle'] = async (definition, raw) => {
+  const handleInSpan = async (definition: Parameters<CommandHandler['handle']>[0], raw: unknown, traced: CommandInFlight): ReturnType<CommandHandler['handle']> => {
     const received = receiveCommand(definition, raw);
     if (E.isLeft(received)) return refuse(received.left.error, raw, received.left.streamId);
     const { command, streamId, commandId } = received.right;
+    telemetry.received(traced, streamId);
     let cached = cache.lookup(streamId, commandId);
+    let snapshotEvery = options.snapshotEvery;
     for (let conflicts = 0; ; ) {
       const fromCache = cached !== undefined;
-      const loaded = cached !== undefined ? E.right({ ...cached, earlier: [] }) : await loadStream(store, upcasting, definition, streamId, commandId);
+      const loaded =
+        cached !== undefined
+          ? E.right({ head: cached, earlier: [] })
+          : await telemetry.load(traced, streamId, () => loadStream(store, upcasting, definition, streamId, commandId, { snapshotEvery }));
       cached = undefined;
       if (E.isLeft(loaded)) return refuse(loaded.left, raw, streamId);
-      const head = loaded.right;
-      if (!fromCache && head.earlier.length === 0) cache.remember(streamId, head);
+      const { head } = loaded.right;
+      if (!fromCache && loaded.right.earlier.length === 0) cache.remember(streamId, head);
+      // A head from the cache or a snapshot may miss what the stream holds: only an append confirms it.
+      const guess = fromCache || !head.complete;
+      const readWhole = () => {
+        snapshotEvery = undefined;
+      };
 
-      const earlier = answerOfEarlier(received.right, head, head.earlier);
+      const earlier = answerOfEarlier(received.right, head, loaded.right.earlier);
       if (earlier !== undefined) return earlier.kind === 'answer' ? earlier.result : refuse(earlier.error, raw, streamId);
 
-      const decision = decideOnHead(definition, received.right, head);
-      if (fromCache && (E.isLeft(decision) || decision.right.length === 0)) continue;
+      const decision = telemetry.decide(traced, streamId, () => decideOnHead(definition, received.right, head));
+      if (guess && (E.isLeft(decision) || decision.right.length === 0)) {
+        readWhole();
+        continue;
+      }
       if (E.isLeft(decision)) {
         const journaled = await journalRefusal(store, retries, received.right, decision.left);
         if (E.isLeft(journaled)) return refuse(journaled.left, raw, streamId);
@@ -55,7 +71,7 @@ export const createCommandHandler = (options: CommandHandlerOptions): CommandHan
       if (decision.right.length === 0) return E.right({ streamId, events: [], nextExpectedRevision: head.revision, duplicate: false });
 
       const toAppend = envelopes(upcasting, received.right, decision.right);
-      const appended = await appendAtHead(store, retries, streamId, head, toAppend);
+      const appended = await telemetry.append(traced, streamId, toAppend, (events) => appendAtHead(store, retries, streamId, head, events));
       if (E.isRight(appended)) {
         const { events, nextExpectedRevision } = appended.right;
         // A store that recognized a retry stored earlier by another writer may hold more events after it.
@@ -67,15 +83,26 @@ export const createCommandHandler = (options: CommandHandlerOptions): CommandHan
             lastAt: command.metadata.at,
             commandIds: head.commandIds.add(commandId),
             refusals: head.refusals,
+            complete: head.complete,
           });
         } else cache.forget(streamId);
         return E.right({ streamId, events, nextExpectedRevision, duplicate: false });
       }
       cache.forget(streamId);
-      if (appended.left.code === 'ConcurrencyConflict' && fromCache) continue;
+      // Events of a command stored before a snapshot are refused as ids the stream already holds.
+      if (guess && (appended.left.code === 'ConcurrencyConflict' || (!head.complete && appended.left.code === 'InvalidAppend'))) {
+        readWhole();
+        continue;
+      }
       if (appended.left.code !== 'ConcurrencyConflict' || conflicts >= maxConflictRetries) return refuse(appended.left, raw, streamId);
       conflicts += 1;
     }
+  };
+
+  /** Every command in its span: the path above, and its outcome recorded however it ends. */
+  const handle: CommandHandler['handle'] = async (definition, raw) => {
+    const traced = telemetry.start(definition, raw);
+    return telemetry.finish(traced, await handleInSpan(definition, raw, traced));
   };
 
   return {
@@ -83,8 +110,8 @@ export const createCommandHandler = (options: CommandHandlerOptions): CommandHan
     load: async <S>(definition: Parameters<CommandHandler['load']>[0], streamId: string) => {
       const loaded = await loadStream(store, upcasting, definition, streamId);
       if (E.isLeft(loaded)) return loaded;
-      const { state, revision, events } = loaded.right;
-      return E.right({ state: state as S, revision, events });
+      const { head, events } = loaded.right;
+      return E.right({ state: head.state as S, revision: head.revision, events });
     },
   };
 };

@@ -5,16 +5,17 @@ import type { EventStore } from '../event-store.js';
 import type { RecordedEvent } from '../messages.js';
 
 /**
- * Reads a stream from its start, handing each event to `onEvent` until it answers `Left`; a stream
- * that does not exist is read as an empty one.
+ * Reads a stream from its start (or from revision `from`), handing each event to `onEvent` until it
+ * answers `Left`; a stream that does not exist is read as an empty one.
  */
 export const readStreamOrNothing = async (
   store: EventStore,
   streamId: string,
   onEvent: (stored: RecordedEvent) => E.Either<StoreError, void>,
+  from: number | 'start' = 'start',
 ): Promise<E.Either<StoreError, void>> => {
   try {
-    for await (const stored of store.readStream(streamId)) {
+    for await (const stored of store.readStream(streamId, { from })) {
       const handled = onEvent(stored);
       if (E.isLeft(handled)) return handled;
     }

@@ -38,8 +38,22 @@ export interface CommandHandlerOptions {
    * state holds personal data, so that an erased customer's data is not remembered.
    */
   readonly cachedStreams?: number;
+  /**
+   * Loads the streams of aggregates that declare a snapshot (`AggregateDefinition.snapshot`) from
+   * their newest snapshot, and takes a new one once a load read this many events past it; no
+   * snapshots when absent. Needs a store that refuses to append an event id it already holds in the
+   * stream (the in-memory and SQLite stores do), so that a command stored before the snapshot and
+   * sent again is recognized.
+   */
+  readonly snapshotEvery?: number;
   /** Told of every refusal (validation, authorization, domain rule, store), e.g. to keep a security log. */
   readonly onRefused?: (refusal: RefusedCommand) => void | Promise<void>;
+  /**
+   * Whether commands emit OpenTelemetry spans and metrics and carry their trace into the events
+   * (default true; a no-op until an SDK is registered). False for bulk work a registered SDK should
+   * not see command by command, such as replaying a log into a new store.
+   */
+  readonly telemetry?: boolean;
 }
 
 export interface LoadedAggregate<S> {

@@ -1,6 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { forbidden, invalidCommand } from '@aftersales/core';
-import { match } from 'ts-pattern';
+import { unreachable } from '../shared/unreachable.js';
 import type { DepartmentError } from '../shared/errors.js';
 import { invalidTransition } from '../shared/errors.js';
 import type { AcknowledgeAppraisal, AppraisalCommand, PlanAppraisal } from './commands.js';
@@ -61,53 +61,65 @@ const acknowledge = (command: AcknowledgeAppraisal, state: AppraisalState): Deci
 const whenCompleted = (command: AppraisalCommand, state: AppraisalState, decideCompleted: (completed: Completed) => Decision) =>
   state.status === 'Completed' ? decideCompleted(state) : wrongState(command, state, ['Completed']);
 
-const decideFor = (command: AppraisalCommand, state: AppraisalState): Decision =>
-  match(command)
-    .returnType<Decision>()
-    .with({ type: 'PlanAppraisal' }, (planCommand) => plan(planCommand, state))
-    .with({ type: 'ScoreAppraisal' }, (score) =>
-      state.status === 'Planned' || state.status === 'Scored'
+const decideFor = (command: AppraisalCommand, state: AppraisalState): Decision => {
+  switch (command.type) {
+    case 'PlanAppraisal': {
+      const planCommand = command;
+      return plan(planCommand, state);
+    }
+    case 'ScoreAppraisal': {
+      const score = command;
+      return state.status === 'Planned' || state.status === 'Scored'
         ? E.right([{ type: 'AppraisalScored', data: score.data }])
-        : wrongState(score, state, ['Planned', 'Scored'], state.status === 'Completed' ? ' (scores are final once completed)' : ''),
-    )
-    .with({ type: 'CompleteAppraisal' }, (complete) =>
-      state.status === 'Scored'
+        : wrongState(score, state, ['Planned', 'Scored'], state.status === 'Completed' ? ' (scores are final once completed)' : '');
+    }
+    case 'CompleteAppraisal': {
+      const complete = command;
+      return state.status === 'Scored'
         ? E.right([
             {
               type: 'AppraisalCompleted',
               data: { appraisalId: state.appraisalId, employeeId: state.employeeId, rating: state.rating, competent: state.competent },
             },
           ])
-        : wrongState(complete, state, ['Scored']),
-    )
-    .with({ type: 'ProposeRecommendation' }, (propose) =>
-      whenCompleted(propose, state, (completed) =>
-        completed.openRecommendation === undefined
-          ? E.right([{ type: 'RecommendationProposed', data: propose.data }])
-          : refuse(
-              `ProposeRecommendation refused: appraisal ${completed.appraisalId} already has an open ${completed.openRecommendation.kind} recommendation; expected the general manager to decide it first`,
-            ),
-      ),
-    )
-    .with({ type: 'DecideRecommendation' }, (decision) =>
-      whenCompleted(decision, state, (completed) =>
-        completed.openRecommendation === undefined
-          ? refuse(`DecideRecommendation refused: appraisal ${completed.appraisalId} is Completed with no open recommendation; expected one to be proposed first`)
-          : E.right([
-              {
-                type: 'RecommendationDecided',
-                data: {
-                  appraisalId: completed.appraisalId,
-                  kind: completed.openRecommendation.kind,
-                  approved: decision.data.approved,
-                  reason: decision.data.reason,
+        : wrongState(complete, state, ['Scored']);
+    }
+    case 'ProposeRecommendation': {
+      const propose = command;
+      return whenCompleted(propose, state, (completed) =>
+          completed.openRecommendation === undefined
+            ? E.right([{ type: 'RecommendationProposed', data: propose.data }])
+            : refuse(
+                `ProposeRecommendation refused: appraisal ${completed.appraisalId} already has an open ${completed.openRecommendation.kind} recommendation; expected the general manager to decide it first`,
+              ),
+        );
+    }
+    case 'DecideRecommendation': {
+      const decision = command;
+      return whenCompleted(decision, state, (completed) =>
+          completed.openRecommendation === undefined
+            ? refuse(`DecideRecommendation refused: appraisal ${completed.appraisalId} is Completed with no open recommendation; expected one to be proposed first`)
+            : E.right([
+                {
+                  type: 'RecommendationDecided',
+                  data: {
+                    appraisalId: completed.appraisalId,
+                    kind: completed.openRecommendation.kind,
+                    approved: decision.data.approved,
+                    reason: decision.data.reason,
+                  },
                 },
-              },
-            ]),
-      ),
-    )
-    .with({ type: 'AcknowledgeAppraisal' }, (acknowledgeCommand) => acknowledge(acknowledgeCommand, state))
-    .exhaustive();
+              ]),
+        );
+    }
+    case 'AcknowledgeAppraisal': {
+      const acknowledgeCommand = command;
+      return acknowledge(acknowledgeCommand, state);
+    }
+    default:
+      return unreachable(command);
+  }
+};
 
 /** Decides a command against an appraisal's state: the events it produces, or why it is refused. */
 export const decide = (command: AppraisalCommand, state: AppraisalState): Decision =>

@@ -1,13 +1,16 @@
-import { match } from 'ts-pattern';
+import { unreachable } from '../shared/unreachable.js';
 import type { AppraisalEvent } from './events.js';
 import type { AppraisalState } from './state.js';
 
-export const evolve = (state: AppraisalState, event: AppraisalEvent): AppraisalState =>
-  match(event)
-    .returnType<AppraisalState>()
-    .with({ type: 'AppraisalPlanned' }, ({ data }) => ({ status: 'Planned', ...data }))
-    .with({ type: 'AppraisalScored' }, ({ data }) =>
-      state.status === 'Planned' || state.status === 'Scored'
+export const evolve = (state: AppraisalState, event: AppraisalEvent): AppraisalState => {
+  switch (event.type) {
+    case 'AppraisalPlanned': {
+      const { data } = event;
+      return ({ status: 'Planned', ...data });
+    }
+    case 'AppraisalScored': {
+      const { data } = event;
+      return state.status === 'Planned' || state.status === 'Scored'
         ? {
             status: 'Scored',
             appraisalId: state.appraisalId,
@@ -18,16 +21,22 @@ export const evolve = (state: AppraisalState, event: AppraisalEvent): AppraisalS
             rating: data.rating,
             competent: data.competent,
           }
-        : state,
-    )
-    .with({ type: 'AppraisalCompleted' }, () =>
-      state.status === 'Scored' ? { ...state, status: 'Completed', openRecommendation: undefined, acknowledged: false } : state,
-    )
-    .with({ type: 'RecommendationProposed' }, ({ data }) =>
-      state.status === 'Completed' ? { ...state, openRecommendation: { kind: data.kind, detail: data.detail } } : state,
-    )
-    .with({ type: 'RecommendationDecided' }, () =>
-      state.status === 'Completed' ? { ...state, openRecommendation: undefined } : state,
-    )
-    .with({ type: 'AppraisalAcknowledged' }, () => (state.status === 'Completed' ? { ...state, acknowledged: true } : state))
-    .exhaustive();
+        : state;
+    }
+    case 'AppraisalCompleted': {
+      return state.status === 'Scored' ? { ...state, status: 'Completed', openRecommendation: undefined, acknowledged: false } : state;
+    }
+    case 'RecommendationProposed': {
+      const { data } = event;
+      return state.status === 'Completed' ? { ...state, openRecommendation: { kind: data.kind, detail: data.detail } } : state;
+    }
+    case 'RecommendationDecided': {
+      return state.status === 'Completed' ? { ...state, openRecommendation: undefined } : state;
+    }
+    case 'AppraisalAcknowledged': {
+      return state.status === 'Completed' ? { ...state, acknowledged: true } : state;
+    }
+    default:
+      return unreachable(event);
+  }
+};

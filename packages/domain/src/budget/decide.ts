@@ -1,6 +1,6 @@
 import { forbidden, invalidCommand } from '@aftersales/core';
 import * as E from 'fp-ts/lib/Either.js';
-import { match } from 'ts-pattern';
+import { unreachable } from '../shared/unreachable.js';
 import type { DepartmentError, OverBudget } from '../shared/errors.js';
 import { invalidTransition } from '../shared/errors.js';
 import type { BudgetCommand } from './commands.js';
@@ -16,11 +16,20 @@ const accept = (...events: BudgetEvent[]): Decision => E.right(events);
 const inStatus = <S extends BudgetStatus>(state: BudgetState, statuses: readonly S[]): state is InStatus<S> =>
   (statuses as readonly BudgetStatus[]).includes(state.status);
 
-const describe = (state: BudgetState): string =>
-  match(state)
-    .with({ status: 'Initial' }, () => 'does not exist')
-    .with({ status: 'Closed' }, () => 'is Closed and accepts nothing more')
-    .otherwise(({ status }) => `is ${status}`);
+const describe = (state: BudgetState): string => {
+  switch (state.status) {
+    case 'Initial': {
+      return 'does not exist';
+    }
+    case 'Closed': {
+      return 'is Closed and accepts nothing more';
+    }
+    default: {
+      const { status } = state;
+      return `is ${status}`;
+    }
+  }
+};
 
 const refuse = (command: BudgetCommand, state: BudgetState, expected: string): Decision =>
   E.left(invalidTransition(`${command.type} refused: budget ${command.data.budgetId} ${describe(state)}; expected ${expected}`));
@@ -89,10 +98,9 @@ const claimToDecide = (
 const categories = (lines: readonly { readonly category: string }[]) => lines.map((line) => line.category).join(', ');
 
 /** Decides one command against the budget's state: the events it produces, or why it is refused. */
-export const decide = (command: BudgetCommand, state: BudgetState): Decision =>
-  match(command)
-    .returnType<Decision>()
-    .with({ type: 'DraftBudget' }, (command) => {
+export const decide = (command: BudgetCommand, state: BudgetState): Decision => {
+  switch (command.type) {
+    case 'DraftBudget': {
       if (!inStatus(state, ['Initial', 'Returned'])) {
         return refuse(command, state, 'a new budget id, or a budget Returned by finance for a redraft');
       }
@@ -100,23 +108,23 @@ export const decide = (command: BudgetCommand, state: BudgetState): Decision =>
         return invalidField(command, 'fiscalYear', `(${command.data.fiscalYear}) must stay ${state.fiscalYear} when redrafting`);
       }
       return accept({ type: 'BudgetDrafted', data: command.data });
-    })
-    .with({ type: 'SubmitBudget' }, (command) =>
-      inStatus(state, ['Drafted'])
+    }
+    case 'SubmitBudget': {
+      return inStatus(state, ['Drafted'])
         ? accept({ type: 'BudgetSubmitted', data: { budgetId: state.budgetId } })
-        : refuse(command, state, 'Drafted'),
-    )
-    .with({ type: 'ReviewBudget' }, (command) =>
-      inStatus(state, ['Submitted'])
+        : refuse(command, state, 'Drafted');
+    }
+    case 'ReviewBudget': {
+      return inStatus(state, ['Submitted'])
         ? accept({ type: 'BudgetReviewed', data: command.data })
-        : refuse(command, state, 'Submitted (awaiting the finance review)'),
-    )
-    .with({ type: 'ApproveBudget' }, (command) =>
-      inStatus(state, ['Reviewed'])
+        : refuse(command, state, 'Submitted (awaiting the finance review)');
+    }
+    case 'ApproveBudget': {
+      return inStatus(state, ['Reviewed'])
         ? accept({ type: 'BudgetApproved', data: { budgetId: state.budgetId, lines: [...state.lines] } })
-        : refuse(command, state, 'Reviewed (reviewed and approved by finance)'),
-    )
-    .with({ type: 'ClaimExpense' }, (command) => {
+        : refuse(command, state, 'Reviewed (reviewed and approved by finance)');
+    }
+    case 'ClaimExpense': {
       if (!inStatus(state, ['Active'])) return refuse(command, state, 'Active (approved by the general manager, not closed)');
       const earlier = expenseIn(state.expenses, command.data.expenseId);
       if (earlier !== undefined) {
@@ -131,8 +139,8 @@ export const decide = (command: BudgetCommand, state: BudgetState): Decision =>
       }
       const { actor } = command.metadata;
       return accept({ type: 'ExpenseClaimed', data: { ...command.data, claimantId: actor.id, claimantRole: actor.role } });
-    })
-    .with({ type: 'ApproveExpense' }, (command) => {
+    }
+    case 'ApproveExpense': {
       if (!inStatus(state, ['Active'])) return refuse(command, state, 'Active');
       const claim = claimToDecide(command, state);
       if (E.isLeft(claim)) return claim;
@@ -148,14 +156,14 @@ export const decide = (command: BudgetCommand, state: BudgetState): Decision =>
         type: 'ExpenseApproved',
         data: { budgetId: state.budgetId, expenseId: expense.expenseId, category: expense.category, amount: expense.amount },
       });
-    })
-    .with({ type: 'RejectExpense' }, (command) => {
+    }
+    case 'RejectExpense': {
       if (!inStatus(state, ['Active'])) return refuse(command, state, 'Active');
       const claim = claimToDecide(command, state);
       if (E.isLeft(claim)) return claim;
       return accept({ type: 'ExpenseRejected', data: command.data });
-    })
-    .with({ type: 'AdjustLine' }, (command) => {
+    }
+    case 'AdjustLine': {
       if (!inStatus(state, ['Active'])) return refuse(command, state, 'Active');
       const line = state.lines.find((candidate) => candidate.category === command.data.category);
       if (line === undefined) {
@@ -181,9 +189,9 @@ export const decide = (command: BudgetCommand, state: BudgetState): Decision =>
           reason: command.data.reason,
         },
       });
-    })
-    .with({ type: 'CloseBudget' }, (command) =>
-      inStatus(state, ['Active'])
+    }
+    case 'CloseBudget': {
+      return inStatus(state, ['Active'])
         ? accept({
             type: 'BudgetClosed',
             data: {
@@ -196,6 +204,9 @@ export const decide = (command: BudgetCommand, state: BudgetState): Decision =>
               })),
             },
           })
-        : refuse(command, state, 'Active'),
-    )
-    .exhaustive();
+        : refuse(command, state, 'Active');
+    }
+    default:
+      return unreachable(command);
+  }
+};

@@ -1,7 +1,7 @@
 import type { Forbidden } from '@aftersales/core';
 import { forbidden, invalidCommand } from '@aftersales/core';
 import * as E from 'fp-ts/lib/Either.js';
-import { match } from 'ts-pattern';
+import { unreachable } from '../shared/unreachable.js';
 import type { DepartmentError } from '../shared/errors.js';
 import { invalidTransition } from '../shared/errors.js';
 import type { RepairOrderCommand } from './commands.js';
@@ -20,12 +20,24 @@ const acceptIf = (check: E.Either<Forbidden, void>, ...events: RepairOrderEvent[
 const inStatus = <S extends RepairOrderStatus>(state: RepairOrderState, statuses: readonly S[]): state is InStatus<S> =>
   (statuses as readonly RepairOrderStatus[]).includes(state.status);
 
-const describe = (state: RepairOrderState): string =>
-  match(state)
-    .with({ status: 'Initial' }, () => 'does not exist')
-    .with({ status: 'Cancelled' }, (cancelled) => `was cancelled (while ${cancelled.cancelledWhen}) and accepts nothing more`)
-    .with({ status: 'Closed' }, () => 'is Closed and accepts nothing more')
-    .otherwise(({ status }) => `is ${status}`);
+const describe = (state: RepairOrderState): string => {
+  switch (state.status) {
+    case 'Initial': {
+      return 'does not exist';
+    }
+    case 'Cancelled': {
+      const cancelled = state;
+      return `was cancelled (while ${cancelled.cancelledWhen}) and accepts nothing more`;
+    }
+    case 'Closed': {
+      return 'is Closed and accepts nothing more';
+    }
+    default: {
+      const { status } = state;
+      return `is ${status}`;
+    }
+  }
+};
 
 const refuse = (command: RepairOrderCommand, state: RepairOrderState, expected: string): Decision =>
   E.left(
@@ -81,10 +93,9 @@ const beforeReturn = [
 ] as const satisfies readonly RepairOrderStatus[];
 
 /** Decides one command against the order's state: the events it produces, or why it is refused. */
-export const decide = (command: RepairOrderCommand, state: RepairOrderState): Decision =>
-  match(command)
-    .returnType<Decision>()
-    .with({ type: 'ReceiveRepairOrder' }, (command) => {
+export const decide = (command: RepairOrderCommand, state: RepairOrderState): Decision => {
+  switch (command.type) {
+    case 'ReceiveRepairOrder': {
       if (state.status !== 'Initial') return refuse(command, state, 'a new order id');
       if (command.metadata.actor.id !== command.data.endpointId) {
         return E.left(
@@ -94,13 +105,13 @@ export const decide = (command: RepairOrderCommand, state: RepairOrderState): De
         );
       }
       return accept({ type: 'RepairOrderReceived', data: command.data });
-    })
-    .with({ type: 'ConfirmReceipt' }, (command) =>
-      inStatus(state, ['Received'])
+    }
+    case 'ConfirmReceipt': {
+      return inStatus(state, ['Received'])
         ? accept({ type: 'ReceiptConfirmed', data: { orderId: state.orderId } })
-        : refuse(command, state, 'Received (a reported order awaiting confirmation)'),
-    )
-    .with({ type: 'ScheduleRepair' }, (command) => {
+        : refuse(command, state, 'Received (a reported order awaiting confirmation)');
+    }
+    case 'ScheduleRepair': {
       if (!inStatus(state, ['Confirmed'])) return refuse(command, state, 'Confirmed (receipt confirmed, not yet scheduled)');
       if (instant(command.data.promisedBy) <= instant(command.metadata.at)) {
         return invalidField(command, 'promisedBy', `(${command.data.promisedBy}) must be later than the scheduling time ${command.metadata.at}`);
@@ -109,8 +120,8 @@ export const decide = (command: RepairOrderCommand, state: RepairOrderState): De
         type: 'RepairScheduled',
         data: { orderId: state.orderId, promisedBy: command.data.promisedBy, specialistId: command.data.specialistId },
       });
-    })
-    .with({ type: 'RescheduleRepair' }, (command) => {
+    }
+    case 'RescheduleRepair': {
       if (!inStatus(state, ['Scheduled', 'InRepair', 'RepairRejected'])) {
         return refuse(command, state, 'Scheduled, InRepair or RepairRejected (the repair not yet completed)');
       }
@@ -136,8 +147,8 @@ export const decide = (command: RepairOrderCommand, state: RepairOrderState): De
           reason: command.data.reason,
         },
       });
-    })
-    .with({ type: 'StartRepair' }, (command) => {
+    }
+    case 'StartRepair': {
       if (!inStatus(state, ['Scheduled', 'RepairRejected'])) {
         return refuse(command, state, 'Scheduled, or RepairRejected after a failed repair inspection');
       }
@@ -145,16 +156,16 @@ export const decide = (command: RepairOrderCommand, state: RepairOrderState): De
         checkAssignedSpecialist(command, state.specialistId),
         { type: 'RepairStarted', data: { orderId: state.orderId, specialistId: state.specialistId } },
       );
-    })
-    .with({ type: 'CompleteRepair' }, (command) => {
+    }
+    case 'CompleteRepair': {
       if (!inStatus(state, ['InRepair'])) return refuse(command, state, 'InRepair (a started repair)');
       return acceptIf(
         checkAssignedSpecialist(command, state.specialistId),
         { type: 'RepairCompleted', data: { orderId: state.orderId, specialistId: state.specialistId } },
       );
-    })
-    .with({ type: 'InspectRepair' }, (command) =>
-      inStatus(state, ['RepairCompleted'])
+    }
+    case 'InspectRepair': {
+      return inStatus(state, ['RepairCompleted'])
         ? accept({
             type: 'RepairInspected',
             data: {
@@ -164,15 +175,15 @@ export const decide = (command: RepairOrderCommand, state: RepairOrderState): De
               attempt: state.repairInspections + 1,
             },
           })
-        : refuse(command, state, 'RepairCompleted (a completed repair awaiting inspection)'),
-    )
-    .with({ type: 'FinishGarment' }, (command) =>
-      inStatus(state, ['RepairPassed', 'FinishingRejected'])
+        : refuse(command, state, 'RepairCompleted (a completed repair awaiting inspection)');
+    }
+    case 'FinishGarment': {
+      return inStatus(state, ['RepairPassed', 'FinishingRejected'])
         ? accept({ type: 'GarmentFinished', data: { orderId: state.orderId, steps: command.data.steps } })
-        : refuse(command, state, 'RepairPassed, or FinishingRejected after a failed finishing inspection'),
-    )
-    .with({ type: 'InspectFinishing' }, (command) =>
-      inStatus(state, ['Finished'])
+        : refuse(command, state, 'RepairPassed, or FinishingRejected after a failed finishing inspection');
+    }
+    case 'InspectFinishing': {
+      return inStatus(state, ['Finished'])
         ? accept({
             type: 'FinishingInspected',
             data: {
@@ -182,26 +193,26 @@ export const decide = (command: RepairOrderCommand, state: RepairOrderState): De
               attempt: state.finishingInspections + 1,
             },
           })
-        : refuse(command, state, 'Finished (finishing awaiting inspection)'),
-    )
-    .with({ type: 'PackageGarment' }, (command) =>
-      inStatus(state, ['FinishingPassed'])
+        : refuse(command, state, 'Finished (finishing awaiting inspection)');
+    }
+    case 'PackageGarment': {
+      return inStatus(state, ['FinishingPassed'])
         ? accept({ type: 'GarmentPackaged', data: { orderId: state.orderId } })
-        : refuse(command, state, 'FinishingPassed (finishing passed inspection)'),
-    )
-    .with({ type: 'ReturnGarment' }, (command) =>
-      inStatus(state, ['Packaged'])
+        : refuse(command, state, 'FinishingPassed (finishing passed inspection)');
+    }
+    case 'ReturnGarment': {
+      return inStatus(state, ['Packaged'])
         ? accept({ type: 'GarmentReturned', data: { orderId: state.orderId } })
-        : refuse(command, state, 'Packaged'),
-    )
-    .with({ type: 'ConfirmReturn' }, (command) => {
+        : refuse(command, state, 'Packaged');
+    }
+    case 'ConfirmReturn': {
       if (!inStatus(state, ['Returned'])) return refuse(command, state, 'Returned (the garment sent back to the endpoint)');
       return acceptIf(
         checkEndpoint(command, state.endpointId),
         { type: 'ReturnConfirmed', data: { orderId: state.orderId, receivedBy: command.data.receivedBy } },
       );
-    })
-    .with({ type: 'RecordFeedback' }, (command) => {
+    }
+    case 'RecordFeedback': {
       if (!inStatus(state, ['ReturnConfirmed'])) {
         return refuse(command, state, 'ReturnConfirmed (feedback is recorded once, after the return is confirmed)');
       }
@@ -209,17 +220,20 @@ export const decide = (command: RepairOrderCommand, state: RepairOrderState): De
         type: 'FeedbackRecorded',
         data: { orderId: state.orderId, satisfied: command.data.satisfied, opinion: command.data.opinion },
       });
-    })
-    .with({ type: 'CancelRepairOrder' }, (command) => {
+    }
+    case 'CancelRepairOrder': {
       if (!inStatus(state, beforeReturn)) return refuse(command, state, 'an order whose garment has not been returned yet');
       return acceptIf(
         checkEndpoint(command, state.endpointId),
         { type: 'RepairOrderCancelled', data: { orderId: state.orderId, reason: command.data.reason } },
       );
-    })
-    .with({ type: 'CloseRepairOrder' }, (command) =>
-      inStatus(state, ['FeedbackRecorded'])
+    }
+    case 'CloseRepairOrder': {
+      return inStatus(state, ['FeedbackRecorded'])
         ? accept({ type: 'RepairOrderClosed', data: { orderId: state.orderId } })
-        : refuse(command, state, 'FeedbackRecorded (closed after the customer feedback)'),
-    )
-    .exhaustive();
+        : refuse(command, state, 'FeedbackRecorded (closed after the customer feedback)');
+    }
+    default:
+      return unreachable(command);
+  }
+};

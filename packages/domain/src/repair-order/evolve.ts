@@ -1,4 +1,4 @@
-import { match } from 'ts-pattern';
+import { unreachable } from '../shared/unreachable.js';
 import type { RepairOrderEvent } from './events.js';
 import type { RepairOrderState, ScheduledStatus } from './state.js';
 import { isScheduled } from './state.js';
@@ -14,17 +14,18 @@ const advance = (
   change: { readonly repairInspections?: number; readonly finishingInspections?: number } = {},
 ): RepairOrderState => (isScheduled(state) ? { ...state, ...change, status } : state);
 
-export const evolve = (state: RepairOrderState, event: RepairOrderEvent): RepairOrderState =>
-  match(event)
-    .returnType<RepairOrderState>()
-    .with({ type: 'RepairOrderReceived' }, ({ data }) =>
-      state.status === 'Initial' ? { status: 'Received', orderId: data.orderId, endpointId: data.endpointId } : state,
-    )
-    .with({ type: 'ReceiptConfirmed' }, () =>
-      state.status === 'Received' ? { ...state, status: 'Confirmed' } : state,
-    )
-    .with({ type: 'RepairScheduled' }, ({ data }) =>
-      state.status === 'Initial' || state.status === 'Cancelled' || state.status === 'Closed'
+export const evolve = (state: RepairOrderState, event: RepairOrderEvent): RepairOrderState => {
+  switch (event.type) {
+    case 'RepairOrderReceived': {
+      const { data } = event;
+      return state.status === 'Initial' ? { status: 'Received', orderId: data.orderId, endpointId: data.endpointId } : state;
+    }
+    case 'ReceiptConfirmed': {
+      return state.status === 'Received' ? { ...state, status: 'Confirmed' } : state;
+    }
+    case 'RepairScheduled': {
+      const { data } = event;
+      return state.status === 'Initial' || state.status === 'Cancelled' || state.status === 'Closed'
         ? state
         : {
             status: 'Scheduled',
@@ -34,32 +35,52 @@ export const evolve = (state: RepairOrderState, event: RepairOrderEvent): Repair
             specialistId: data.specialistId,
             repairInspections: 0,
             finishingInspections: 0,
-          },
-    )
-    .with({ type: 'RepairRescheduled' }, ({ data }) =>
-      isScheduled(state) ? { ...state, promisedBy: data.promisedBy } : state,
-    )
-    .with({ type: 'RepairStarted' }, () => advance(state, 'InRepair'))
-    .with({ type: 'RepairCompleted' }, () => advance(state, 'RepairCompleted'))
-    .with({ type: 'RepairInspected' }, ({ data }) =>
-      advance(state, data.passed ? 'RepairPassed' : 'RepairRejected', { repairInspections: data.attempt }),
-    )
-    .with({ type: 'GarmentFinished' }, () => advance(state, 'Finished'))
-    .with({ type: 'FinishingInspected' }, ({ data }) =>
-      advance(state, data.passed ? 'FinishingPassed' : 'FinishingRejected', { finishingInspections: data.attempt }),
-    )
-    .with({ type: 'GarmentPackaged' }, () => advance(state, 'Packaged'))
-    .with({ type: 'GarmentReturned' }, () => advance(state, 'Returned'))
-    .with({ type: 'ReturnConfirmed' }, () => advance(state, 'ReturnConfirmed'))
-    .with({ type: 'FeedbackRecorded' }, () => advance(state, 'FeedbackRecorded'))
-    .with({ type: 'RepairOrderCancelled' }, () =>
-      state.status === 'Initial' || state.status === 'Cancelled' || state.status === 'Closed'
+          };
+    }
+    case 'RepairRescheduled': {
+      const { data } = event;
+      return isScheduled(state) ? { ...state, promisedBy: data.promisedBy } : state;
+    }
+    case 'RepairStarted': {
+      return advance(state, 'InRepair');
+    }
+    case 'RepairCompleted': {
+      return advance(state, 'RepairCompleted');
+    }
+    case 'RepairInspected': {
+      const { data } = event;
+      return advance(state, data.passed ? 'RepairPassed' : 'RepairRejected', { repairInspections: data.attempt });
+    }
+    case 'GarmentFinished': {
+      return advance(state, 'Finished');
+    }
+    case 'FinishingInspected': {
+      const { data } = event;
+      return advance(state, data.passed ? 'FinishingPassed' : 'FinishingRejected', { finishingInspections: data.attempt });
+    }
+    case 'GarmentPackaged': {
+      return advance(state, 'Packaged');
+    }
+    case 'GarmentReturned': {
+      return advance(state, 'Returned');
+    }
+    case 'ReturnConfirmed': {
+      return advance(state, 'ReturnConfirmed');
+    }
+    case 'FeedbackRecorded': {
+      return advance(state, 'FeedbackRecorded');
+    }
+    case 'RepairOrderCancelled': {
+      return state.status === 'Initial' || state.status === 'Cancelled' || state.status === 'Closed'
         ? state
-        : { status: 'Cancelled', orderId: state.orderId, endpointId: state.endpointId, cancelledWhen: state.status },
-    )
-    .with({ type: 'RepairOrderClosed' }, () =>
-      state.status === 'Initial' || state.status === 'Cancelled' || state.status === 'Closed'
+        : { status: 'Cancelled', orderId: state.orderId, endpointId: state.endpointId, cancelledWhen: state.status };
+    }
+    case 'RepairOrderClosed': {
+      return state.status === 'Initial' || state.status === 'Cancelled' || state.status === 'Closed'
         ? state
-        : { status: 'Closed', orderId: state.orderId, endpointId: state.endpointId },
-    )
-    .exhaustive();
+        : { status: 'Closed', orderId: state.orderId, endpointId: state.endpointId };
+    }
+    default:
+      return unreachable(event);
+  }
+};

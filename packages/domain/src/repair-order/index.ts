@@ -7,7 +7,7 @@ import type { RepairOrderEvent as Event } from './events.js';
 import { RepairOrderEvent } from './events.js';
 import { evolve } from './evolve.js';
 import type { RepairOrderState } from './state.js';
-import { initialRepairOrderState } from './state.js';
+import { RepairOrderStateSchema, initialRepairOrderState } from './state.js';
 
 export { FinishingStep, RepairOrderCommand, WorkItem, repairOrderCommandTypes } from './commands.js';
 export type { RepairOrderCommandType } from './commands.js';
@@ -45,4 +45,6 @@ export const repairOrder: AggregateDefinition<Command, Event, RepairOrderState> 
   streamId: (command) => `RepairOrder-${command.data.orderId}`,
   authorize: authorizeRoles<Command>(repairOrderRoles),
   decider: { initialState: initialRepairOrderState, decide, evolve },
+  // A repair order may be rescheduled many times; its state holds ids and dates, no personal data.
+  snapshot: { version: 1, schema: RepairOrderStateSchema },
 };

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 /** What every received order knows: which order, and which endpoint (业务端) reported it and gets it back. */
 interface OrderFacts {
   readonly orderId: string;
@@ -43,3 +44,38 @@ export const initialRepairOrderState: RepairOrderState = { status: 'Initial' };
 
 export const isScheduled = (state: RepairOrderState): state is Extract<RepairOrderState, ScheduledFacts> =>
   'specialistId' in state;
+
+const orderFacts = { orderId: z.string(), endpointId: z.string() };
+const scheduledFacts = {
+  ...orderFacts,
+  promisedBy: z.string(),
+  specialistId: z.string(),
+  repairInspections: z.number().int().nonnegative(),
+  finishingInspections: z.number().int().nonnegative(),
+};
+const scheduledStatuses = [
+  'Scheduled',
+  'InRepair',
+  'RepairCompleted',
+  'RepairRejected',
+  'RepairPassed',
+  'Finished',
+  'FinishingRejected',
+  'FinishingPassed',
+  'Packaged',
+  'Returned',
+  'ReturnConfirmed',
+  'FeedbackRecorded',
+] as const satisfies readonly ScheduledStatus[];
+
+/** Decodes a repair order's state as a snapshot keeps it. */
+export const RepairOrderStateSchema: z.ZodType<RepairOrderState> = z.union([
+  z.object({ status: z.literal('Initial') }),
+  z.object({ status: z.enum(['Received', 'Confirmed', 'Closed']), ...orderFacts }),
+  z.object({ status: z.enum(scheduledStatuses), ...scheduledFacts }),
+  z.object({
+    status: z.literal('Cancelled'),
+    ...orderFacts,
+    cancelledWhen: z.enum(['Initial', 'Received', 'Confirmed', ...scheduledStatuses, 'Cancelled', 'Closed']),
+  }),
+]);

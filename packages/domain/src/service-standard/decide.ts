@@ -1,7 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import { forbidden, invalidCommand } from '@aftersales/core';
-import { match } from 'ts-pattern';
+import { unreachable } from '../shared/unreachable.js';
 import type { DepartmentError } from '../shared/errors.js';
 import { invalidTransition } from '../shared/errors.js';
 import type {
@@ -177,58 +177,85 @@ const atPublishedEndpoint = (
     return E.right(events());
   });
 
-const decideEstablished = (command: ServiceStandardCommand, state: Established): Decision =>
-  match(command)
-    .returnType<Decision>()
-    .with({ type: 'PlanStandard' }, (planCommand) => plan(planCommand, state))
-    .with({ type: 'DraftStandard' }, (draftCommand) => draft(draftCommand, state))
-    .with({ type: 'SubmitStandard' }, (submit) =>
-      pipe(
-        versionIn(submit, state, ['Draft']),
-        E.map((): readonly ServiceStandardEvent[] => [{ type: 'StandardSubmitted', data: submit.data }]),
-      ),
-    )
-    .with({ type: 'ApproveStandard' }, (approve) =>
-      pipe(
-        versionIn(approve, state, ['Submitted']),
-        E.map((): readonly ServiceStandardEvent[] => [{ type: 'StandardApproved', data: approve.data }]),
-      ),
-    )
-    .with({ type: 'RejectStandard' }, (reject) =>
-      pipe(
-        versionIn(reject, state, ['Submitted']),
-        E.map((): readonly ServiceStandardEvent[] => [{ type: 'StandardRejected', data: reject.data }]),
-      ),
-    )
-    .with({ type: 'PublishStandard' }, (publishCommand) => publish(publishCommand, state))
-    .with({ type: 'AcknowledgeStandard' }, (acknowledgeCommand) => acknowledge(acknowledgeCommand, state))
-    .with({ type: 'RecordTraining' }, (training) =>
-      atPublishedEndpoint(training, state, () => [{ type: 'TrainingRecorded', data: training.data }]),
-    )
-    .with({ type: 'RecordAssessment' }, (assessment) =>
-      atPublishedEndpoint(assessment, state, () => [
-        { type: 'AssessmentRecorded', data: { ...assessment.data, passed: assessment.data.score >= assessment.data.passMark } },
-      ]),
-    )
-    .with({ type: 'InspectCompliance' }, (inspection) =>
-      atPublishedEndpoint(inspection, state, () => [{ type: 'ComplianceInspected', data: inspection.data }]),
-    )
-    .with({ type: 'RetireStandard' }, ({ data }) => E.right([{ type: 'StandardRetired', data }]))
-    .exhaustive();
+const decideEstablished = (command: ServiceStandardCommand, state: Established): Decision => {
+  switch (command.type) {
+    case 'PlanStandard':
+      return plan(command, state);
+    case 'DraftStandard': {
+      const draftCommand = command;
+      return draft(draftCommand, state);
+    }
+    case 'SubmitStandard': {
+      const submit = command;
+      return pipe(
+          versionIn(submit, state, ['Draft']),
+          E.map((): readonly ServiceStandardEvent[] => [{ type: 'StandardSubmitted', data: submit.data }]),
+        );
+    }
+    case 'ApproveStandard': {
+      const approve = command;
+      return pipe(
+          versionIn(approve, state, ['Submitted']),
+          E.map((): readonly ServiceStandardEvent[] => [{ type: 'StandardApproved', data: approve.data }]),
+        );
+    }
+    case 'RejectStandard': {
+      const reject = command;
+      return pipe(
+          versionIn(reject, state, ['Submitted']),
+          E.map((): readonly ServiceStandardEvent[] => [{ type: 'StandardRejected', data: reject.data }]),
+        );
+    }
+    case 'PublishStandard': {
+      const publishCommand = command;
+      return publish(publishCommand, state);
+    }
+    case 'AcknowledgeStandard': {
+      const acknowledgeCommand = command;
+      return acknowledge(acknowledgeCommand, state);
+    }
+    case 'RecordTraining': {
+      const training = command;
+      return atPublishedEndpoint(training, state, () => [{ type: 'TrainingRecorded', data: training.data }]);
+    }
+    case 'RecordAssessment': {
+      const assessment = command;
+      return atPublishedEndpoint(assessment, state, () => [
+          { type: 'AssessmentRecorded', data: { ...assessment.data, passed: assessment.data.score >= assessment.data.passMark } },
+        ]);
+    }
+    case 'InspectCompliance': {
+      const inspection = command;
+      return atPublishedEndpoint(inspection, state, () => [{ type: 'ComplianceInspected', data: inspection.data }]);
+    }
+    case 'RetireStandard': {
+      const { data } = command;
+      return E.right([{ type: 'StandardRetired', data }]);
+    }
+    default:
+      return unreachable(command);
+  }
+};
 
 /** Decides a command against a standard's state: the events it produces, or why it is refused. */
-export const decide = (command: ServiceStandardCommand, state: ServiceStandardState): Decision =>
-  match(state)
-    .returnType<Decision>()
-    .with({ status: 'New' }, () => {
+export const decide = (command: ServiceStandardCommand, state: ServiceStandardState): Decision => {
+  switch (state.status) {
+    case 'New': {
       if (command.type === 'PlanStandard') return plan(command, state);
       if (command.type === 'DraftStandard') return draft(command, state);
       return refuse(
         `${command.type} refused: standard ${command.data.standardId} does not exist yet; expected PlanStandard or DraftStandard version 1 first`,
       );
-    })
-    .with({ status: 'Established' }, (established) => decideEstablished(command, established))
-    .with({ status: 'Retired' }, (retired) =>
-      refuse(`${command.type} refused: standard ${retired.standardId} is Retired (${retired.reason}); a retired standard accepts no command`),
-    )
-    .exhaustive();
+    }
+    case 'Established': {
+      const established = state;
+      return decideEstablished(command, established);
+    }
+    case 'Retired': {
+      const retired = state;
+      return refuse(`${command.type} refused: standard ${retired.standardId} is Retired (${retired.reason}); a retired standard accepts no command`);
+    }
+    default:
+      return unreachable(state);
+  }
+};

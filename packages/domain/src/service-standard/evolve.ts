@@ -1,4 +1,4 @@
-import { match } from 'ts-pattern';
+import { unreachable } from '../shared/unreachable.js';
 import type { ServiceStandardEvent } from './events.js';
 import type { ServiceStandardState, StandardVersionState } from './state.js';
 
@@ -22,10 +22,10 @@ const textOf = (entry: StandardVersionState) => ({
   ...(entry.dueBy === undefined ? {} : { dueBy: entry.dueBy }),
 });
 
-export const evolve = (state: ServiceStandardState, event: ServiceStandardEvent): ServiceStandardState =>
-  match(event)
-    .returnType<ServiceStandardState>()
-    .with({ type: 'StandardPlanned' }, ({ data }) => {
+export const evolve = (state: ServiceStandardState, event: ServiceStandardEvent): ServiceStandardState => {
+  switch (event.type) {
+    case 'StandardPlanned': {
+      const { data } = event;
       const planned: StandardVersionState = {
         status: 'Planned',
         version: data.version,
@@ -35,8 +35,9 @@ export const evolve = (state: ServiceStandardState, event: ServiceStandardEvent)
         dueBy: data.dueBy,
       };
       return { status: 'Established', standardId: data.standardId, versions: [...versionsOf(state), planned] };
-    })
-    .with({ type: 'StandardDrafted' }, ({ data }) => {
+    }
+    case 'StandardDrafted': {
+      const { data } = event;
       // Drafting the version already planned or in draft revises it (keeping the plan's due date); any other version is appended.
       const dueBy = versionsOf(state).find((entry) => entry.version === data.version)?.dueBy;
       const drafted: StandardVersionState = {
@@ -49,41 +50,57 @@ export const evolve = (state: ServiceStandardState, event: ServiceStandardEvent)
       };
       const others = versionsOf(state).filter((entry) => entry.version !== data.version);
       return { status: 'Established', standardId: data.standardId, versions: [...others, drafted] };
-    })
-    .with({ type: 'StandardSubmitted' }, ({ data }) =>
-      replaceVersion(state, data.version, (entry) => ({ ...textOf(entry), status: 'Submitted' })),
-    )
-    .with({ type: 'StandardApproved' }, ({ data }) =>
-      replaceVersion(state, data.version, (entry) => ({ ...textOf(entry), status: 'Approved' })),
-    )
-    .with({ type: 'StandardRejected' }, ({ data }) =>
-      replaceVersion(state, data.version, (entry) => ({ ...textOf(entry), status: 'Rejected', reason: data.reason })),
-    )
-    .with({ type: 'StandardPublished' }, ({ data }) =>
-      replaceVersion(state, data.version, (entry) => ({
-        ...textOf(entry),
-        status: 'Published',
-        endpointIds: data.endpointIds,
-        acknowledgedBy: [],
-      })),
-    )
-    .with({ type: 'StandardSuperseded' }, ({ data }) =>
-      replaceVersion(state, data.version, (entry) =>
-        entry.status === 'Published' ? { ...entry, status: 'Superseded', supersededBy: data.supersededBy } : entry,
-      ),
-    )
-    .with({ type: 'StandardAcknowledged' }, ({ data }) =>
-      replaceVersion(state, data.version, (entry) =>
-        entry.status === 'Published' || entry.status === 'Superseded'
-          ? { ...entry, acknowledgedBy: [...entry.acknowledgedBy, data.endpointId] }
-          : entry,
-      ),
-    )
-    .with({ type: 'TrainingRecorded' }, { type: 'AssessmentRecorded' }, { type: 'ComplianceInspected' }, () => state)
-    .with({ type: 'StandardRetired' }, ({ data }) => ({
-      status: 'Retired',
-      standardId: data.standardId,
-      versions: versionsOf(state),
-      reason: data.reason,
-    }))
-    .exhaustive();
+    }
+    case 'StandardSubmitted': {
+      const { data } = event;
+      return replaceVersion(state, data.version, (entry) => ({ ...textOf(entry), status: 'Submitted' }));
+    }
+    case 'StandardApproved': {
+      const { data } = event;
+      return replaceVersion(state, data.version, (entry) => ({ ...textOf(entry), status: 'Approved' }));
+    }
+    case 'StandardRejected': {
+      const { data } = event;
+      return replaceVersion(state, data.version, (entry) => ({ ...textOf(entry), status: 'Rejected', reason: data.reason }));
+    }
+    case 'StandardPublished': {
+      const { data } = event;
+      return replaceVersion(state, data.version, (entry) => ({
+          ...textOf(entry),
+          status: 'Published',
+          endpointIds: data.endpointIds,
+          acknowledgedBy: [],
+        }));
+    }
+    case 'StandardSuperseded': {
+      const { data } = event;
+      return replaceVersion(state, data.version, (entry) =>
+          entry.status === 'Published' ? { ...entry, status: 'Superseded', supersededBy: data.supersededBy } : entry,
+        );
+    }
+    case 'StandardAcknowledged': {
+      const { data } = event;
+      return replaceVersion(state, data.version, (entry) =>
+          entry.status === 'Published' || entry.status === 'Superseded'
+            ? { ...entry, acknowledgedBy: [...entry.acknowledgedBy, data.endpointId] }
+            : entry,
+        );
+    }
+    case 'TrainingRecorded':
+    case 'AssessmentRecorded':
+    case 'ComplianceInspected': {
+      return state;
+    }
+    case 'StandardRetired': {
+      const { data } = event;
+      return ({
+          status: 'Retired',
+          standardId: data.standardId,
+          versions: versionsOf(state),
+          reason: data.reason,
+        });
+    }
+    default:
+      return unreachable(event);
+  }
+};

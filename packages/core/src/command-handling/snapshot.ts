@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import type { AnyAggregateDefinition } from '../aggregate.js';
+import { deterministicEventId } from '../event-ids.js';
+import type { EventStore } from '../event-store.js';
+import type { StreamHead } from './cache.js';
+
+/** The snapshots of an aggregate stream: `Snapshots-<streamId>`, the newest last. */
+export const SNAPSHOTS_PREFIX = 'Snapshots-';
+export const snapshotStreamOf = (streamId: string): string => `${SNAPSHOTS_PREFIX}${streamId}`;
+export const SNAPSHOT_TAKEN = 'SnapshotTaken';
+
+/**
+ * A state as of one revision of its stream, with that event's hash, so that it is used only on the
+ * very stream it was folded from: a stream changed under it no longer has that hash there.
+ */
+const SnapshotTakenData = z.object({
+  version: z.number().int(),
+  revision: z.number().int().nonnegative(),
+  hash: z.string(),
+  lastAt: z.string(),
+  state: z.unknown(),
+});
+
+/** What a snapshot says about a stream up to its revision. */
+export interface Snapshot {
+  readonly state: unknown;
+  readonly revision: number;
+  readonly hash: string;
+  readonly lastAt: string;
+}
+
+/**
+ * The newest snapshot of a stream, if there is one of the aggregate's current version that decodes;
+ * anything else (none, another version, a store that cannot be read) means reading the whole stream.
+ */
+export const readSnapshot = async (store: EventStore, definition: AnyAggregateDefinition, streamId: string): Promise<Snapshot | undefined> => {
+  const policy = definition.snapshot;
+  if (policy === undefined) return undefined;
+  try {
+    for await (const stored of store.readStream(snapshotStreamOf(streamId), { direction: 'backwards', from: 'end', maxCount: 1 })) {
+      const taken = SnapshotTakenData.safeParse(stored.data);
+      if (!taken.success || taken.data.version !== policy.version) return undefined;
+      const state = policy.schema.safeParse(taken.data.state);
+      return state.success ? { ...taken.data, state: state.data } : undefined;
+    }
+  } catch {
+    return undefined;
+  }
+  return undefined;
+};
+
+/**
+ * Keeps the state at a head beside the stream. A snapshot only saves reading: one that cannot be
+ * stored is not an error, and the next load takes it again.
+ */
+export const takeSnapshot = async (store: EventStore, definition: AnyAggregateDefinition, streamId: string, head: StreamHead): Promise<void> => {
+  const policy = definition.snapshot;
+  if (policy === undefined || head.revision < 0 || head.lastAt === undefined) return;
+  const snapshots = snapshotStreamOf(streamId);
+  const data = { version: policy.version, revision: head.revision, hash: head.hash, lastAt: head.lastAt, state: head.state };
+  const id = `${policy.version}\u0000${head.revision}`;
+  const metadata = { commandId: 'snapshot', correlationId: 'snapshot', causationId: 'snapshot', actor: { id: 'command-handling', role: 'System' }, occurredAt: head.lastAt, schemaVersion: 1 };
+  await store.appendToStream(snapshots, [{ eventId: deterministicEventId(snapshots, id, 0), type: SNAPSHOT_TAKEN, data, metadata }], { expectedRevision: 'any' });
+};
