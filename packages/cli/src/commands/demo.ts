@@ -8,7 +8,7 @@ import { isStoreFailure } from '@aftersales/core';
 import type { DepartmentCommandJson } from '@aftersales/domain/simulation';
 import { deliberateRefusals, simulateYear } from '@aftersales/domain/simulation';
 import type { KpiResult } from '@aftersales/read-models';
-import { kpiIds } from '@aftersales/read-models';
+import { formatRate, formatTarget, kpiIds } from '@aftersales/read-models';
 import { CliError, ExitCode, storeError, usageError } from '../cli-error.js';
 import type { CliCommand, CliContext } from '../context.js';
 import { action, locate, storeOption } from '../context.js';
@@ -18,7 +18,7 @@ import { catchUp, readModelError, withReadModels } from '../read-models.js';
 import { sealAfterWriting } from '../sealing.js';
 import type { OpenedStore, StoreLocation } from '../store-url.js';
 import { DEMO_MARK, deleteSqliteFile, describeLocation, openStore, storeFlag } from '../store-url.js';
-import { percent, target, verdict } from './kpi.js';
+import { verdict } from './kpi.js';
 
 /** Small enough to finish in seconds on a laptop, large enough for every KPI to have misses worth reading. */
 export const DEFAULT_ORDERS = 1000;
@@ -153,7 +153,7 @@ const progressOf = (context: CliContext, total: number): Progress => {
 const cell = (result: KpiResult | undefined, withCounts: boolean): string => {
   if (result === undefined || result.rate === null) return '—';
   const counts = withCounts ? ` (${result.numerator}/${result.denominator})` : '';
-  return `${percent(result.rate)} ${verdict(result.met)}${counts}`;
+  return `${formatRate(result.rate)} ${verdict(result.met)}${counts}`;
 };
 
 const dashboard = (year: number, byPeriod: ReadonlyMap<string, readonly KpiResult[]>): string => {
@@ -169,7 +169,7 @@ const dashboard = (year: number, byPeriod: ReadonlyMap<string, readonly KpiResul
     table.push([
       id,
       year?.name.zh ?? '',
-      year === undefined ? '' : target(year.target),
+      year === undefined ? '' : formatTarget(year.target),
       ...row.map((result, index) => cell(result, index === 0)),
       String(year?.missedCount ?? 0),
       String(year?.pendingCount ?? 0),

@@ -2,12 +2,12 @@ import { readFileSync } from 'node:fs';
 import { escapeForTerminal as shown } from '@aftersales/core';
 import Table from 'cli-table3';
 import * as E from 'fp-ts/lib/Either.js';
-import type { KpiConfig, KpiId, KpiItem, KpiResult, Threshold, Verdict } from '@aftersales/read-models';
-import { decodeKpiConfig, defaultKpiConfig, kpiIds, rulesOf } from '@aftersales/read-models';
+import type { KpiConfig, KpiId, KpiItem, KpiResult, Verdict } from '@aftersales/read-models';
+import { decodeKpiConfig, defaultKpiConfig, formatRate, formatTarget, formatTurnoverLimits, kpiIds, rulesOf } from '@aftersales/read-models';
 import { ExitCode, usageError } from '../cli-error.js';
 import type { CliCommand } from '../context.js';
 import { action, storeOption, withStore } from '../context.js';
-import { localYear, parseAsOf, parsePeriod } from '../instants.js';
+import { kpiTimeZone, localYear, parseAsOf, parsePeriod } from '../instants.js';
 import { toJson } from '../output.js';
 import { catchUp, describeReadModels, readModelError, withReadModels } from '../read-models.js';
 
@@ -25,18 +25,7 @@ interface KpiOptions {
   readonly cursor?: string;
 }
 
-/**
- * A rate as people read it: one decimal, rounded down so that a rate short of its 100% target never
- * shows as 100.0% (1999/2000 reads 99.9%); a dash where there is nothing to measure.
- */
-export const percent = (rate: number | null): string => (rate === null ? '—' : `${(Math.floor(rate * 1000) / 10).toFixed(1)}%`);
-
 export const verdict = (met: boolean | null): string => (met === null ? '—' : met ? '✓' : '✗');
-
-const exactPercent = (rate: number): string => `${Number((rate * 100).toFixed(2))}%`;
-
-/** A target with its direction: `≥ 100%`, `≥ 50%`, or the upper limit `≤ 3%`. */
-export const target = (threshold: Threshold): string => `${threshold.direction === 'atLeast' ? '≥' : '≤'} ${exactPercent(threshold.rate)}`;
 
 const listMissed = (missed: readonly string[], count: number, shown = 3): string =>
   count === 0 ? '' : count <= shown ? missed.slice(0, shown).join(', ') : `${missed.slice(0, shown).join(', ')} +${count - shown}`;
@@ -70,9 +59,9 @@ export const kpiTable = (results: readonly KpiResult[]): string => {
     table.push([
       shown(result.kpi),
       shown(result.name.zh),
-      percent(result.rate),
+      formatRate(result.rate),
       `${result.numerator} / ${result.denominator}`,
-      target(result.target),
+      formatTarget(result.target),
       verdict(result.met),
       String(result.pendingCount),
       shown(listMissed(result.missed, result.missedCount)),
@@ -127,8 +116,7 @@ const settingsLine = (settings: KpiResult['settings']): string =>
   settings
     .map((version) => {
       const rules = rulesOf(version);
-      const limits = `${exactPercent(rules.turnoverLimits.month)} / ${exactPercent(rules.turnoverLimits.quarter)} / ${exactPercent(rules.turnoverLimits.year)}`;
-      return `from ${version.effectiveFrom}: receipt SLA ${rules.receiptSlaHours} h, execution floor ${rules.executionFloor * 100}%, acknowledgement window ${rules.acknowledgementWindowDays} days, job-description window ${rules.jobDescriptionWindowDays} days, turnover limits ${limits} (month / quarter / year), ${rules.timeZone}`;
+      return `from ${version.effectiveFrom}: receipt SLA ${rules.receiptSlaHours} h, execution floor ${rules.executionFloor * 100}%, acknowledgement window ${rules.acknowledgementWindowDays} days, job-description window ${rules.jobDescriptionWindowDays} days, turnover limits ${formatTurnoverLimits(rules)} (month / quarter / year), ${rules.timeZone}`;
     })
     .join('; ');
 
@@ -150,9 +138,10 @@ export const kpi: CliCommand = {
       .addOption(storeOption(context))
       .action(
         action(async (options: KpiOptions) => {
-          const asOf = options.asOf === undefined ? new Date().toISOString() : parseAsOf(options.asOf);
-          const period = options.period === undefined ? String(localYear(asOf)) : parsePeriod(options.period);
           const settings = readSettings(options.settings);
+          const timeZone = kpiTimeZone(settings);
+          const asOf = options.asOf === undefined ? new Date().toISOString() : parseAsOf(options.asOf, timeZone);
+          const period = options.period === undefined ? String(localYear(asOf, timeZone)) : parsePeriod(options.period);
           const items = options.items;
           if (items !== undefined && !kpiIds.includes(items as KpiId)) throw usageError(`--items ${JSON.stringify(items)} is not a KPI: use one of ${kpiIds.join(', ')}`);
           const verdictFilter = parseVerdicts(options.verdict);

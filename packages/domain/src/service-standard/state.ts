@@ -1,7 +1,7 @@
 import type { DocumentKind } from './commands.js';
 
 /** What every version of a standard keeps, whatever its status. */
-interface VersionText {
+export interface VersionText {
   readonly version: number;
   readonly title: string;
   readonly clauses: readonly string[];
@@ -11,7 +11,7 @@ interface VersionText {
 }
 
 /** The endpoints a version went to and which of them have acknowledged it. */
-interface Distribution {
+export interface Distribution {
   readonly endpointIds: readonly string[];
   readonly acknowledgedBy: readonly string[];
 }
