@@ -1,4 +1,4 @@
-import { unreachable } from '../shared/errors.js';
+import { unreachable } from '../shared/unreachable.js';
 import type { AssignmentEvent } from './events.js';
 import type { AssignmentState } from './state.js';
 

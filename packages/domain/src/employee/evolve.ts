@@ -1,4 +1,4 @@
-import { unreachable } from '../shared/errors.js';
+import { unreachable } from '../shared/unreachable.js';
 import type { EmployeeEvent } from './events.js';
 import type { EmployeeState, Leave } from './state.js';
 

@@ -1,4 +1,4 @@
-import { unreachable } from '../shared/errors.js';
+import { unreachable } from '../shared/unreachable.js';
 import type { ImprovementEvent } from './events.js';
 import type { ImprovementState } from './state.js';
 

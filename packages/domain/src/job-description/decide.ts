@@ -2,7 +2,8 @@ import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import { forbidden } from '@aftersales/core';
 import type { DepartmentError } from '../shared/errors.js';
-import { invalidTransition, unreachable } from '../shared/errors.js';
+import { invalidTransition } from '../shared/errors.js';
+import { unreachable } from '../shared/unreachable.js';
 import type {
   ConfirmJobDescription,
   DraftJobDescription,

@@ -1,4 +1,4 @@
-import { unreachable } from '../shared/errors.js';
+import { unreachable } from '../shared/unreachable.js';
 import type { JobDescriptionEvent } from './events.js';
 import type { JobDescriptionState, JobDescriptionVersionState } from './state.js';
 

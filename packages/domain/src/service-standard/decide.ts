@@ -179,8 +179,9 @@ const atPublishedEndpoint = (
 
 const decideEstablished = (command: ServiceStandardCommand, state: Established): Decision => {
   switch (command.type) {
-    case 'PlanStandard':
+    case 'PlanStandard': {
       return plan(command, state);
+    }
     case 'DraftStandard': {
       const draftCommand = command;
       return draft(draftCommand, state);

@@ -15,12 +15,6 @@ export type DepartmentError = InvalidTransition | OverBudget | Forbidden | Inval
 export const invalidTransition = (message: string): InvalidTransition => ({ code: 'InvalidTransition', message });
 
 /**
- * The `never` check of an exhaustive `switch`: a command or event type that no case handles makes
- * the call fail to compile. It is never reached at run time, as decoding admits only known types.
- */
-export const unreachable = (value: never): never => value;
-
-/**
  * A deadline set before the command that sets it: an `InvalidCommand` naming the field, as a plan
  * that is late when it is made can only be a mistake. Undefined when the deadline is fine.
  */

@@ -1,7 +1,8 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { forbidden } from '@aftersales/core';
 import type { DepartmentError } from '../shared/errors.js';
-import { invalidTransition, unreachable } from '../shared/errors.js';
+import { invalidTransition } from '../shared/errors.js';
+import { unreachable } from '../shared/unreachable.js';
 import type { DecideSuggestion, SuggestionCommand } from './commands.js';
 import type { SuggestionEvent } from './events.js';
 import type { SuggestionState } from './state.js';

@@ -1,4 +1,4 @@
-import { unreachable } from '../shared/errors.js';
+import { unreachable } from '../shared/unreachable.js';
 import type { SuggestionEvent } from './events.js';
 import type { SuggestionState } from './state.js';
 
