@@ -23,3 +23,5 @@ export { fromGlobalPosition, toGlobalPosition } from './position.js';
 export { metadataToWrite, UNKNOWN_GLOBAL_POSITION } from './codec.js';
 export { EventStoreDBProjectionStore, CHECKPOINT_STREAM_PREFIX, LEGACY_CHECKPOINT_STREAM_PREFIX, checkpointStreamOf } from './projection-store.js';
 export type { EventStoreDBProjectionStoreOptions } from './projection-store.js';
+export { EventStoreDBStoreSettings, SETTINGS_STREAM } from './store-settings.js';
+export type { EventStoreDBStoreSettingsOptions } from './store-settings.js';

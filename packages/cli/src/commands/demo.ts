@@ -72,8 +72,8 @@ const DemoMark = z.discriminatedUnion('state', [
 ]);
 type DemoMark = z.infer<typeof DemoMark>;
 
-const readMark = (opened: OpenedStore): DemoMark | undefined => {
-  const text = opened.settings?.get(DEMO_MARK);
+const readMark = async (opened: OpenedStore): Promise<DemoMark | undefined> => {
+  const text = await opened.settings?.get(DEMO_MARK);
   if (text === undefined) return undefined;
   try {
     const parsed = DemoMark.safeParse(JSON.parse(text));
@@ -83,11 +83,11 @@ const readMark = (opened: OpenedStore): DemoMark | undefined => {
   }
 };
 
-const writeMark = (opened: OpenedStore, mark: DemoMark): void => opened.settings?.set(DEMO_MARK, JSON.stringify(mark));
+const writeMark = async (opened: OpenedStore, mark: DemoMark): Promise<void> => opened.settings?.set(DEMO_MARK, JSON.stringify(mark));
 
 /** Whether the store holds exactly what an earlier demo wrote: it finished and nothing came after, or it was stopped while writing. */
 const onlyTheDemos = async (opened: OpenedStore): Promise<boolean> => {
-  const mark = readMark(opened);
+  const mark = await readMark(opened);
   if (mark === undefined) return false;
   if (mark.state === 'writing') return true;
   return (await firstEventAfter(opened.raw, BigInt(mark.lastPosition))) === undefined;
@@ -114,7 +114,7 @@ const openFresh = async (location: StoreLocation, context: CliContext): Promise<
     if (!context.env['AFTERSALES_KEYS']) deleteSqliteFile(derivedKeyPath(location.path));
     opened = await openStore(location, { demo: true });
   }
-  writeMark(opened, { state: 'writing' });
+  await writeMark(opened, { state: 'writing' });
   return opened;
 };
 
@@ -240,7 +240,7 @@ export const demo: CliCommand = {
             const elapsed = performance.now() - started;
             const sealed = await sealAfterWriting(opened.raw, 'demo');
             const last = await lastPosition(opened.raw, lastWritten);
-            if (last !== undefined) writeMark(opened, { state: 'written', lastPosition: last.toString() });
+            if (last !== undefined) await writeMark(opened, { state: 'written', lastPosition: last.toString() });
 
             if (context.interactive) context.stderr.write('Building the KPI and audit-trail read models…\n');
             const readStarted = performance.now();
