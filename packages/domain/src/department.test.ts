@@ -65,10 +65,21 @@ describe('createDepartment', () => {
 
   it('knows every command type of DOMAIN.md, each handled by one aggregate', () => {
     const { department } = setUp();
-    expect(department.commandTypes).toHaveLength(15 + 10 + 6 + 9);
+    expect(department.commandTypes).toHaveLength(15 + 11 + 6 + 9 + 4 + 2 + 3 + 5 + 7);
     expect(department.definitionFor('PublishStandard')?.name).toBe('ServiceStandard');
     expect(department.definitionFor('AcknowledgeAppraisal')?.name).toBe('Appraisal');
-    expect(departmentAggregates.map((definition) => definition.name)).toEqual(['RepairOrder', 'ServiceStandard', 'Appraisal', 'Budget']);
+    expect(department.definitionFor('FileJobDescription')?.name).toBe('JobDescription');
+    expect(departmentAggregates.map((definition) => definition.name)).toEqual([
+      'RepairOrder',
+      'ServiceStandard',
+      'Appraisal',
+      'Budget',
+      'Improvement',
+      'Suggestion',
+      'Assignment',
+      'Employee',
+      'JobDescription',
+    ]);
   });
 
   it('refuses an unknown command type, naming it, and appends nothing', async () => {

@@ -12,21 +12,62 @@ import { RepairOrderEvent, repairOrder } from './repair-order/index.js';
 import { repairOrderUpcasters } from './repair-order/upcasters.js';
 import type { ServiceStandardCommand } from './service-standard/index.js';
 import { ServiceStandardEvent, serviceStandard } from './service-standard/index.js';
+import { serviceStandardUpcasters } from './service-standard/upcasters.js';
+import type { ImprovementCommand } from './improvement/index.js';
+import { ImprovementEvent, improvement } from './improvement/index.js';
+import type { SuggestionCommand } from './suggestion/index.js';
+import { SuggestionEvent, suggestion } from './suggestion/index.js';
+import type { AssignmentCommand } from './assignment/index.js';
+import { AssignmentEvent, assignment } from './assignment/index.js';
+import type { EmployeeCommand } from './employee/index.js';
+import { EmployeeEvent, employee } from './employee/index.js';
+import type { JobDescriptionCommand } from './job-description/index.js';
+import { JobDescriptionEvent, jobDescription } from './job-description/index.js';
 
-/** The department's four aggregates, each with its own stream category. */
-export const departmentAggregates = [repairOrder, serviceStandard, appraisal, budget] as const;
+/** The department's nine aggregates, each with its own stream category. */
+export const departmentAggregates = [
+  repairOrder,
+  serviceStandard,
+  appraisal,
+  budget,
+  improvement,
+  suggestion,
+  assignment,
+  employee,
+  jobDescription,
+] as const;
 
 /** Every upcaster of the department's events: what reads old records as the current shapes. */
-export const departmentUpcasting: Upcasting = createUpcasting(repairOrderUpcasters);
+export const departmentUpcasting: Upcasting = createUpcasting([...repairOrderUpcasters, ...serviceStandardUpcasters]);
 
 /** Any command the department accepts, as code builds it: the actor's role is one of `Role`. */
-export type DepartmentCommand = WithDepartmentActor<RepairOrderCommand | ServiceStandardCommand | AppraisalCommand | BudgetCommand>;
+export type DepartmentCommand = WithDepartmentActor<
+  | RepairOrderCommand
+  | ServiceStandardCommand
+  | AppraisalCommand
+  | BudgetCommand
+  | ImprovementCommand
+  | SuggestionCommand
+  | AssignmentCommand
+  | EmployeeCommand
+  | JobDescriptionCommand
+>;
 
 /**
  * Decodes any department event (`{ type, data }`) for read models. Stored data must be upcast first
  * (with `departmentUpcasting`), as older records carry older shapes.
  */
-export const departmentEventSchema = z.discriminatedUnion('type', [RepairOrderEvent, ServiceStandardEvent, AppraisalEvent, BudgetEvent]);
+export const departmentEventSchema = z.discriminatedUnion('type', [
+  RepairOrderEvent,
+  ServiceStandardEvent,
+  AppraisalEvent,
+  BudgetEvent,
+  ImprovementEvent,
+  SuggestionEvent,
+  AssignmentEvent,
+  EmployeeEvent,
+  JobDescriptionEvent,
+]);
 export type DepartmentEvent = z.infer<typeof departmentEventSchema>;
 export type DepartmentEventType = DepartmentEvent['type'];
 

@@ -1,7 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { EventStore } from '@aftersales/core';
 import { EncryptedField, isStoreFailure, subjectPseudonym } from '@aftersales/core';
-import { customerIdentifier, normalizePhone, personalFields } from '@aftersales/domain';
+import { customerIdentifier, employeeIdentifier, normalizePhone, personalFields } from '@aftersales/domain';
 import { CliError, ExitCode, storeError, usageError } from '../cli-error.js';
 import type { CliCommand } from '../context.js';
 import { action, commandGroup, storeOption, withStore } from '../context.js';
@@ -10,6 +10,7 @@ import { parseInstant } from '../instants.js';
 interface EraseOptions {
   readonly store: string;
   readonly key?: boolean;
+  readonly employee?: boolean;
   readonly at?: string;
 }
 
@@ -39,20 +40,34 @@ const plaintextEventsOf = async (raw: EventStore, customer: string): Promise<str
 
 export const gdpr: CliCommand = {
   register(program, context) {
-    commandGroup(program, 'gdpr', "Customers' personal data")
+    commandGroup(program, 'gdpr', "Customers' and employees' personal data")
       .command('erase')
       .description("Erase a customer's name and phone from every order by destroying their key; the log and its hashes stay as they are")
-      .argument('<customer>', 'the customer: their phone number as on their orders (or, with --key, a key id from the raw log)')
+      .argument('<customer>', 'the customer: their phone number as on their orders (or, with --employee, an employee id; with --key, a key id from the raw log)')
       .option('--key', 'the argument is a key id (k-…) as it appears in the exported log')
+      .option('--employee', "the argument is an employee id: erase that employee's name, leave reasons and care notes")
       .option('--at <instant>', 'when the erasure was done (now by default)')
       .addOption(storeOption(context))
       .action(
         action(async (customer: string, options: EraseOptions) => {
           const at = options.at === undefined ? new Date().toISOString() : parseInstant('--at', options.at);
-          if (!options.key && normalizePhone(customer).replace('+', '').length < 3) {
+          if (options.key && options.employee) throw usageError('--key and --employee name different things; pass one of them');
+          if (!options.key && !options.employee && normalizePhone(customer).replace('+', '').length < 3) {
             throw usageError(`${JSON.stringify(customer)} is not a phone number; pass --key to erase by key id`);
           }
           return withStore(options.store, { mustExist: true, keys: 'readWrite' }, async ({ keyStore, raw }) => {
+            if (options.employee) {
+              const secret = await keyStore.pseudonymSecret();
+              if (E.isLeft(secret)) throw new CliError(secret.left.message);
+              const erased = await keyStore.eraseSubject(subjectPseudonym(secret.right, employeeIdentifier(customer)), at);
+              if (E.isLeft(erased)) throw new CliError(erased.left.message);
+              context.stdout.write(
+                erased.right.length > 0
+                  ? `erased the personal data of employee ${customer}: ${erased.right.length} key(s) destroyed (${erased.right.join(', ')}); their name, leave reasons and care notes now read [erased]\n`
+                  : `no key for employee ${customer}: nothing to erase (unknown, or already erased)\n`,
+              );
+              return ExitCode.ok;
+            }
             if (options.key) {
               const erased = await keyStore.eraseKey(customer, at);
               if (E.isLeft(erased)) throw new CliError(erased.left.message);

@@ -148,6 +148,29 @@ describe('aftersales gdpr erase', () => {
     ]);
   }, 60_000);
 
+  it("erases an employee's name with --employee, leaving the other employees and the log intact", async () => {
+    const staffPath = scratch.file('staff.db');
+    const staffStore = `sqlite:${staffPath}`;
+    const join = (employeeId: string, name: string) =>
+      command('JoinDepartment', { employeeId, position: 'AfterSalesSpecialist', name }, `${employeeId}/join`, manager, '2026-03-02T09:00:00+08:00');
+    const ran = await aftersales(['run', '-', '--store', staffStore], { input: [join('SP-7', '李娜'), join('SP-8', '张伟')].join('\n') });
+    expect(ran.code, ran.stderr).toBe(0);
+    const before = (await aftersales(['export', '--store', staffStore])).stdout;
+    expect(before).not.toContain('李娜');
+    const erased = await aftersales(['gdpr', 'erase', 'SP-7', '--employee', '--store', staffStore, '--at', '2026-04-01T09:00:00+08:00']);
+    expect(erased.code, erased.stderr).toBe(0);
+    expect(erased.stdout).toMatch(/employee SP-7: 1 key\(s\) destroyed/);
+    expect((await aftersales(['export', '--store', staffStore])).stdout).toBe(before);
+    expect((await aftersales(['audit', 'verify', '--store', staffStore])).code).toBe(0);
+    const events = SqliteEventStore.open(staffPath);
+    const keys = SqliteKeyStore.open(scratch.file('staff.keys.db'));
+    if (E.isLeft(events) || E.isLeft(keys)) throw new Error('cannot open the store');
+    const read = await collect(decodingStore(events.right, keys.right).readAll({ filter: { eventTypes: ['EmployeeJoined'] } }));
+    await events.right.close();
+    keys.right.close();
+    expect(E.isRight(read) && read.right.map((event) => (event.data as { name: unknown }).name)).toEqual([ERASED, '张伟']);
+  }, 60_000);
+
   it('records abuse of power in the security log, not in the aggregate', async () => {
     const trail = await aftersales(['audit', 'trail', '--store', store, '--actor', 'SP-01', '--json']);
     expect(JSON.parse(trail.stdout)).toEqual([expect.objectContaining({ type: 'CommandRefused', streamId: 'SecurityLog-2026-03-03' })]);

@@ -3,6 +3,11 @@ import { AppraisalCommand } from '../appraisal/commands.js';
 import { BudgetCommand } from '../budget/commands.js';
 import { RepairOrderCommand } from '../repair-order/commands.js';
 import { ServiceStandardCommand } from '../service-standard/commands.js';
+import { ImprovementCommand } from '../improvement/commands.js';
+import { SuggestionCommand } from '../suggestion/commands.js';
+import { AssignmentCommand } from '../assignment/commands.js';
+import { EmployeeCommand } from '../employee/commands.js';
+import { JobDescriptionCommand } from '../job-description/commands.js';
 
 /**
  * The data fields of every command, rendered from the zod schemas the department decodes with, for
@@ -16,6 +21,11 @@ const aggregates = [
   ['ServiceStandard', ServiceStandardCommand],
   ['Appraisal', AppraisalCommand],
   ['Budget', BudgetCommand],
+  ['Improvement', ImprovementCommand],
+  ['Suggestion', SuggestionCommand],
+  ['Assignment', AssignmentCommand],
+  ['Employee', EmployeeCommand],
+  ['JobDescription', JobDescriptionCommand],
 ] as const;
 
 interface JsonSchema {

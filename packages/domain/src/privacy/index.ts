@@ -1,1 +1,1 @@
-export { customerIdentifier, departmentEventPipeline, departmentPersonalData, normalizePhone, personalFields } from './personal-data.js';
+export { customerIdentifier, departmentEventPipeline, employeeIdentifier, departmentPersonalData, normalizePhone, personalFields } from './personal-data.js';

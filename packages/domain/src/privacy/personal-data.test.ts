@@ -13,8 +13,9 @@ import {
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
 import { storedRepairOrderReceivedV1 } from '../testing/fixtures-repair-order.js';
+import { employee } from '../employee/index.js';
 import { repairOrder, repairOrderUpcasters } from '../repair-order/index.js';
-import { customerIdentifier, departmentEventPipeline, departmentPersonalData, normalizePhone } from './personal-data.js';
+import { customerIdentifier, departmentEventPipeline, departmentPersonalData, employeeIdentifier, normalizePhone } from './personal-data.js';
 
 const storedV1: RecordedEvent = storedRepairOrderReceivedV1();
 
@@ -25,7 +26,7 @@ const department = () => {
   const raw = new InMemoryEventStore();
   const keyStore = new InMemoryKeyStore();
   const store = departmentEventPipeline(raw, keyStore);
-  const router = createCommandRouter({ store, upcasting }, [repairOrder]);
+  const router = createCommandRouter({ store, upcasting }, [repairOrder, employee]);
   return { raw, keyStore, store, router };
 };
 
@@ -103,5 +104,39 @@ describe('the department personal data policy', () => {
     await raw.appendToStream(storedV1.streamId, [encrypted], { expectedRevision: 'noStream' });
     const [received] = await read(store);
     expect(received?.data).toMatchObject({ workItems: ['waistAlteration'], customer: { name: '陈静', phone: '13912345678' } });
+  });
+
+  it("encrypts an employee's name, leave reasons and care notes under their key, and erasing it leaves the rest readable", async () => {
+    const { raw, keyStore, store, router } = department();
+    const command = (type: string, data: Record<string, unknown>, actor: { id: string; role: string }, commandId: string, at: string) => ({
+      type,
+      data,
+      metadata: { commandId, actor, at },
+    });
+    const employ = (employeeId: string, name: string, commandId: string) =>
+      command('JoinDepartment', { employeeId, position: 'AfterSalesSpecialist', name }, manager, commandId, '2026-03-02T09:00:00+08:00');
+    expect(E.isRight(await router.handle(employ('SP-7', '李娜', 'e-1')))).toBe(true);
+    expect(E.isRight(await router.handle(employ('SP-8', '张伟', 'e-2')))).toBe(true);
+    const leave = { employeeId: 'SP-7', leaveId: 'LV-1', from: '2026-03-09', to: '2026-03-10', reason: '住院复查' };
+    expect(E.isRight(await router.handle(command('RequestLeave', leave, { id: 'SP-7', role: 'AfterSalesSpecialist' }, 'e-3', '2026-03-03T09:00:00+08:00')))).toBe(true);
+    const care = { employeeId: 'SP-7', kind: 'psychological', note: '家人生病，情绪低落' };
+    expect(E.isRight(await router.handle(command('RecordCare', care, manager, 'e-4', '2026-03-04T09:00:00+08:00')))).toBe(true);
+    const stored = JSON.stringify((await read(raw)).map((event) => event.data));
+    for (const secretText of ['李娜', '张伟', '住院复查', '家人生病']) expect(stored).not.toContain(secretText);
+
+    const secret = await keyStore.pseudonymSecret();
+    if (E.isLeft(secret)) throw new Error(secret.left.message);
+    await keyStore.eraseSubject(subjectPseudonym(secret.right, employeeIdentifier('SP-7')), '2026-04-01T00:00:00Z');
+
+    const events = await read(store);
+    expect(events.map((event) => event.data)).toEqual([
+      { employeeId: 'SP-7', position: 'AfterSalesSpecialist', name: ERASED },
+      { employeeId: 'SP-8', position: 'AfterSalesSpecialist', name: '张伟' },
+      { ...leave, days: 2, reason: ERASED },
+      { ...care, note: ERASED },
+    ]);
+    expect(E.isRight(await router.handle(command('DecideLeave', { employeeId: 'SP-7', leaveId: 'LV-1', approved: true }, manager, 'e-5', '2026-03-05T09:00:00+08:00')))).toBe(true);
+    const verified = await verifyLog(raw);
+    expect(E.isRight(verified) && verified.right.intact).toBe(true);
   });
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { commandSchema, Id, list, RequiredText } from '../shared/schemas.js';
+import { commandSchema, Id, Instant, list, RequiredText } from '../shared/schemas.js';
 
 /** Versions of a standard count 1, 2, 3 … */
 export const StandardVersion = z.number().int('must be an integer').min(1, 'versions start at 1');
@@ -7,7 +7,17 @@ export const StandardVersion = z.number().int('must be an integer').min(1, 'vers
 /** A score on a 0–100 scale, as assessments are marked. */
 export const Score = z.number().min(0, 'must be at least 0').max(100, 'must be at most 100');
 
+/** What a document of the department is (制度、流程、工具、标准): a service standard, a management rule, a process or a tool. */
+export const DocumentKind = z.enum(['standard', 'rule', 'process', 'tool']);
+export type DocumentKind = z.infer<typeof DocumentKind>;
+
 const distinctIds = (what: string) => list(Id, { min: 1, distinct: true, what });
+
+export const PlanStandard = commandSchema(
+  'PlanStandard',
+  z.strictObject({ standardId: Id, version: StandardVersion, title: RequiredText, kind: DocumentKind, dueBy: Instant }),
+);
+export type PlanStandard = z.infer<typeof PlanStandard>;
 
 export const DraftStandard = commandSchema(
   'DraftStandard',
@@ -16,6 +26,8 @@ export const DraftStandard = commandSchema(
     version: StandardVersion,
     title: RequiredText,
     clauses: list(RequiredText, { min: 1, what: 'clause' }),
+    /** A document drafted without a kind is a service standard, or the kind it was planned as. */
+    kind: DocumentKind.optional(),
   }),
 );
 export type DraftStandard = z.infer<typeof DraftStandard>;
@@ -85,6 +97,7 @@ export const RetireStandard = commandSchema('RetireStandard', z.strictObject({ s
 export type RetireStandard = z.infer<typeof RetireStandard>;
 
 export const ServiceStandardCommand = z.discriminatedUnion('type', [
+  PlanStandard,
   DraftStandard,
   SubmitStandard,
   ApproveStandard,

@@ -13,10 +13,57 @@ import {
   standardId,
   standardTitle,
 } from '../testing/service-standard.js';
-import { serviceStandard } from './index.js';
+import { serviceStandard, standardDraftedV1 } from './index.js';
 
 const spec = specify(serviceStandard);
 const draftData = { version: 1, title: standardTitle, clauses: standardClauses };
+
+describe('PlanStandard', () => {
+  const due = '2026-03-31T18:00:00+08:00';
+  const plan = { version: 1, title: standardTitle, kind: 'rule', dueBy: due };
+
+  it('plans version 1 of a new document, with its kind and due date', () => {
+    spec.given([]).when(command('PlanStandard', plan)).then([events.planned(1, due, 'rule')]);
+  });
+
+  it('plans the next version after a published one', () => {
+    spec.given(publishedV1).when(command('PlanStandard', { ...plan, version: 2 })).then([events.planned(2, due, 'rule')]);
+  });
+
+  it('refuses planning a version twice, a version already drafted and a version out of turn', () => {
+    spec.given([events.planned(1)]).when(command('PlanStandard', plan)).thenRefused('InvalidTransition', 'v1 is already planned');
+    spec.given([events.drafted(1)]).when(command('PlanStandard', plan)).thenRefused('InvalidTransition', 'v1 is Draft');
+    spec.given([]).when(command('PlanStandard', { ...plan, version: 2 })).thenRefused('InvalidTransition', 'expected version 1, not v2');
+  });
+
+  it('refuses a due date before the plan, an unknown kind and anyone but the department manager', () => {
+    spec.given([]).when(command('PlanStandard', { ...plan, dueBy: '2026-03-01T09:00:00+08:00' })).thenRefused('InvalidCommand', 'before it is planned');
+    spec.given([]).when(command('PlanStandard', { ...plan, kind: 'policy' })).thenRefused('InvalidCommand', 'data.kind');
+    spec.given([]).when(command('PlanStandard', plan, generalManager)).thenRefused('Forbidden');
+  });
+
+  it('drafts the planned version with the planned kind, and refuses drafting it as another kind', () => {
+    spec.given([events.planned(1)]).when(command('DraftStandard', draftData)).then([events.drafted(1, standardTitle, standardClauses, 'rule')]);
+    spec.given([events.planned(1)]).when(command('DraftStandard', { ...draftData, kind: 'tool' })).thenRefused('InvalidCommand', 'planned as a rule, not a tool');
+  });
+
+  it('keeps the kind of a document from version to version unless the draft names another', () => {
+    const ruleV1 = [events.drafted(1, standardTitle, standardClauses, 'rule'), events.submitted(1), events.approved(1)];
+    spec.given(ruleV1).when(command('DraftStandard', { ...draftData, version: 2 })).then([events.drafted(2, standardTitle, standardClauses, 'rule')]);
+    spec.given(ruleV1).when(command('DraftStandard', { ...draftData, version: 2, kind: 'process' })).then([events.drafted(2, standardTitle, standardClauses, 'process')]);
+  });
+
+  it('reads a draft stored before documents had kinds as a service standard', () => {
+    expect(standardDraftedV1.upcast({ standardId, version: 1, title: standardTitle, clauses: standardClauses })).toEqual({
+      standardId,
+      version: 1,
+      title: standardTitle,
+      clauses: standardClauses,
+      kind: 'standard',
+    });
+    expect(standardDraftedV1.upcast({ standardId, version: 1, title: standardTitle, clauses: [], kind: 'tool' })).toMatchObject({ kind: 'tool' });
+  });
+});
 
 describe('DraftStandard', () => {
   it('drafts version 1 of a new standard', () => {

@@ -6,8 +6,10 @@ import type { DepartmentError } from '../shared/errors.js';
 import { invalidTransition } from '../shared/errors.js';
 import type {
   AcknowledgeStandard,
+  DocumentKind,
   DraftStandard,
   InspectCompliance,
+  PlanStandard,
   PublishStandard,
   RecordAssessment,
   RecordTraining,
@@ -50,29 +52,71 @@ const versionIn = (
   return E.right(entry);
 };
 
-const draft = (command: DraftStandard, state: ServiceStandardState): Decision => {
-  const { standardId, version, title, clauses } = command.data;
-  const drafted: Decision = E.right([{ type: 'StandardDrafted', data: { standardId, version, title, clauses } }]);
-  if (state.status !== 'Established') {
+/**
+ * The version a new document version must have: 1 for a new standard, or the one after the latest
+ * once that is decided (approved, rejected, published or superseded). Refused while the latest is
+ * still planned, in draft or submitted: one version is in the works at a time.
+ */
+const nextVersion = (command: PlanStandard | DraftStandard, state: ServiceStandardState): E.Either<DepartmentError, number> => {
+  const { standardId, version } = command.data;
+  const latest = state.status === 'Established' ? state.versions[state.versions.length - 1] : undefined;
+  if (latest === undefined) {
     return version === 1
-      ? drafted
-      : refuse(`DraftStandard refused: standard ${standardId} does not exist yet; expected version 1, not v${version}`);
+      ? E.right(1)
+      : E.left(invalidTransition(`${command.type} refused: standard ${standardId} does not exist yet; expected version 1, not v${version}`));
   }
-  const latest = state.versions[state.versions.length - 1];
-  if (latest === undefined) return version === 1 ? drafted : refuse(`DraftStandard refused: standard ${standardId} expects version 1`);
-  // The draft in progress may be rewritten until it is submitted.
-  if (latest.status === 'Draft' && latest.version === version) return drafted;
-  if (latest.status === 'Draft' || latest.status === 'Submitted') {
-    return refuse(
-      `DraftStandard refused: standard ${standardId} v${latest.version} is ${latest.status}; expected it to be approved or rejected before v${latest.version + 1} is drafted`,
+  if (latest.status === 'Planned' || latest.status === 'Draft' || latest.status === 'Submitted') {
+    return E.left(
+      invalidTransition(
+        `${command.type} refused: standard ${standardId} v${latest.version} is ${latest.status}; expected it to be approved or rejected before v${latest.version + 1}`,
+      ),
     );
   }
   if (version !== latest.version + 1) {
-    return refuse(
-      `DraftStandard refused: standard ${standardId} is at v${latest.version} (${describe(latest)}); expected the next version, v${latest.version + 1}, not v${version}`,
+    return E.left(
+      invalidTransition(
+        `${command.type} refused: standard ${standardId} is at v${latest.version} (${describe(latest)}); expected the next version, v${latest.version + 1}, not v${version}`,
+      ),
     );
   }
-  return drafted;
+  return E.right(version);
+};
+
+const plan = (command: PlanStandard, state: ServiceStandardState): Decision => {
+  const { standardId, version, title, kind, dueBy } = command.data;
+  if (Date.parse(dueBy) < Date.parse(command.metadata.at)) {
+    const message = `PlanStandard refused: standard ${standardId} v${version} would be due by ${dueBy}, before it is planned (${command.metadata.at})`;
+    return E.left(invalidCommand([{ path: 'data.dueBy', message: 'must not be before metadata.at' }], message));
+  }
+  const latest = state.status === 'Established' ? state.versions[state.versions.length - 1] : undefined;
+  // A plan is a commitment the completeness rate is measured on, so it is made once and never moved.
+  if (latest?.status === 'Planned' && latest.version === version) {
+    return refuse(`PlanStandard refused: standard ${standardId} v${version} is already planned (due by ${latest.dueBy ?? '—'})`);
+  }
+  return pipe(
+    nextVersion(command, state),
+    E.map((): readonly ServiceStandardEvent[] => [{ type: 'StandardPlanned', data: { standardId, version, title, kind, dueBy } }]),
+  );
+};
+
+const draft = (command: DraftStandard, state: ServiceStandardState): Decision => {
+  const { standardId, version, title, clauses } = command.data;
+  const latest = state.status === 'Established' ? state.versions[state.versions.length - 1] : undefined;
+  const drafted = (kind: DocumentKind): Decision => E.right([{ type: 'StandardDrafted', data: { standardId, version, title, clauses, kind } }]);
+  // The version planned, or the draft in progress, is written (again) until it is submitted.
+  if (latest !== undefined && latest.version === version && (latest.status === 'Planned' || latest.status === 'Draft')) {
+    const kind = command.data.kind ?? latest.kind;
+    if (latest.status === 'Planned' && kind !== latest.kind) {
+      const message = `DraftStandard refused: standard ${standardId} v${version} was planned as a ${latest.kind}, not a ${kind}`;
+      return E.left(invalidCommand([{ path: 'data.kind', message: `must be ${latest.kind}, the kind it was planned as` }], message));
+    }
+    return drafted(kind);
+  }
+  // A document keeps its kind from version to version unless the draft says otherwise.
+  return pipe(
+    nextVersion(command, state),
+    E.flatMap(() => drafted(command.data.kind ?? latest?.kind ?? 'standard')),
+  );
 };
 
 const publish = (command: PublishStandard, state: Established): Decision => {
@@ -135,6 +179,9 @@ const atPublishedEndpoint = (
 
 const decideEstablished = (command: ServiceStandardCommand, state: Established): Decision => {
   switch (command.type) {
+    case 'PlanStandard': {
+      return plan(command, state);
+    }
     case 'DraftStandard': {
       const draftCommand = command;
       return draft(draftCommand, state);
@@ -195,11 +242,11 @@ const decideEstablished = (command: ServiceStandardCommand, state: Established):
 export const decide = (command: ServiceStandardCommand, state: ServiceStandardState): Decision => {
   switch (state.status) {
     case 'New': {
-      return command.type === 'DraftStandard'
-        ? draft(command, state)
-        : refuse(
-            `${command.type} refused: standard ${command.data.standardId} does not exist yet; expected DraftStandard version 1 first`,
-          );
+      if (command.type === 'PlanStandard') return plan(command, state);
+      if (command.type === 'DraftStandard') return draft(command, state);
+      return refuse(
+        `${command.type} refused: standard ${command.data.standardId} does not exist yet; expected PlanStandard or DraftStandard version 1 first`,
+      );
     }
     case 'Established': {
       const established = state;

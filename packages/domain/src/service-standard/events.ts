@@ -1,13 +1,21 @@
 import { z } from 'zod';
-import { eventSchema } from '../shared/schemas.js';
+import { eventSchema, StoredInstant } from '../shared/schemas.js';
+import { DocumentKind } from './commands.js';
 
 // Events are decoded as stored, so their schemas check shapes, not the command-time limits.
 const StandardId = z.string().min(1);
 const Version = z.number().int().min(1);
 
+export const StandardPlanned = eventSchema(
+  'StandardPlanned',
+  z.object({ standardId: StandardId, version: Version, title: z.string(), kind: DocumentKind, dueBy: StoredInstant }),
+);
+export type StandardPlanned = z.infer<typeof StandardPlanned>;
+
+/** Schema version 2 carries the document's `kind`; a version 1 record is upcast to `standard` (see upcasters.ts). */
 export const StandardDrafted = eventSchema(
   'StandardDrafted',
-  z.object({ standardId: StandardId, version: Version, title: z.string(), clauses: z.array(z.string()) }),
+  z.object({ standardId: StandardId, version: Version, title: z.string(), clauses: z.array(z.string()), kind: DocumentKind }),
 );
 export type StandardDrafted = z.infer<typeof StandardDrafted>;
 
@@ -77,6 +85,7 @@ export const StandardRetired = eventSchema('StandardRetired', z.object({ standar
 export type StandardRetired = z.infer<typeof StandardRetired>;
 
 export const ServiceStandardEvent = z.discriminatedUnion('type', [
+  StandardPlanned,
   StandardDrafted,
   StandardSubmitted,
   StandardApproved,

@@ -14,14 +14,40 @@ const replaceVersion = (
   return { ...state, versions: state.versions.map((entry) => (entry.version === version ? change(entry) : entry)) };
 };
 
-const textOf = (entry: StandardVersionState) => ({ version: entry.version, title: entry.title, clauses: entry.clauses });
+const textOf = (entry: StandardVersionState) => ({
+  version: entry.version,
+  title: entry.title,
+  clauses: entry.clauses,
+  kind: entry.kind,
+  ...(entry.dueBy === undefined ? {} : { dueBy: entry.dueBy }),
+});
 
 export const evolve = (state: ServiceStandardState, event: ServiceStandardEvent): ServiceStandardState => {
   switch (event.type) {
+    case 'StandardPlanned': {
+      const { data } = event;
+      const planned: StandardVersionState = {
+        status: 'Planned',
+        version: data.version,
+        title: data.title,
+        clauses: [],
+        kind: data.kind,
+        dueBy: data.dueBy,
+      };
+      return { status: 'Established', standardId: data.standardId, versions: [...versionsOf(state), planned] };
+    }
     case 'StandardDrafted': {
       const { data } = event;
-      const drafted: StandardVersionState = { status: 'Draft', version: data.version, title: data.title, clauses: data.clauses };
-      // Drafting the version already in draft revises it; any other version is appended.
+      // Drafting the version already planned or in draft revises it (keeping the plan's due date); any other version is appended.
+      const dueBy = versionsOf(state).find((entry) => entry.version === data.version)?.dueBy;
+      const drafted: StandardVersionState = {
+        status: 'Draft',
+        version: data.version,
+        title: data.title,
+        clauses: data.clauses,
+        kind: data.kind,
+        ...(dueBy === undefined ? {} : { dueBy }),
+      };
       const others = versionsOf(state).filter((entry) => entry.version !== data.version);
       return { status: 'Established', standardId: data.standardId, versions: [...others, drafted] };
     }

@@ -15,9 +15,11 @@ export * from './commands.js';
 export * from './events.js';
 export type { Distribution, ServiceStandardState, StandardVersionState, StandardVersionStatus, VersionText } from './state.js';
 export { initialServiceStandardState, publishedVersion } from './state.js';
+export { serviceStandardUpcasters, standardDraftedV1 } from './upcasters.js';
 
 /** Who may send each command (DOMAIN.md's role table); identity rules are checked when deciding. */
 export const serviceStandardRoles: Readonly<Record<ServiceStandardCommandType, readonly Role[]>> = {
+  PlanStandard: ['DepartmentManager'],
   DraftStandard: ['DepartmentManager'],
   SubmitStandard: ['DepartmentManager'],
   ApproveStandard: ['GeneralManager'],

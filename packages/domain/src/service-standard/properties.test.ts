@@ -12,6 +12,7 @@ const { evolve, initialState } = serviceStandard.decider;
 
 /** The events each command may produce, read off DOMAIN.md independently of the decider. */
 const allowedEvents: Record<ServiceStandardCommand['type'], readonly string[][]> = {
+  PlanStandard: [['StandardPlanned']],
   DraftStandard: [['StandardDrafted']],
   SubmitStandard: [['StandardSubmitted']],
   ApproveStandard: [['StandardApproved']],
@@ -58,8 +59,14 @@ const checkAccepted = (before: ServiceStandardState, raw: unknown, events: reado
   for (const event of events) expect(event.data.standardId).toBe(command.data.standardId);
   if (command.type === 'DraftStandard') {
     const latest = versionsOf(before).at(-1);
-    const next = latest === undefined ? 1 : latest.status === 'Draft' ? latest.version : latest.version + 1;
+    const next = latest === undefined ? 1 : latest.status === 'Draft' || latest.status === 'Planned' ? latest.version : latest.version + 1;
     expect(command.data.version).toBe(next);
+    if (latest?.status === 'Planned') expect(events[0]?.type === 'StandardDrafted' && events[0].data.kind).toBe(latest.kind);
+  } else if (command.type === 'PlanStandard') {
+    const latest = versionsOf(before).at(-1);
+    expect(latest === undefined || ['Approved', 'Rejected', 'Published', 'Superseded'].includes(latest.status)).toBe(true);
+    expect(command.data.version).toBe(latest === undefined ? 1 : latest.version + 1);
+    expect(Date.parse(command.data.dueBy)).toBeGreaterThanOrEqual(Date.parse(command.metadata.at));
   } else if (command.type !== 'RetireStandard') {
     const entry = statusOf(before, command.data.version);
     const expected = {
@@ -149,6 +156,7 @@ describe('ServiceStandard properties', () => {
     const version = fc.integer({ min: 1, max: 3 });
     const endpointId = fc.constantFrom('EP-01', 'EP-02');
     const event: fc.Arbitrary<ServiceStandardEvent> = fc.oneof(
+      version.map((n) => standardEvents.planned(n)),
       version.map((n) => standardEvents.drafted(n)),
       version.map(standardEvents.submitted),
       version.map(standardEvents.approved),

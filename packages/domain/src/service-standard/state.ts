@@ -1,8 +1,13 @@
+import type { DocumentKind } from './commands.js';
+
 /** What every version of a standard keeps, whatever its status. */
 export interface VersionText {
   readonly version: number;
   readonly title: string;
   readonly clauses: readonly string[];
+  readonly kind: DocumentKind;
+  /** When the version was planned: by when it must be published (完善率). */
+  readonly dueBy?: string;
 }
 
 /** The endpoints a version went to and which of them have acknowledged it. */
@@ -11,8 +16,9 @@ export interface Distribution {
   readonly acknowledgedBy: readonly string[];
 }
 
-/** One version's life: Draft → Submitted → Approved | Rejected; Approved → Published → Superseded. */
+/** One version's life: (Planned →) Draft → Submitted → Approved | Rejected; Approved → Published → Superseded. */
 export type StandardVersionState =
+  | (VersionText & { readonly status: 'Planned' })
   | (VersionText & { readonly status: 'Draft' })
   | (VersionText & { readonly status: 'Submitted' })
   | (VersionText & { readonly status: 'Approved' })

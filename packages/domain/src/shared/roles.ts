@@ -11,6 +11,7 @@ export const Role = z.enum([
   'Finance',
   'BusinessEndpoint',
   'Auditor',
+  'Department',
 ]);
 export type Role = z.infer<typeof Role>;
 
@@ -21,6 +22,7 @@ export const roleNames: Readonly<Record<Role, string>> = {
   Finance: '财务部',
   BusinessEndpoint: '业务端',
   Auditor: '审计',
+  Department: '相关部门',
 };
 
 /**

@@ -1,17 +1,14 @@
 import * as E from 'fp-ts/lib/Either.js';
-import { InMemoryEventStore, createCommandRouter, createUpcasting } from '@aftersales/core';
+import { InMemoryEventStore, createCommandRouter } from '@aftersales/core';
 import { describe, expect, it } from 'vitest';
-import { appraisal } from '../appraisal/index.js';
-import { budget } from '../budget/index.js';
-import { repairOrder, repairOrderUpcasters } from '../repair-order/index.js';
-import { serviceStandard } from '../service-standard/index.js';
+import { departmentAggregates, departmentUpcasting } from '../department.js';
 import { deliberateRefusals, simulateYear } from './index.js';
 
 describe('a simulated year through command handling', () => {
   it('is accepted command by command, except the deliberate refusals, each with its documented code', async () => {
     const router = createCommandRouter(
-      { store: new InMemoryEventStore(), upcasting: createUpcasting(repairOrderUpcasters) },
-      [repairOrder, serviceStandard, appraisal, budget],
+      { store: new InMemoryEventStore(), upcasting: departmentUpcasting },
+      departmentAggregates,
     );
     const refused: Array<{ commandId: string; code: string; message: string }> = [];
     let accepted = 0;

@@ -5,6 +5,10 @@ import { seededRandom, deriveSeed } from './random.js';
 import { LATE_RESCHEDULE_COMMAND_ID, scheduleRepairOrder } from './repair-orders.js';
 import type { RepairOrderMemory } from './repair-orders.js';
 import { scheduleServiceStandard } from './service-standard.js';
+import { scheduleAssignments } from './assignments.js';
+import { WRONG_DEPARTMENT_COMMAND_ID, scheduleImprovements, scheduleSuggestions } from './improvements.js';
+import { scheduleStandardPlans } from './planned-documents.js';
+import { LONG_LEAVE_BY_MANAGER_COMMAND_ID, scheduleStaff } from './staff.js';
 import { Timeline } from './timeline.js';
 import type { DepartmentCommandJson } from './timeline.js';
 
@@ -26,12 +30,16 @@ export interface SimulationOptions {
 /**
  * The commands the simulation sends knowing the domain refuses them, with the code it refuses them
  * with: a reschedule after the promise has passed (only in a year with at least one late repair), an
- * expense approval that would overrun its budget line, and a specialist approving an expense.
+ * expense approval that would overrun its budget line, a specialist approving an expense, a
+ * department recording an improvement on an issue assigned to another, and the department manager
+ * deciding a leave of more than three days.
  */
 export const deliberateRefusals: ReadonlyMap<string, string> = new Map([
   [LATE_RESCHEDULE_COMMAND_ID, 'InvalidTransition'],
   [OVER_BUDGET_COMMAND_ID, 'OverBudget'],
   [SPECIALIST_APPROVES_COMMAND_ID, 'Forbidden'],
+  [WRONG_DEPARTMENT_COMMAND_ID, 'Forbidden'],
+  [LONG_LEAVE_BY_MANAGER_COMMAND_ID, 'Forbidden'],
 ]);
 
 /** Repair orders are reported on working hours from 2 January to 18 December, so all are settled by year end. */
@@ -53,6 +61,11 @@ export function* simulateYear(options: SimulationOptions): Generator<DepartmentC
   scheduleServiceStandard(timeline, seededRandom(deriveSeed(options.seed, 'standard')), year);
   scheduleAppraisals(timeline, seededRandom(deriveSeed(options.seed, 'appraisals')), year);
   scheduleBudget(timeline, seededRandom(deriveSeed(options.seed, 'budget')), year);
+  scheduleStandardPlans(timeline, seededRandom(deriveSeed(options.seed, 'planned documents')), year);
+  scheduleImprovements(timeline, seededRandom(deriveSeed(options.seed, 'improvements')), year);
+  scheduleSuggestions(timeline, seededRandom(deriveSeed(options.seed, 'suggestions')), year);
+  scheduleAssignments(timeline, seededRandom(deriveSeed(options.seed, 'assignments')), year);
+  scheduleStaff(timeline, seededRandom(deriveSeed(options.seed, 'staff')), year);
 
   const random = seededRandom(deriveSeed(options.seed, 'orders'));
   const memory: RepairOrderMemory = { lateRescheduleAttempted: false };

@@ -15,3 +15,11 @@ export const specialist = (specialistId: string) => actor(specialistId, 'AfterSa
 
 /** The endpoint employees who take training and assessments on a standard. */
 export const endpointStaff = (endpointId: string): string[] => [`${endpointId}-E1`, `${endpointId}-E2`, `${endpointId}-E3`];
+
+/** The VIP service department, which relays its repair opinions as a business endpoint. */
+export const vipService = actor('VIP-01', 'BusinessEndpoint');
+
+/** The other departments of the company that fix what the after-sales department finds, and HR (人力行政部). */
+export const departmentIds = ['Production', 'Design', 'Logistics'] as const;
+export const department = (departmentId: string) => actor(departmentId, 'Department');
+export const humanResources = actor('HR', 'Department');

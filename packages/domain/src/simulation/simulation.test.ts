@@ -5,10 +5,25 @@ import { AppraisalCommand } from '../appraisal/commands.js';
 import { BudgetCommand } from '../budget/commands.js';
 import { RepairOrderCommand } from '../repair-order/commands.js';
 import { ServiceStandardCommand } from '../service-standard/commands.js';
+import { ImprovementCommand } from '../improvement/commands.js';
+import { SuggestionCommand } from '../suggestion/commands.js';
+import { AssignmentCommand } from '../assignment/commands.js';
+import { EmployeeCommand } from '../employee/commands.js';
+import { JobDescriptionCommand } from '../job-description/commands.js';
 import { localTime, onDuty } from './calendar.js';
 import { deliberateRefusals, seededRandom, simulateYear } from './index.js';
 
-const DepartmentCommand = z.union([RepairOrderCommand, ServiceStandardCommand, AppraisalCommand, BudgetCommand]);
+const DepartmentCommand = z.union([
+  RepairOrderCommand,
+  ServiceStandardCommand,
+  AppraisalCommand,
+  BudgetCommand,
+  ImprovementCommand,
+  SuggestionCommand,
+  AssignmentCommand,
+  EmployeeCommand,
+  JobDescriptionCommand,
+]);
 const year = (seed: number, orders: number) => [...simulateYear({ seed, orders })];
 
 describe('simulateYear', () => {
@@ -53,6 +68,33 @@ describe('simulateYear', () => {
     expect(data('ReviewBudget').map((review) => review['approved'])).toEqual([false, true]);
     const refused = commands.filter((command) => deliberateRefusals.has(command.metadata.commandId));
     expect(refused.map((command) => command.metadata.commandId).sort()).toEqual([...deliberateRefusals.keys()].sort());
+  });
+
+  it('simulates the rest of the department: every new stream, with misses of each kind and items still open at year end', () => {
+    const commands = year(42, 200);
+    const data = (type: string) => commands.filter((command) => command.type === type).map((command) => command.data as Record<string, unknown>);
+    const last = Date.parse(commands.at(-1)!.metadata.at);
+    const stillOpenAtYearEnd = (type: string) => data(type).some((item) => typeof item['dueBy'] === 'string' && Date.parse(item['dueBy']) > last);
+    // 改进达标率: fixes verified late or never effective, a reopened issue, an issue cancelled after its due date.
+    expect(data('VerifyImprovement').some((verdict) => verdict['effective'] === false)).toBe(true);
+    expect(data('CancelIssue')).toHaveLength(2);
+    expect(stillOpenAtYearEnd('RaiseIssue')).toBe(true);
+    // 合理化建议采纳率: some not adopted, one still undecided.
+    expect(data('DecideSuggestion').some((decision) => decision['adopted'] === false)).toBe(true);
+    expect(data('DecideSuggestion').length).toBe(data('ProposeSuggestion').length - 1);
+    // 委派工作完成及时率: a withdrawn task and one still open.
+    expect(data('WithdrawTask')).toHaveLength(1);
+    expect(stillOpenAtYearEnd('DelegateTask')).toBe(true);
+    // 员工流失率: people resign and are dismissed (turnover) and are transferred (not turnover).
+    expect(data('LeaveDepartment').map((leaving) => leaving['reason']).sort()).toEqual(['dismissed', 'resigned', 'transferred']);
+    expect(data('JoinDepartment').length).toBeGreaterThan(7);
+    // 岗位职责知晓率: explained to more specialists than ever confirm.
+    const explained = data('ExplainJobDescription').flatMap((explanation) => explanation['employeeIds'] as string[]);
+    expect(data('ConfirmJobDescription').length).toBeLessThan(explained.length);
+    expect(data('FileJobDescription').length).toBeGreaterThan(0);
+    // 完善率: planned documents of every kind, one still due at year end.
+    expect(new Set(data('PlanStandard').map((plan) => plan['kind']))).toEqual(new Set(['standard', 'rule', 'process', 'tool']));
+    expect(stillOpenAtYearEnd('PlanStandard')).toBe(true);
   });
 
   it('keeps to about 13 commands an order, so a benchmark can size its year by the order count', () => {

@@ -2,9 +2,23 @@ import type { AppraisalCommand } from '../appraisal/commands.js';
 import type { BudgetCommand } from '../budget/commands.js';
 import type { RepairOrderCommand } from '../repair-order/commands.js';
 import type { ServiceStandardCommand } from '../service-standard/commands.js';
+import type { ImprovementCommand } from '../improvement/commands.js';
+import type { SuggestionCommand } from '../suggestion/commands.js';
+import type { AssignmentCommand } from '../assignment/commands.js';
+import type { EmployeeCommand } from '../employee/commands.js';
+import type { JobDescriptionCommand } from '../job-description/commands.js';
 
 /** Any command of the department, in the JSON form callers send. */
-export type DepartmentCommandJson = RepairOrderCommand | ServiceStandardCommand | AppraisalCommand | BudgetCommand;
+export type DepartmentCommandJson =
+  | RepairOrderCommand
+  | ServiceStandardCommand
+  | AppraisalCommand
+  | BudgetCommand
+  | ImprovementCommand
+  | SuggestionCommand
+  | AssignmentCommand
+  | EmployeeCommand
+  | JobDescriptionCommand;
 
 interface Scheduled {
   readonly at: number;

@@ -1,6 +1,6 @@
 import type { Actor } from '@aftersales/core';
 import fc from 'fast-check';
-import type { ServiceStandardCommandType, ServiceStandardEvent } from '../service-standard/index.js';
+import type { DocumentKind, ServiceStandardCommandType, ServiceStandardEvent } from '../service-standard/index.js';
 
 export const standardId = 'STD-1';
 export const standardTitle = '门店收衣规范';
@@ -24,9 +24,13 @@ export const standardCommand = (
 
 /** Events of `STD-1`, one builder per event type. */
 export const standardEvents = {
-  drafted: (version: number, title = standardTitle, clauses = standardClauses): ServiceStandardEvent => ({
+  planned: (version: number, dueBy = '2026-03-31T18:00:00+08:00', kind: DocumentKind = 'rule'): ServiceStandardEvent => ({
+    type: 'StandardPlanned',
+    data: { standardId, version, title: standardTitle, kind, dueBy },
+  }),
+  drafted: (version: number, title = standardTitle, clauses = standardClauses, kind: DocumentKind = 'standard'): ServiceStandardEvent => ({
     type: 'StandardDrafted',
-    data: { standardId, version, title, clauses },
+    data: { standardId, version, title, clauses, kind },
   }),
   submitted: (version: number): ServiceStandardEvent => ({ type: 'StandardSubmitted', data: { standardId, version } }),
   approved: (version: number): ServiceStandardEvent => ({ type: 'StandardApproved', data: { standardId, version } }),
@@ -71,6 +75,7 @@ const roles = ['GeneralManager', 'DepartmentManager', 'AfterSalesSpecialist', 'F
 const endpointIds = ['EP-01', 'EP-02', 'EP-03'] as const;
 
 const properRole: Readonly<Record<ServiceStandardCommandType, Actor['role']>> = {
+  PlanStandard: 'DepartmentManager',
   DraftStandard: 'DepartmentManager',
   SubmitStandard: 'DepartmentManager',
   ApproveStandard: 'GeneralManager',
@@ -99,8 +104,17 @@ export const arbitraryStandardCommand = (): fc.Arbitrary<unknown> => {
   const score = fc.oneof({ arbitrary: fc.integer({ min: 0, max: 100 }), weight: 8 }, { arbitrary: fc.constantFrom(-5, 101, 59.5), weight: 1 });
   const text = fc.oneof({ arbitrary: fc.constantFrom('标准', '条款'), weight: 8 }, { arbitrary: fc.constant(''), weight: 1 });
   const retire = fc.record({ type: fc.constant('RetireStandard' as const), data: fc.record({ reason: text }) });
+  const kind = fc.constantFrom('standard', 'rule', 'process', 'tool');
+  const dueBy = fc.constantFrom('2026-03-31T18:00:00+08:00', '2026-01-01T00:00:00Z');
   const data = fc.oneof(
-    { arbitrary: fc.record({ type: fc.constant('DraftStandard' as const), data: fc.record({ version, title: text, clauses: fc.array(text, { minLength: 1, maxLength: 2 }) }) }), weight: 9 },
+    { arbitrary: fc.record({ type: fc.constant('PlanStandard' as const), data: fc.record({ version, title: text, kind, dueBy }) }), weight: 4 },
+    {
+      arbitrary: fc.record({
+        type: fc.constant('DraftStandard' as const),
+        data: fc.record({ version, title: text, clauses: fc.array(text, { minLength: 1, maxLength: 2 }), kind }, { requiredKeys: ['version', 'title', 'clauses'] }),
+      }),
+      weight: 9,
+    },
     { arbitrary: fc.record({ type: fc.constant('SubmitStandard' as const), data: fc.record({ version }) }), weight: 9 },
     { arbitrary: fc.record({ type: fc.constant('ApproveStandard' as const), data: fc.record({ version }) }), weight: 9 },
     { arbitrary: fc.record({ type: fc.constant('RejectStandard' as const), data: fc.record({ version, reason: text }) }), weight: 3 },
