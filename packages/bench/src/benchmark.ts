@@ -83,6 +83,7 @@ export const runReadSideBenchmark = async (options: Omit<BenchmarkOptions, 'long
     }
     return sizes;
   });
-  const service = await measureService(options.serviceOrders ?? SERVICE_ORDERS, { progress });
+  const serviceOrders = options.serviceOrders ?? SERVICE_ORDERS;
+  const service = await measureService(serviceOrders, { progress, ...(options.logs === undefined ? {} : { keptLog: join(options.logs, `service-${serviceOrders}.db`) }) });
   return summariseReadSide(measured, service);
 };

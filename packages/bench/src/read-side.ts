@@ -63,7 +63,27 @@ export interface AuditTrailFigures {
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repositoryRoot = join(here, '..', '..', '..');
-const cliMain = join(repositoryRoot, 'packages', 'cli', 'src', 'main.ts');
+const cliMain = join(repositoryRoot, 'packages', 'cli', 'dist', 'main.js');
+
+/** The packages the CLI runs on, each after those it imports. */
+const CLI_PACKAGES = ['core', 'domain', 'eventstoredb', 'sqlite', 'read-models', 'cli'] as const;
+
+/**
+ * Compiles the CLI and the packages it imports (`tsc -p tsconfig.build.json` in each, as `pnpm build`
+ * does), so that the CLI is measured as users run the installed one: JavaScript, nothing transpiled
+ * at start.
+ */
+export const buildCli = async (): Promise<void> => {
+  const tsc = join(repositoryRoot, 'node_modules', 'typescript', 'bin', 'tsc');
+  for (const name of CLI_PACKAGES) {
+    await promisify(execFile)(process.execPath, [tsc, '-p', join(repositoryRoot, 'packages', name, 'tsconfig.build.json')], { cwd: repositoryRoot, maxBuffer: 1 << 24 });
+  }
+};
+
+/** Loaded with `--import` into the spawned CLI: at exit, its peak resident memory as the last line of stderr. */
+const reportPeakRss = `data:text/javascript,${encodeURIComponent(
+  "process.on('exit', () => process.stderr.write('\\n' + JSON.stringify({ peakRssMb: process.resourceUsage().maxRSS / 1024 }) + '\\n'));",
+)}`;
 
 export interface ChildRebuild {
   readonly events: number;
@@ -97,13 +117,13 @@ interface Spawned {
 }
 
 /**
- * Runs the CLI as a user would (Node, the TypeScript sources through tsx), timing the first bytes on
- * stdout and counting what follows without keeping it; `--import peak-rss.ts` reports its peak memory.
+ * Runs the compiled CLI as a user would (`buildCli` first), timing the first bytes on stdout and
+ * counting what follows without keeping it; an `--import` of a few lines reports its peak memory.
  */
 const spawnCli = (args: readonly string[], stopAfterFirstBytes = false): Promise<Spawned> =>
   new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, ['--conditions=@aftersales/source', '--import', 'tsx', '--import', join(here, 'peak-rss.ts'), cliMain, ...args], {
+    const child = spawn(process.execPath, ['--import', reportPeakRss, cliMain, ...args], {
       cwd: repositoryRoot,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -241,7 +261,8 @@ export const measureReadSide = async (
   });
   const postgresCpu = postgres.seconds.cpu + serverCpuSeconds;
 
-  progress('read side: aftersales audit trail');
+  progress('read side: aftersales audit trail (compiled first)');
+  await buildCli();
   const auditTrail = await measureAuditTrail(path);
 
   return {
@@ -339,6 +360,8 @@ export const formatReadSide = (result: ReadSideResult): string => {
     ['throughput with / without queries', service.throughputRatio.toFixed(2)],
     ['queries answered', count(service.withQueries.queries)],
     ['query p50 / p99 / max ms', `${service.withQueries.queryP50Ms} / ${service.withQueries.queryP99Ms} / ${service.withQueries.queryMaxMs}`],
+    ['  months asked for the first time: count, p50 ms', `${service.withQueries.firstAsks}, ${service.withQueries.firstAskP50Ms}`],
+    ['  the months asked again: p99 ms', String(service.withQueries.repeatedQueryP99Ms)],
     ['queries answered behind the head (no wait), most events behind', `${count(service.withQueries.answeredBehindHead)}, ${count(service.withQueries.maxLagEvents)}`],
   );
   const met = new Table({ style: plain, head: ['read-side target (largest size)', 'figure', 'met'] });

@@ -1,5 +1,6 @@
 import type * as E from 'fp-ts/lib/Either.js';
-import type { DomainError, SecondWriter, StoreError } from '@aftersales/core';
+import type { DomainError, StoreError } from '@aftersales/core';
+import type { SecondWriter } from '@aftersales/core/adapter-kit';
 import { canonicalJson } from '@aftersales/core';
 import type { AuditEntry, AuditPageQuery } from './audit-trail.js';
 import type { SubjectFacts, SubjectKind, UndecodableEvent } from './kpi-facts.js';
@@ -125,12 +126,14 @@ export interface ReadModelBackend {
   open(): Promise<E.Either<StoreError, void>>;
   checkpoints(): Promise<E.Either<StoreError, ReadonlyMap<ReadModelName, Checkpoint>>>;
   commit(batch: BatchWrite): Promise<E.Either<StoreError | SecondWriter, void>>;
-  /** Empties one read model's tables and forgets its checkpoint. */
+  /** Empties one read model's tables and forgets its checkpoint; it may drop indexes until `ensureIndexes`. */
   reset(readModel: ReadModelName): Promise<E.Either<StoreError, void>>;
+  /** Builds the indexes a reset dropped, so that a rebuild writes its rows first and indexes them once; a no-op when they exist. */
+  ensureIndexes(): Promise<E.Either<StoreError, void>>;
   /** The subjects with these keys that exist. */
   loadSubjects(keys: readonly string[]): Promise<E.Either<BackendError, Map<string, SubjectFacts>>>;
-  /** Every subject that gives an item of one of these KPIs anchored in [from, to). */
-  subjectsWithItems(kpis: readonly KpiId[], range: { readonly from: number; readonly to: number }): Promise<E.Either<BackendError, SubjectFacts[]>>;
+  /** Every subject that gives an item of one of these KPIs anchored in [from, to), by key in key order. */
+  subjectsWithItems(kpis: readonly KpiId[], range: { readonly from: number; readonly to: number }): Promise<E.Either<BackendError, Map<string, SubjectFacts>>>;
   /** The subject that gives this item, if any. */
   subjectOfItem(kpi: KpiId, itemId: string): Promise<E.Either<BackendError, SubjectFacts | undefined>>;
   undecodable(limit: number): Promise<E.Either<BackendError, { readonly count: number; readonly sample: readonly UndecodableEvent[] }>>;

@@ -226,6 +226,13 @@ export const judgeKpiItems = (subjects: Iterable<SubjectFacts>, kpi: KpiId, prep
 export const summariseKpis = (subjects: readonly SubjectFacts[], prepared: PreparedQuery): KpiResult[] =>
   prepared.kpis.map((kpi) => summarise(kpi, prepared, judgeKpiItems(subjects, kpi, prepared)));
 
+/** The completion rates of a period from items already judged for it (each KPI's items in any order). */
+export const summariseJudged = (items: Iterable<KpiItem>, prepared: PreparedQuery): KpiResult[] => {
+  const byKpi = new Map<KpiId, KpiItem[]>(prepared.kpis.map((kpi) => [kpi, []]));
+  for (const one of items) byKpi.get(one.kpi)?.push(one);
+  return prepared.kpis.map((kpi) => summarise(kpi, prepared, byKpi.get(kpi)!.sort((a, b) => compareIds(a.itemId, b.itemId))));
+};
+
 /** The twelve completion rates (or those asked for) of a period, as of an instant, from subjects held in memory. */
 export const computeKpis = (subjects: Iterable<SubjectFacts>, query: KpiQuery): E.Either<string, KpiResult[]> => {
   const prepared = prepareKpiQuery(query);

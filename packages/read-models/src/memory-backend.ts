@@ -1,6 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
-import type { SecondWriter, StoreError } from '@aftersales/core';
-import { secondWriter } from '@aftersales/core';
+import type { StoreError } from '@aftersales/core';
+import type { SecondWriter } from '@aftersales/core/adapter-kit';
+import { secondWriter } from '@aftersales/core/adapter-kit';
 import type { AuditEntry, AuditPageQuery } from './audit-trail.js';
 import { matchesAuditQuery } from './audit-trail.js';
 import type { BackendError, BatchWrite, Checkpoint, ItemRow, ReadModelBackend, ReadModelName, ReadModelTable, TableRow } from './backend.js';
@@ -63,6 +64,11 @@ export class InMemoryReadModelBackend implements ReadModelBackend {
     return E.right(undefined);
   }
 
+  /** Nothing to build: the rows in memory need no indexes. */
+  async ensureIndexes(): Promise<E.Either<StoreError, void>> {
+    return E.right(undefined);
+  }
+
   async loadSubjects(keys: readonly string[]): Promise<E.Either<BackendError, Map<string, SubjectFacts>>> {
     const found = new Map<string, SubjectFacts>();
     for (const key of keys) {
@@ -73,14 +79,13 @@ export class InMemoryReadModelBackend implements ReadModelBackend {
     return E.right(found);
   }
 
-  async subjectsWithItems(kpis: readonly KpiId[], range: { readonly from: number; readonly to: number }): Promise<E.Either<BackendError, SubjectFacts[]>> {
+  async subjectsWithItems(kpis: readonly KpiId[], range: { readonly from: number; readonly to: number }): Promise<E.Either<BackendError, Map<string, SubjectFacts>>> {
     const wanted = new Set<string>(kpis);
     const keys = new Set<string>();
     for (const row of this.itemRows.values()) {
       if (wanted.has(row.kpi) && row.anchorMs >= range.from && row.anchorMs < range.to) keys.add(row.subjectKey);
     }
-    const loaded = await this.loadSubjects([...keys].sort(compareRowKeys));
-    return E.map((subjects: Map<string, SubjectFacts>) => [...subjects.values()])(loaded);
+    return this.loadSubjects([...keys].sort(compareRowKeys));
   }
 
   async subjectOfItem(kpi: KpiId, itemId: string): Promise<E.Either<BackendError, SubjectFacts | undefined>> {

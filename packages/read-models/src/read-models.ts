@@ -1,5 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
-import type { DomainError, EventStore, RecordedEvent, SecondWriter, StoreError, Subscription } from '@aftersales/core';
+import type { DomainError, EventStore, RecordedEvent, StoreError, Subscription } from '@aftersales/core';
+import type { SecondWriter } from '@aftersales/core/adapter-kit';
 import { isStoreFailure, storeUnavailable } from '@aftersales/core';
 import type { AuditEntry, AuditPageQuery, AuditQuery } from './audit-trail.js';
 import { DEFAULT_AUDIT_PAGE, MAX_AUDIT_PAGE } from './audit-trail.js';
@@ -9,7 +10,8 @@ import type { KpiConfig } from './config.js';
 import { defaultKpiConfig } from './config.js';
 import type { UndecodableEvent } from './kpi-facts.js';
 import type { KpiId, KpiItem, KpiQuery, KpiResult, Verdict } from './kpis.js';
-import { compareIds, explainKpiItem, judgeKpiItems, prepareKpiQuery, summariseKpis } from './kpis.js';
+import { compareIds, explainKpiItem, judgeKpiItems, prepareKpiQuery } from './kpis.js';
+import { KpiQueryCache } from './kpi-cache.js';
 import { InMemoryReadModelBackend } from './memory-backend.js';
 import { projectBatch, projectionSettings } from './projector.js';
 import { projectionTelemetry } from './telemetry.js';
@@ -37,6 +39,13 @@ export interface ReadModelsOptions {
   readonly batchSize?: number;
   /** How often `waitFor` looks at the stored checkpoints written by other instances (default 25 ms). */
   readonly pollMs?: number;
+  /**
+   * How long a started read side lets live events gather before it commits them as one batch
+   * (default 10 ms; 0 commits whatever has arrived at once). Each batch costs a transaction and
+   * its subjects' loading and judging, so under a stream of commands small batches cost the
+   * callers most; read-your-writes waits up to this much longer.
+   */
+  readonly followBatchMs?: number;
 }
 
 /** The position a query answered from: the read model's checkpoint, or none before its first event. */
@@ -135,11 +144,13 @@ export const createReadModels = (options: ReadModelsOptions): ReadModels => {
   const clock = options.clock ?? (() => new Date());
   const batchSize = options.batchSize ?? 2000;
   const pollMs = options.pollMs ?? 25;
+  const followBatchMs = options.followBatchMs ?? 10;
   let opened: Promise<E.Either<ReadModelError, void>> | undefined;
   let checkpoints: ReadonlyMap<ReadModelName, Checkpoint> = new Map();
   const mismatches = new Map<ReadModelName, ReadModelMismatch>();
   const committed = new Set<() => void>();
   let follower: { subscription: Subscription; done: Promise<E.Either<ReadModelError, void>> } | undefined;
+  const kpiCache = new KpiQueryCache();
   const telemetry = projectionTelemetry(backend.kind);
 
   const reload = async (): Promise<E.Either<ReadModelError, void>> => {
@@ -198,7 +209,10 @@ export const createReadModels = (options: ReadModelsOptions): ReadModels => {
         const result = await backend.commit(write.right);
         if (E.isRight(result)) {
           const next = new Map(checkpoints);
-          for (const moved of write.right.checkpoints) next.set(moved.next.readModel, moved.next);
+          for (const moved of write.right.checkpoints) {
+            next.set(moved.next.readModel, moved.next);
+            if (moved.next.readModel === 'kpi-facts') kpiCache.committed(moved.expected, moved.next.position, write.right.subjects);
+          }
           checkpoints = next;
           for (const wake of committed) wake();
           return E.right(write.right.checkpoints.map((moved) => moved.next));
@@ -239,11 +253,15 @@ export const createReadModels = (options: ReadModelsOptions): ReadModels => {
     } catch (thrown) {
       return E.left(thrownError(thrown));
     }
-    // The log has been read to its end (or to `until`): the last batch leaves nothing behind.
-    return batch.length === 0 ? E.right(undefined) : applyBatch(batch, 0);
+    if (batch.length > 0) {
+      // The log has been read to its end (or to `until`): the last batch leaves nothing behind.
+      const applied = await applyBatch(batch, 0);
+      if (E.isLeft(applied)) return applied;
+    }
+    return backend.ensureIndexes();
   };
 
-  /** Follows live events: a reader fills a queue, a writer commits whatever has queued up as one batch. */
+  /** Follows live events: a reader fills a queue, a writer commits whatever has queued up (after `followBatchMs`) as one batch. */
   const follow = (subscription: Subscription): Promise<E.Either<ReadModelError, void>> => {
     const queue: RecordedEvent[] = [];
     let ended = false;
@@ -272,6 +290,7 @@ export const createReadModels = (options: ReadModelsOptions): ReadModels => {
           wakeWriter = undefined;
           continue;
         }
+        if (queue.length < batchSize && !ended && followBatchMs > 0) await sleep(followBatchMs);
         const batch = queue.splice(0, batchSize);
         wakeReader?.();
         wakeReader = undefined;
@@ -367,13 +386,20 @@ export const createReadModels = (options: ReadModelsOptions): ReadModels => {
     kpis: async (query) => {
       const ready = await beforeQuery('kpi-facts');
       if (E.isLeft(ready)) return ready;
-      const prepared = prepareKpiQuery(withDefaults(query));
+      const asked = withDefaults(query);
+      const prepared = prepareKpiQuery(asked);
       if (E.isLeft(prepared)) return E.left(invalidQuery(prepared.left));
-      const subjects = await backend.subjectsWithItems(prepared.right.kpis, prepared.right.anchorRange);
-      if (E.isLeft(subjects)) return subjects;
+      const position = checkpoints.get('kpi-facts')?.position;
+      const key = kpiCache.keyOf(prepared.right, asked.config);
+      let results = kpiCache.answer(key, position);
+      if (results === undefined) {
+        const subjects = await backend.subjectsWithItems(prepared.right.kpis, prepared.right.anchorRange);
+        if (E.isLeft(subjects)) return subjects;
+        results = kpiCache.remember(key, prepared.right, subjects.right, position);
+      }
       const undecodable = await backend.undecodable(prepared.right.sample === Number.POSITIVE_INFINITY ? Number.MAX_SAFE_INTEGER : prepared.right.sample);
       if (E.isLeft(undecodable)) return undecodable;
-      return E.right({ ...answeredAt('kpi-facts'), results: summariseKpis(subjects.right, prepared.right), undecodable: undecodable.right });
+      return E.right({ position, results, undecodable: undecodable.right });
     },
     kpiItems: async (kpi, query) => {
       const ready = await beforeQuery('kpi-facts');
@@ -386,7 +412,7 @@ export const createReadModels = (options: ReadModelsOptions): ReadModels => {
       if (E.isLeft(subjects)) return subjects;
       const verdicts = query.verdicts === undefined ? undefined : new Set(query.verdicts);
       const { cursor } = query;
-      const matching = judgeKpiItems(subjects.right, kpi, prepared.right).filter(
+      const matching = judgeKpiItems(subjects.right.values(), kpi, prepared.right).filter(
         (one) => (verdicts === undefined || verdicts.has(one.verdict)) && (cursor === undefined || compareIds(one.itemId, cursor) > 0),
       );
       const items = matching.slice(0, limit);

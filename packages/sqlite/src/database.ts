@@ -19,6 +19,12 @@ export interface SqliteOptions {
    * power loss or an operating-system crash; `FULL` syncs the log at every commit and survives both.
    */
   readonly synchronous?: 'NORMAL' | 'FULL';
+  /**
+   * How much of the file SQLite reads through a memory map (default 256 MiB). Mapped pages are the
+   * kernel's page cache, but they count in the process's resident memory: a process that must stay
+   * small (a rebuild over a large log) passes 0 and reads through SQLite's own page cache instead.
+   */
+  readonly mmapSizeBytes?: number;
 }
 
 export type Connection = Database.Database;
@@ -117,7 +123,7 @@ export const openConnection = (path: string, options: SqliteOptions = {}): E.Eit
     whileBusy(busyTimeoutMs, () => connection.pragma('journal_mode = WAL'));
     connection.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`);
     // Reads of the log are sequential; a memory map spares a copy per page.
-    connection.pragma('mmap_size = 268435456');
+    connection.pragma(`mmap_size = ${Math.max(0, Math.trunc(options.mmapSizeBytes ?? 268_435_456))}`);
     connection.pragma('cache_size = -16384');
     whileBusy(busyTimeoutMs, () => connection.transaction(() => migrate(connection, path)).immediate());
     return E.right(connection);

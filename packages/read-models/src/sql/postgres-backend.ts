@@ -1,6 +1,8 @@
 import * as E from 'fp-ts/lib/Either.js';
-import type { SecondWriter, StoreError } from '@aftersales/core';
-import { secondWriter, storeUnavailable } from '@aftersales/core';
+import type { StoreError } from '@aftersales/core';
+import type { SecondWriter } from '@aftersales/core/adapter-kit';
+import { storeUnavailable } from '@aftersales/core';
+import { secondWriter } from '@aftersales/core/adapter-kit';
 import type { AuditEntry, AuditPageQuery } from '../audit-trail.js';
 import type { BackendError, BatchWrite, Checkpoint, ReadModelBackend, ReadModelName, ReadModelTable, TableRow } from '../backend.js';
 import { auditRowContent, itemRowContent, itemRowKey, positionKey, SCHEMA_VERSION, subjectContent, undecodableRowContent } from '../backend.js';
@@ -10,7 +12,9 @@ import type { AuditRow, SqlValue } from './tables.js';
 import {
   AUDIT_COLUMNS,
   CHECKPOINT_COLUMNS,
-  CREATE_TABLES,
+  AUDIT_INDEXES,
+  CREATE_SCHEMA,
+  INDEXES_DROPPED_BY_RESET,
   ITEM_COLUMNS,
   TABLES_OF,
   UNDECODABLE_COLUMNS,
@@ -73,7 +77,7 @@ export class PostgresReadModelBackend implements ReadModelBackend {
   async open(): Promise<E.Either<StoreError, void>> {
     return this.transaction('creating the read-model tables', async (client) => {
       await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
-      for (const statement of CREATE_TABLES) await client.query(statement);
+      for (const statement of CREATE_SCHEMA) await client.query(statement);
       const found = await client.query("SELECT value FROM rm_meta WHERE key = 'schema_version'");
       const stored = found.rows[0]?.['value'];
       if (stored !== undefined && Number(stored) > SCHEMA_VERSION) {
@@ -127,8 +131,16 @@ export class PostgresReadModelBackend implements ReadModelBackend {
 
   async reset(readModel: ReadModelName): Promise<E.Either<StoreError, void>> {
     return this.transaction(`resetting read model ${readModel}`, async (client) => {
+      for (const index of INDEXES_DROPPED_BY_RESET[readModel]) await client.query(`DROP INDEX IF EXISTS ${index}`);
       for (const table of TABLES_OF[readModel]) await client.query(`DELETE FROM ${table}`);
       await client.query('DELETE FROM rm_checkpoints WHERE read_model = $1', [readModel]);
+    });
+  }
+
+  async ensureIndexes(): Promise<E.Either<StoreError, void>> {
+    return this.transaction('creating the read-model indexes', async (client) => {
+      await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+      for (const index of AUDIT_INDEXES) await client.query(index.create);
     });
   }
 
@@ -138,14 +150,14 @@ export class PostgresReadModelBackend implements ReadModelBackend {
     return E.isLeft(rows) ? rows : decodeSubjects(rows.right);
   }
 
-  async subjectsWithItems(kpis: readonly KpiId[], range: { readonly from: number; readonly to: number }): Promise<E.Either<BackendError, SubjectFacts[]>> {
+  async subjectsWithItems(kpis: readonly KpiId[], range: { readonly from: number; readonly to: number }): Promise<E.Either<BackendError, Map<string, SubjectFacts>>> {
     const rows = await this.query(
       'reading KPI subjects',
-      'SELECT subject_key, facts FROM rm_kpi_subjects WHERE subject_key IN (SELECT subject_key FROM rm_kpi_items WHERE kpi = ANY($1) AND anchor_ms >= $2 AND anchor_ms < $3)',
+      'SELECT subject_key, facts FROM rm_kpi_subjects WHERE subject_key IN (SELECT subject_key FROM rm_kpi_items WHERE kpi = ANY($1) AND anchor_ms >= $2 AND anchor_ms < $3) ORDER BY subject_key COLLATE "C"',
       [kpis, range.from, range.to],
     );
     if (E.isLeft(rows)) return rows;
-    return E.map((subjects: Map<string, SubjectFacts>) => [...subjects.values()])(decodeSubjects(rows.right));
+    return decodeSubjects(rows.right);
   }
 
   async subjectOfItem(kpi: KpiId, itemId: string): Promise<E.Either<BackendError, SubjectFacts | undefined>> {

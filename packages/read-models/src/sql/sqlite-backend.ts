@@ -1,6 +1,8 @@
 import * as E from 'fp-ts/lib/Either.js';
-import type { SecondWriter, StoreError } from '@aftersales/core';
-import { secondWriter, storeUnavailable } from '@aftersales/core';
+import type { StoreError } from '@aftersales/core';
+import type { SecondWriter } from '@aftersales/core/adapter-kit';
+import { storeUnavailable } from '@aftersales/core';
+import { secondWriter } from '@aftersales/core/adapter-kit';
 import type { AuditEntry, AuditPageQuery } from '../audit-trail.js';
 import type { BackendError, BatchWrite, Checkpoint, ReadModelBackend, ReadModelName, ReadModelTable, TableRow } from '../backend.js';
 import { auditRowContent, itemRowContent, itemRowKey, positionKey, SCHEMA_VERSION, subjectContent, undecodableRowContent } from '../backend.js';
@@ -10,7 +12,9 @@ import type { AuditRow } from './tables.js';
 import {
   AUDIT_COLUMNS,
   CHECKPOINT_COLUMNS,
-  CREATE_TABLES,
+  AUDIT_INDEXES,
+  CREATE_SCHEMA,
+  INDEXES_DROPPED_BY_RESET,
   ITEM_COLUMNS,
   TABLES_OF,
   UNDECODABLE_COLUMNS,
@@ -69,7 +73,7 @@ export class SqliteReadModelBackend implements ReadModelBackend {
   async open(): Promise<E.Either<StoreError, void>> {
     return this.attempt('creating the read-model tables', () => {
       this.db.transaction(() => {
-        for (const statement of CREATE_TABLES) this.db.exec(statement);
+        for (const statement of CREATE_SCHEMA) this.db.exec(statement);
         const found = this.db.prepare("SELECT value FROM rm_meta WHERE key = 'schema_version'").get() as { value: string } | undefined;
         if (found !== undefined && Number(found.value) > SCHEMA_VERSION) {
           throw new Error(`the read-model tables have schema version ${found.value}, newer than this library's ${SCHEMA_VERSION}; upgrade the library`);
@@ -122,9 +126,16 @@ export class SqliteReadModelBackend implements ReadModelBackend {
   async reset(readModel: ReadModelName): Promise<E.Either<StoreError, void>> {
     return this.attempt(`resetting read model ${readModel}`, () => {
       this.db.transaction(() => {
+        for (const index of INDEXES_DROPPED_BY_RESET[readModel]) this.db.exec(`DROP INDEX IF EXISTS ${index}`);
         for (const table of TABLES_OF[readModel]) this.db.prepare(`DELETE FROM ${table}`).run();
         this.db.prepare('DELETE FROM rm_checkpoints WHERE read_model = ?').run(readModel);
       }).immediate();
+    });
+  }
+
+  async ensureIndexes(): Promise<E.Either<StoreError, void>> {
+    return this.attempt('creating the read-model indexes', () => {
+      for (const index of AUDIT_INDEXES) this.db.exec(index.create);
     });
   }
 
@@ -144,7 +155,7 @@ export class SqliteReadModelBackend implements ReadModelBackend {
     return E.right(found);
   }
 
-  async subjectsWithItems(kpis: readonly KpiId[], range: { readonly from: number; readonly to: number }): Promise<E.Either<BackendError, SubjectFacts[]>> {
+  async subjectsWithItems(kpis: readonly KpiId[], range: { readonly from: number; readonly to: number }): Promise<E.Either<BackendError, Map<string, SubjectFacts>>> {
     const rows = this.attempt('reading KPI subjects', () =>
       this.db
         .prepare(
@@ -155,7 +166,7 @@ export class SqliteReadModelBackend implements ReadModelBackend {
         .all(...kpis, range.from, range.to),
     );
     if (E.isLeft(rows)) return rows;
-    return E.map((subjects: Map<string, SubjectFacts>) => [...subjects.values()])(this.decodeSubjects(rows.right as SubjectRow[]));
+    return this.decodeSubjects(rows.right as SubjectRow[]);
   }
 
   async subjectOfItem(kpi: KpiId, itemId: string): Promise<E.Either<BackendError, SubjectFacts | undefined>> {

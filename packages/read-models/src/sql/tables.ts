@@ -84,14 +84,32 @@ export const CREATE_TABLES: readonly string[] = [
     decoded               INTEGER NOT NULL,
     hash                  TEXT NOT NULL
   )`,
-  'CREATE INDEX IF NOT EXISTS rm_audit_by_stream ON rm_audit_trail (stream_id, position)',
-  'CREATE INDEX IF NOT EXISTS rm_audit_by_aggregate ON rm_audit_trail (aggregate_type, aggregate_id, position)',
-  'CREATE INDEX IF NOT EXISTS rm_audit_by_target ON rm_audit_trail (target_aggregate_type, target_aggregate_id, position)',
-  'CREATE INDEX IF NOT EXISTS rm_audit_by_actor ON rm_audit_trail (actor_id, position)',
-  'CREATE INDEX IF NOT EXISTS rm_audit_by_subject ON rm_audit_trail (subject_id, position)',
-  'CREATE INDEX IF NOT EXISTS rm_audit_by_correlation ON rm_audit_trail (correlation_id, position)',
-  'CREATE INDEX IF NOT EXISTS rm_audit_by_command ON rm_audit_trail (command_id, position)',
 ];
+
+/**
+ * The audit trail's secondary indexes, which serve `audit trail`'s filters. Each audit row would
+ * otherwise go into all seven at once, at scattered places: a reset drops them, so that a rebuild
+ * appends its rows to the table alone, and `ensureIndexes` (at the end of every catch-up) or the
+ * next `open` builds them again in one sorted pass each.
+ */
+export const AUDIT_INDEXES: ReadonlyArray<{ readonly name: string; readonly create: string }> = [
+  ['rm_audit_by_stream', 'stream_id, position'],
+  ['rm_audit_by_aggregate', 'aggregate_type, aggregate_id, position'],
+  ['rm_audit_by_target', 'target_aggregate_type, target_aggregate_id, position'],
+  ['rm_audit_by_actor', 'actor_id, position'],
+  ['rm_audit_by_subject', 'subject_id, position'],
+  ['rm_audit_by_correlation', 'correlation_id, position'],
+  ['rm_audit_by_command', 'command_id, position'],
+].map(([name, columns]) => ({ name: name!, create: `CREATE INDEX IF NOT EXISTS ${name} ON rm_audit_trail (${columns})` }));
+
+/** The tables, then every index: what `open` runs. */
+export const CREATE_SCHEMA: readonly string[] = [...CREATE_TABLES, ...AUDIT_INDEXES.map((index) => index.create)];
+
+/** The indexes a reset of each read model drops until `ensureIndexes`. */
+export const INDEXES_DROPPED_BY_RESET: Readonly<Record<ReadModelName, readonly string[]>> = {
+  'kpi-facts': [],
+  'audit-trail': AUDIT_INDEXES.map((index) => index.name),
+};
 
 /** The tables each read model owns, emptied when it is rebuilt. */
 export const TABLES_OF: Readonly<Record<ReadModelName, readonly string[]>> = {

@@ -172,6 +172,33 @@ export const readModelBackendConformance = (name: string, open: () => Promise<Op
       );
     }, 300_000);
 
+    it('answers queries asked again and again as judged afresh, while it follows the log and after another runner moved it', async () => {
+      const seed = 7;
+      const commands = [...simulateYear({ seed, orders: 30 })];
+      const store = await simulatedStore(30, seed, 0.4);
+      const department = createDepartment({ store });
+      const handle = async (from: number, to: number) => {
+        for (const command of commands.slice(from, to)) await department.handle(JSON.parse(JSON.stringify(command)));
+      };
+      const expected = async (period: string, asOf: string) => right(computeKpis([...(await reference(store)).facts.subjects.values()], { period, asOf }));
+      const asked = ['2026-03', '2026-Q2', '2026'].flatMap((period) => instants.map((asOf) => ({ period, asOf })));
+      const opened = await open();
+      try {
+        const live = createReadModels({ store, backend: opened.backend, batchSize: 50, followBatchMs: 1 });
+        right(await live.start());
+        for (const query of [...asked, ...asked]) expect(right(await live.kpis(query)).results).toEqual(await expected(query.period, query.asOf));
+        await handle(Math.ceil(commands.length * 0.4), Math.ceil(commands.length * 0.7));
+        right(await live.waitFor(right(await collect(store.readAll())).at(-1)!.globalPosition, { timeoutMs: 20_000 }));
+        for (const query of asked) expect(right(await live.kpis(query)).results).toEqual(await expected(query.period, query.asOf));
+        right(await live.stop());
+        await handle(Math.ceil(commands.length * 0.7), commands.length);
+        right(await createReadModels({ store, backend: opened.backend }).catchUp());
+        for (const query of asked) expect(right(await live.kpis(query)).results).toEqual(await expected(query.period, query.asOf));
+      } finally {
+        await opened.close();
+      }
+    }, 180_000);
+
     it('never applies a batch twice when two runners share the backend', async () => {
       const store = await simulatedStore(40, 5);
       const rebuilt = new InMemoryReadModelBackend();

@@ -1,0 +1,104 @@
+import type { SubjectWrite } from './backend.js';
+import type { KpiConfig } from './config.js';
+import type { SubjectFacts } from './kpi-facts.js';
+import type { KpiItem, KpiResult, PreparedQuery } from './kpis.js';
+import { itemInPeriod, judgeSubject, summariseJudged } from './kpis.js';
+
+/** One query's items, judged once and kept up to date batch by batch. */
+interface CachedQuery {
+  readonly prepared: PreparedQuery;
+  /** The items each subject gives to the query's KPIs in its period; subjects that give none are left out. */
+  readonly items: Map<string, readonly KpiItem[]>;
+  /** The answer as last summarised; dropped when an item changes. */
+  results: readonly KpiResult[] | undefined;
+}
+
+const judgedInPeriod = (prepared: PreparedQuery, subject: SubjectFacts): KpiItem[] =>
+  prepared.kpis.flatMap((kpi) => judgeSubject(prepared.context, kpi, subject).filter((one) => itemInPeriod(prepared.period, one)));
+
+/**
+ * The KPI answers of queries asked again and again (a dashboard's months, as of a fixed instant),
+ * kept as judged items so that a query does not read and judge every subject of its period each
+ * time. The runner that commits a batch gives it the subjects the batch wrote, and each cached query
+ * judges those again: its answer stays exactly what judging every subject would give. The cache
+ * holds for one KPI-facts checkpoint; a checkpoint it did not see move (another instance's batch, a
+ * rebuild) empties it. It holds the `capacity` most recently asked queries; a query "as of now",
+ * at another instant each time, is never answered from it and only costs re-judging a batch's
+ * subjects until newer queries push it out.
+ */
+export class KpiQueryCache {
+  private at: bigint | undefined;
+  private readonly queries = new Map<string, CachedQuery>();
+  private readonly configIds = new WeakMap<KpiConfig, number>();
+  private nextConfigId = 0;
+
+  constructor(private readonly capacity = 16) {}
+
+  /** The key of a query: its period, instant, KPIs, sample and settings (by identity). */
+  keyOf(prepared: PreparedQuery, config: KpiConfig): string {
+    let configId = this.configIds.get(config);
+    if (configId === undefined) {
+      configId = this.nextConfigId++;
+      this.configIds.set(config, configId);
+    }
+    return `${prepared.label}|${prepared.context.asOf}|${prepared.kpis.join(',')}|${prepared.sample}|${configId}`;
+  }
+
+  /** The cached answer of a query at this checkpoint, if it has one. */
+  answer(key: string, at: bigint | undefined): readonly KpiResult[] | undefined {
+    if (at !== this.at) this.clear(at);
+    const cached = this.queries.get(key);
+    if (cached === undefined) return undefined;
+    // Most recently used last, so that the first key is the one to evict.
+    this.queries.delete(key);
+    this.queries.set(key, cached);
+    cached.results ??= summariseJudged(this.allItems(cached), cached.prepared);
+    return cached.results;
+  }
+
+  /**
+   * Remembers a query's subjects as read at checkpoint `at` (if the cache is still there: a batch
+   * committed while they were read makes them stale) and returns its answer.
+   */
+  remember(key: string, prepared: PreparedQuery, subjects: ReadonlyMap<string, SubjectFacts>, at: bigint | undefined): readonly KpiResult[] {
+    const cached: CachedQuery = { prepared, items: new Map(), results: undefined };
+    for (const [subjectKey, facts] of subjects) {
+      const items = judgedInPeriod(prepared, facts);
+      if (items.length > 0) cached.items.set(subjectKey, items);
+    }
+    cached.results = summariseJudged(this.allItems(cached), prepared);
+    if (at !== this.at) return cached.results;
+    if (this.queries.size >= this.capacity) this.queries.delete(this.queries.keys().next().value!);
+    this.queries.set(key, cached);
+    return cached.results;
+  }
+
+  /** A batch this runner committed moved the KPI facts from `from` to `to`, writing these subjects. */
+  committed(from: bigint | undefined, to: bigint, subjects: readonly SubjectWrite[]): void {
+    if (from !== this.at) {
+      this.clear(to);
+      return;
+    }
+    this.at = to;
+    for (const cached of this.queries.values()) {
+      for (const subject of subjects) {
+        const items = judgedInPeriod(cached.prepared, subject.facts);
+        const before = cached.items.get(subject.key);
+        if (items.length === 0 && before === undefined) continue;
+        if (items.length === 0) cached.items.delete(subject.key);
+        else cached.items.set(subject.key, items);
+        cached.results = undefined;
+      }
+    }
+  }
+
+  /** Forgets every query, e.g. when another instance moved the checkpoint. */
+  clear(at: bigint | undefined): void {
+    this.at = at;
+    this.queries.clear();
+  }
+
+  private *allItems(cached: CachedQuery): Iterable<KpiItem> {
+    for (const items of cached.items.values()) yield* items;
+  }
+}
