@@ -275,6 +275,7 @@ const npmProject = createProject(
     hono: readJson(join(root, 'examples/http-service/package.json')).dependencies.hono,
     '@hono/node-server': readJson(join(root, 'examples/http-service/package.json')).dependencies['@hono/node-server'],
     zod: readJson(join(root, 'examples/http-service/package.json')).dependencies.zod,
+    '@opentelemetry/api': readJson(join(root, 'examples/http-service/package.json')).dependencies['@opentelemetry/api'],
   },
 );
 step('npm: the typed service, NodeNext and bundler resolution, skipLibCheck false');

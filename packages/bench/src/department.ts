@@ -13,4 +13,5 @@ export const upcasting = departmentUpcasting;
 export const SNAPSHOT_EVERY = 100;
 
 /** The whole command pipeline over a store: decode, authorize, load, decide, hash, append, idempotency. */
-export const openDepartment = (store: EventStore): Department => createDepartment({ store, snapshotEvery: SNAPSHOT_EVERY });
+export const openDepartment = (store: EventStore, options: { readonly telemetry?: boolean } = {}): Department =>
+  createDepartment({ store, snapshotEvery: SNAPSHOT_EVERY, ...options });

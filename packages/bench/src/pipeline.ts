@@ -13,8 +13,8 @@ export interface CommandRun {
 }
 
 /** Sends the simulated year through the department's command router; only `handle` is timed. */
-export const runCommands = async (store: EventStore, orders: number): Promise<CommandRun> => {
-  const department = openDepartment(store);
+export const runCommands = async (store: EventStore, orders: number, options: { readonly telemetry?: boolean } = {}): Promise<CommandRun> => {
+  const department = openDepartment(store, options);
   let commands = 0;
   let refused = 0;
   let events = 0;

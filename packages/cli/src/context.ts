@@ -1,9 +1,7 @@
 import type { Readable, Writable } from 'node:stream';
-import type { Command } from 'commander';
-import { Option } from 'commander';
+import { Command, Option } from 'commander';
 import * as E from 'fp-ts/lib/Either.js';
-import type { ExitCode } from './cli-error.js';
-import { usageError } from './cli-error.js';
+import { ExitCode, usageError } from './cli-error.js';
 import type { OpenOptions, OpenedStore, StoreLocation } from './store-url.js';
 import { DEFAULT_STORE, openStore, parseStoreUrl } from './store-url.js';
 
@@ -44,15 +42,25 @@ export const withStore = async <A>(url: string, options: OpenOptions, work: (ope
   }
 };
 
-/** Where an action's exit code goes: commander's actions return nothing, so the program reads it here. */
-export const exitStatus = { code: 0 as ExitCode };
+/** Each program's exit code, set by the action that ran: commander's actions return nothing. */
+const exitCodes = new WeakMap<Command, ExitCode>();
 
-/** Wraps an action so that the exit code it returns becomes the program's. */
+const rootOf = (command: Command): Command => (command.parent === null ? command : rootOf(command.parent));
+
+/** The exit code the action that `program` ran returned (0 when none ran, as for help). */
+export const exitCodeOf = (program: Command): ExitCode => exitCodes.get(program) ?? ExitCode.ok;
+
+/** Wraps an action so that the exit code it returns becomes its program's: commander passes the command last. */
 export const action =
   <A extends unknown[]>(run: (...args: A) => Promise<ExitCode>) =>
   async (...args: A): Promise<void> => {
-    exitStatus.code = await run(...args);
+    const code = await run(...args);
+    const command = args.at(-1);
+    if (command instanceof Command) exitCodes.set(rootOf(command), code);
   };
+
+/** Collects a repeatable option's values in the order given. */
+export const repeated = (value: string, previous: readonly string[] = []): string[] => [...previous, value];
 
 /** A group such as `audit`, shared by the modules that add subcommands to it (`audit trail`, `audit verify`). */
 export const commandGroup = (program: Command, name: string, description: string): Command =>

@@ -1,3 +1,5 @@
+import type { KpiConfig } from '@aftersales/read-models';
+import { defaultKpiRules, localDateOf, startOfLocalDay } from '@aftersales/read-models';
 import { usageError } from './cli-error.js';
 
 const dateOnly = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -31,19 +33,36 @@ const instantProblem = (text: string): string | undefined => {
   return undefined;
 };
 
+/** The department's calendar: the time zone of the latest version of the KPI settings, or of the default rules. */
+export const kpiTimeZone = (settings?: KpiConfig): string =>
+  settings === undefined ? defaultKpiRules.timeZone : [...settings].sort((a, b) => Date.parse(a.effectiveFrom) - Date.parse(b.effectiveFrom)).at(-1)!.timeZone;
+
+const offsetText = (minutes: number): string => {
+  const size = Math.abs(minutes);
+  return `${minutes < 0 ? '-' : '+'}${String(Math.floor(size / 60)).padStart(2, '0')}:${String(size % 60).padStart(2, '0')}`;
+};
+
+/** The last millisecond of a calendar date in a time zone, written with the offset in force then. */
+const endOfLocalDay = (date: string, timeZone: string): string => {
+  const [year, month, day] = date.split('-').map(Number) as [number, number, number];
+  const next = new Date(Date.UTC(year, month - 1, day + 1));
+  const end = startOfLocalDay({ year: next.getUTCFullYear(), month: next.getUTCMonth() + 1, day: next.getUTCDate() }, timeZone) - 1;
+  return `${date}T23:59:59.999${offsetText(Math.round((Date.UTC(year, month - 1, day, 23, 59, 59, 999) - end) / 60_000))}`;
+};
+
 /**
  * Reads an instant the command line takes (`--as-of`, `--at`, `--known-at`): an instant with its
  * offset (`2026-06-30T18:00:00+08:00`), or a date, meaning the end of that day in the department's
- * time zone (Asia/Shanghai). Impossible dates (2026-02-31) are refused rather than rolled over,
- * and so are years outside 2000–2099.
+ * time zone (the KPI settings', Asia/Shanghai by default). Impossible dates (2026-02-31) are refused
+ * rather than rolled over, and so are years outside 2000–2099.
  */
-export const parseInstant = (flag: string, text: string): string => {
+export const parseInstant = (flag: string, text: string, timeZone: string = defaultKpiRules.timeZone): string => {
   const problem = instantProblem(text);
   if (problem !== undefined) throw usageError(`${flag} ${JSON.stringify(text)}: ${problem}`);
-  return dateOnly.test(text) ? `${text}T23:59:59.999+08:00` : text;
+  return dateOnly.test(text) ? endOfLocalDay(text, timeZone) : text;
 };
 
-export const parseAsOf = (text: string): string => parseInstant('--as-of', text);
+export const parseAsOf = (text: string, timeZone?: string): string => parseInstant('--as-of', text, timeZone);
 
 /** Reads `--period`: a year (2026), a month (2026-03) or a quarter (2026-Q1), in 2000–2099. */
 export const parsePeriod = (text: string): string => {
@@ -57,5 +76,5 @@ export const parsePeriod = (text: string): string => {
   return text;
 };
 
-/** The calendar year of an instant in Asia/Shanghai. */
-export const localYear = (instant: string | Date): number => new Date(new Date(instant).getTime() + 8 * 3_600_000).getUTCFullYear();
+/** The calendar year of an instant in a time zone (the default KPI rules' when not given). */
+export const localYear = (instant: string | Date, timeZone: string = defaultKpiRules.timeZone): number => localDateOf(new Date(instant).getTime(), timeZone).year;

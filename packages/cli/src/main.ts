@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { ExitCode } from './cli-error.js';
 import { runProgram } from './program.js';
 import { startTelemetry, UnknownExporter } from './telemetry.js';
 
@@ -21,7 +22,7 @@ const startTelemetryOrSay = () => {
 // The SDK is registered before anything is handled, so that every command's span and metric reaches it.
 const telemetry = startTelemetryOrSay();
 if (telemetry === undefined) {
-  process.exitCode = 1;
+  process.exitCode = ExitCode.failure;
 } else {
   process.exitCode = await runProgram(process.argv.slice(2), {
     stdin: process.stdin,

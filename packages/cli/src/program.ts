@@ -2,7 +2,7 @@ import { escapeForTerminal } from '@aftersales/core';
 import { Command, CommanderError } from 'commander';
 import { CliError, ExitCode } from './cli-error.js';
 import type { CliContext } from './context.js';
-import { exitStatus } from './context.js';
+import { exitCodeOf } from './context.js';
 import { commands } from './commands/index.js';
 
 export const createProgram = (context: CliContext): Command => {
@@ -32,10 +32,10 @@ const errorLines = (message: string): string => `aftersales: ${message.split('\n
  * stderr; anything unexpected also says how to see the details (`AFTERSALES_DEBUG=1`).
  */
 export const runProgram = async (argv: readonly string[], context: CliContext): Promise<number> => {
-  exitStatus.code = ExitCode.ok;
   try {
-    await createProgram(context).parseAsync([...argv], { from: 'user' });
-    return exitStatus.code;
+    const program = createProgram(context);
+    await program.parseAsync([...argv], { from: 'user' });
+    return exitCodeOf(program);
   } catch (thrown) {
     if (thrown instanceof CommanderError) {
       // Help and version are successes; every other parsing failure is a usage error, already printed.

@@ -1,6 +1,6 @@
 import { rename, writeFile } from 'node:fs/promises';
 import * as E from 'fp-ts/lib/Either.js';
-import type { EventStore, LogAnchor, SealResult } from '@aftersales/core';
+import type { EventStore, LogAnchor, SealOptions, SealResult } from '@aftersales/core';
 import { Actor, formatAnchor, sealLog } from '@aftersales/core';
 import { CliError, ExitCode, storeError, usageError } from './cli-error.js';
 
@@ -18,12 +18,10 @@ export const auditorOf = (id: string): Actor => {
  * Verifies the log and appends an integrity checkpoint when anything is new. A checkpoint appended
  * by another process in between is no failure: the seal is tried again on the log as it now is.
  */
-export const sealStore = async (raw: EventStore, options: Parameters<typeof sealLog>[1]): Promise<SealResult> => {
-  for (let attempt = 1; ; attempt += 1) {
-    const sealed = await sealLog(raw, options);
-    if (E.isRight(sealed)) return sealed.right;
-    if (sealed.left.code !== 'ConcurrencyConflict' || attempt >= SEAL_ATTEMPTS) throw storeError(sealed.left);
-  }
+export const sealStore = async (raw: EventStore, options: SealOptions): Promise<SealResult> => {
+  const sealed = await sealLog(raw, { ...options, attempts: SEAL_ATTEMPTS });
+  if (E.isLeft(sealed)) throw storeError(sealed.left);
+  return sealed.right;
 };
 
 /**

@@ -8,7 +8,8 @@ import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import type { RecordedEvent } from '@aftersales/core';
-import { collect, InMemoryEventStore, verifyStreamChain } from '@aftersales/core';
+import { collect, InMemoryEventStore } from '@aftersales/core';
+import { verifyStreamChain } from '@aftersales/core/adapter-kit';
 import { createDepartment } from '@aftersales/domain';
 import { createReadModels } from '@aftersales/read-models';
 import { SqliteEventStore } from '@aftersales/sqlite';
@@ -163,6 +164,15 @@ describe('telemetry with an SDK registered', () => {
     }
   });
 
+  it('emits nothing and carries no trace for a department created with telemetry: false', async () => {
+    const store = new InMemoryEventStore();
+    await createDepartment({ store, telemetry: false }).handleUntrusted(receive('RO-1', { traceparent: `00-${CALLER_TRACE}-${CALLER_SPAN}-01` }));
+    const [event] = await readStream(store, 'RepairOrder-RO-1');
+    expect(event!.metadata.trace).toBeUndefined();
+    expect(spans.getFinishedSpans()).toEqual([]);
+    expect(await metricValues()).toEqual([]);
+  });
+
   it('gives each projection batch a span with the positions it covered, linked to the spans that appended its events', async () => {
     const store = new InMemoryEventStore();
     const department = createDepartment({ store });
@@ -284,7 +294,7 @@ describe('aftersales run with OTEL_TRACES_EXPORTER=console', () => {
 
   it('refuses an exporter it does not know, naming the variable', async () => {
     const result = await aftersales(['run', '-'], { env: { OTEL_TRACES_EXPORTER: 'zipkin' } });
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(2);
     expect(result.stderr).toContain('OTEL_TRACES_EXPORTER=zipkin is not one of console, otlp, none');
   }, 60_000);
 });

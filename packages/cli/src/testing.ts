@@ -1,3 +1,7 @@
+/**
+ * The CLI's test kit, for its own tests and the system tests: run the command in a process or in this
+ * one, scratch directories, and the file names a store derives. Source only: never built or published.
+ */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -35,3 +39,7 @@ export const scratchDirectory = (): { readonly path: string; readonly file: (nam
   const path = mkdtempSync(join(tmpdir(), 'aftersales-cli-'));
   return { path, file: (name) => join(path, name), cleanup: () => rmSync(path, { recursive: true, force: true }) };
 };
+
+export { runProgram } from './program.js';
+export { deleteSqliteFile } from './store-url.js';
+export { derivedKeyPath } from './key-store.js';

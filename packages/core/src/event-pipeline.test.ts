@@ -5,7 +5,7 @@ import { collect } from './event-store.js';
 import { withEventPipeline } from './event-pipeline.js';
 import { deterministicEventId } from './event-ids.js';
 import { InMemoryEventStore } from './in-memory-store.js';
-import type { EventToAppend } from './messages.js';
+import type { EventToAppend, RecordedEvent } from './messages.js';
 import { createUpcasting } from './upcasting.js';
 
 /** `Noted` v1 had `text`; v2 has `lines`. */
@@ -63,5 +63,26 @@ describe('withEventPipeline', () => {
     await raw.appendToStream('Note-1', [noted(1, 2, { lines: 'not a list' })], { expectedRevision: 'noStream' });
     const read = await collect(withEventPipeline(raw, { upcasting, schema }).readStream('Note-1'));
     expect(read).toEqual(E.left(expect.objectContaining({ code: 'CorruptedEvent', streamId: 'Note-1', revision: 0 })));
+  });
+
+  it('returns appended events with their data as given, without decoding what it has just encoded', async () => {
+    const raw = new InMemoryEventStore();
+    let decoded = 0;
+    const transform = {
+      encode: (_streamId: string, event: EventToAppend) => ({ ...event, data: { sealed: JSON.stringify(event.data) } }),
+      decode: (event: RecordedEvent) => {
+        decoded += 1;
+        return { ...event, data: JSON.parse((event.data as { sealed: string }).sealed) as unknown };
+      },
+    };
+    const store = withEventPipeline(raw, { upcasting, schema, transform });
+    const appended = await store.appendToStream('Note-1', [noted(1, 2, { lines: ['first'] })], { expectedRevision: 'noStream' });
+    expect(E.isRight(appended) && appended.right.events.map((event) => event.data)).toEqual([{ lines: ['first'] }]);
+    expect(decoded).toBe(0);
+    const stored = await collect(raw.readStream('Note-1'));
+    expect(E.isRight(stored) && stored.right[0]!.data).toEqual({ sealed: '{"lines":["first"]}' });
+    const retried = await store.appendToStream('Note-1', [noted(1, 2, { lines: ['first'] })], { expectedRevision: 'noStream' });
+    expect(E.isRight(retried) && retried.right.events.map((event) => event.data)).toEqual([{ lines: ['first'] }]);
+    expect(decoded).toBe(1);
   });
 });

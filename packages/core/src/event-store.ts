@@ -5,6 +5,14 @@ import type { EventToAppend, RecordedEvent } from './messages.js';
 
 export interface AppendOptions {
   readonly expectedRevision: ExpectedRevision;
+  /**
+   * The hash of the stream's event at a numeric `expectedRevision`, as the caller last read it from
+   * this store (command handling passes its cached head). An adapter that would otherwise read the
+   * stream's last event to continue the hash chain may seal the batch with it instead: the
+   * expected-revision check makes sure the stream still ends at that event. Adapters that read the
+   * head anyway ignore it.
+   */
+  readonly expectedHash?: string;
 }
 
 export interface AppendResult {

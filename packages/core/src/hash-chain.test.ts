@@ -29,11 +29,21 @@ describe('canonical JSON', () => {
 });
 
 describe('hash chain', () => {
-  it('hashes the canonical JSON of the event without its hash and global position, whatever its data and metadata', () => {
+  it('gives an event the same hash with or without the trace context it was appended in', () => {
+    const plain = testEvent('Happened', { index: 0 });
+    const traced = { ...plain, metadata: { ...plain.metadata, trace: { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' } } };
+    const [withoutTrace] = sealEvents('Order-1', 0, GENESIS_HASH, [plain], '2026-03-02T01:00:00.000Z');
+    const [withTrace] = sealEvents('Order-1', 0, GENESIS_HASH, [traced], '2026-03-02T01:00:00.000Z');
+    expect(withTrace!.metadata.trace).toEqual(traced.metadata.trace);
+    expect(withTrace!.metadata.hash).toBe(withoutTrace!.metadata.hash);
+    expect(verifyStreamChain([{ ...withTrace!, metadata: { ...withTrace!.metadata, trace: { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' } } }])).toEqual([]);
+  });
+
+  it('hashes the canonical JSON of the event without its hash, trace context and global position, whatever its data and metadata', () => {
     fc.assert(
       fc.property(fc.jsonValue(), fc.dictionary(fc.string(), fc.jsonValue()), fc.string(), (data, extra, type) => {
         const [event] = sealEvents('Order-1', 0, GENESIS_HASH, [{ ...testEvent(type, data), metadata: { ...testEvent(type, data).metadata, ...extra } }], '2026-03-02T01:00:00.000Z');
-        const { hash, ...metadata } = event!.metadata;
+        const { hash, trace: _trace, ...metadata } = event!.metadata;
         const content = { streamId: event!.streamId, revision: event!.revision, eventId: event!.eventId, type: event!.type, data: event!.data, metadata };
         expect(hash).toBe(createHash('sha256').update(canonicalJson(content)).digest('hex'));
         expect(computeEventHash({ ...event!, globalPosition: 7n } as SealedEvent)).toBe(hash);

@@ -110,6 +110,7 @@ export const appendLinksOf = (traceContexts: Iterable<unknown>): Link[] => {
   return links;
 };
 
+/** The library's five metric instruments, taken from one meter provider. */
 export interface LibraryInstruments {
   readonly commands: Counter;
   readonly commandDuration: Histogram;

@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '@aftersales/core';
-import { CommandRefused, InMemoryEventStore, REFUSALS_PREFIX, SECURITY_LOG_PREFIX, collect, createSecurityLog } from '@aftersales/core';
+import { CommandRefused, InMemoryEventStore, SECURITY_LOG_PREFIX, collect, createSecurityLog, refusedStreamOf } from '@aftersales/core';
 import fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
@@ -38,7 +38,7 @@ const setup = () => {
     return E.isRight(read) ? read.right : [];
   };
   const aggregateEvents = async () =>
-    (await all()).filter((event) => !event.streamId.startsWith(SECURITY_LOG_PREFIX) && !event.streamId.startsWith(REFUSALS_PREFIX));
+    (await all()).filter((event) => !event.streamId.startsWith(SECURITY_LOG_PREFIX) && refusedStreamOf(event.streamId) === undefined);
   const securityLog = async () => (await all()).filter((event) => event.streamId.startsWith(SECURITY_LOG_PREFIX));
   return { store, department, aggregateEvents, securityLog };
 };

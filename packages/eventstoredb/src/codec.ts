@@ -1,6 +1,7 @@
 import type { CorruptedEvent, RecordedEvent } from '@aftersales/core';
-import { RecordedEventMetadataSchema, corruptedEvent } from '@aftersales/core';
-import type { SealedEvent } from '@aftersales/core';
+import { corruptedEvent } from '@aftersales/core';
+import { RecordedEventMetadataSchema } from '@aftersales/core/adapter-kit';
+import type { SealedEvent } from '@aftersales/core/adapter-kit';
 import * as E from 'fp-ts/lib/Either.js';
 import { z } from 'zod';
 import type { EventData, WireEvent } from './client.js';

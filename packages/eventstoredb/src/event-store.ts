@@ -11,21 +11,9 @@ import type {
   SubscribeOptions,
   Subscription,
 } from '@aftersales/core';
-import {
-  GENESIS_HASH,
-  StoreFailure,
-  checkExpectedRevision,
-  collect,
-  concurrencyConflict,
-  findIdempotentAppend,
-  invalidAppend,
-  isStoreFailure,
-  matchesFilter,
-  sealEvents,
-  storeUnavailable,
-  validateBatch,
-} from '@aftersales/core';
-import type { SealedEvent } from '@aftersales/core';
+import { StoreFailure, collect, concurrencyConflict, invalidAppend, isStoreFailure, storeUnavailable } from '@aftersales/core';
+import { GENESIS_HASH, checkExpectedRevision, findIdempotentAppend, matchesFilter, sealEvents, validateBatch } from '@aftersales/core/adapter-kit';
+import type { SealedEvent } from '@aftersales/core/adapter-kit';
 import * as E from 'fp-ts/lib/Either.js';
 import type { AnyClient, ClientChoice, ConfigurationError, Position, StreamsClient, WireEvent, WireExpectedRevision, WireResolvedEvent } from './client.js';
 import { openStreamsClient, toStreamsClient } from './client.js';

@@ -1,7 +1,22 @@
 export { EventStoreDBEventStore, CONNECTION_STRING_VARIABLE } from './event-store.js';
 export type { EventStoreDBEventStoreOptions } from './event-store.js';
 export { CLIENT_PACKAGES, clientChoiceOf } from './client.js';
-export type { ClientChoice, ClientPackage, ConfigurationError, StreamsClient } from './client.js';
+export type {
+  AnyClient,
+  AppendAnswer,
+  ClientChoice,
+  ClientPackage,
+  ConfigurationError,
+  EventData,
+  Position,
+  StreamingRead,
+  StreamsClient,
+  WireEvent,
+  WireExpectedRevision,
+  WireFilter,
+  WireResolvedEvent,
+  WireSubscription,
+} from './client.js';
 export { MINIMUM_SERVER_VERSION, isSupportedServerVersion } from './server-version.js';
 export type { ResubscribeOptions } from './subscription.js';
 export { fromGlobalPosition, toGlobalPosition } from './position.js';

@@ -236,5 +236,37 @@ describe('EventStoreDBEventStore as EventStoreDB runs in production', () => {
       expect(events.map((event) => event.revision)).toEqual([0, 1, 2]);
       expect(events[2]?.metadata.prevHash).toBe(events[1]?.metadata.hash);
     });
+
+    /**
+     * Why the head an append leaves is read before the next append is chained onto it: the answer to
+     * one append cannot tell a batch it stored from the same command stored first by another
+     * process. In both runs below this store's append, sent in one round trip at a read-confirmed
+     * head, gets the same answer and returns the same result; the stream holds a different hash in
+     * each. Chaining the next event onto either one without reading would break the chain in the other run.
+     */
+    it('cannot tell from an append’s answer whether it stored the batch or another process had stored the same command', async () => {
+      const clockOf = (at: string) => () => new Date(at);
+      const command = testEvent();
+      const run = async (anotherProcessFirst: boolean) => {
+        const server = await startServer();
+        const mine = openStore(server.connectionString, { clock: clockOf('2026-03-02T01:00:00.000Z') });
+        await mine.appendToStream('Order-14', [testEvent('SomethingHappened', { value: 1 }, '3f8a2b64-0d1c-4e7a-9b5f-2c6d8e0a1b3c')], { expectedRevision: 'noStream' });
+        await collect(mine.readStream('Order-14'));
+        if (anotherProcessFirst) {
+          const theirs = openStore(server.connectionString, { clock: clockOf('2026-03-02T01:00:07.000Z') });
+          await theirs.appendToStream('Order-14', [command], { expectedRevision: 0 });
+        }
+        const before = server.roundTrips;
+        const answered = await mine.appendToStream('Order-14', [command], { expectedRevision: 0 });
+        const roundTrips = server.roundTrips - before;
+        const stored = await collect(openStore(server.connectionString).readStream('Order-14', { from: 1 }));
+        return { answered, roundTrips, storedHash: E.isRight(stored) ? stored.right[0]?.metadata.hash : stored.left };
+      };
+      const alone = await run(false);
+      const second = await run(true);
+      expect([alone.roundTrips, second.roundTrips]).toEqual([1, 1]);
+      expect(second.answered).toEqual(alone.answered);
+      expect(second.storedHash).not.toEqual(alone.storedHash);
+    });
   });
 });

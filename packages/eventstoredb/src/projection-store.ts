@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { ProjectionSnapshot, ProjectionStore, SecondWriter, StoreError } from '@aftersales/core';
-import { corruptedEvent, secondWriter, storeUnavailable } from '@aftersales/core';
+import type { ProjectionSnapshot, ProjectionStore, StoreError } from '@aftersales/core';
+import type { SecondWriter } from '@aftersales/core/adapter-kit';
+import { corruptedEvent, storeUnavailable } from '@aftersales/core';
+import { secondWriter } from '@aftersales/core/adapter-kit';
 import * as E from 'fp-ts/lib/Either.js';
 import { z } from 'zod';
 import type { AnyClient, StreamsClient, WireEvent, WireExpectedRevision } from './client.js';

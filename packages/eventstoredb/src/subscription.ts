@@ -1,5 +1,6 @@
 import type { EventFilter, RecordedEvent, StoreError, Subscription } from '@aftersales/core';
-import { StoreFailure, matchesFilter } from '@aftersales/core';
+import { StoreFailure } from '@aftersales/core';
+import { matchesFilter } from '@aftersales/core/adapter-kit';
 import * as E from 'fp-ts/lib/Either.js';
 import type { WireEvent, WireSubscription } from './client.js';
 import type { SubscriptionItem } from './client-subscription.js';

@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '@aftersales/core';
-import { COMMAND_REFUSED, CommandRefused, REFUSAL_RECORDED, REFUSALS_PREFIX } from '@aftersales/core';
+import { COMMAND_REFUSED, CommandRefused, REFUSAL_RECORDED, refusedStreamOf } from '@aftersales/core';
 import { z } from 'zod';
 import type { Decoded } from './decode.js';
 import { summariseEvent } from './summaries.js';
@@ -45,8 +45,9 @@ const refusalOf = (recorded: RecordedEvent): { subject?: AuditEntry['actor']; ta
     if (!refused.success) return undefined;
     return { ...(refused.data.actor ? { subject: refused.data.actor } : {}), ...(refused.data.targetStreamId ? { targetStreamId: refused.data.targetStreamId } : {}) };
   }
-  if (recorded.type === REFUSAL_RECORDED && recorded.streamId.startsWith(REFUSALS_PREFIX)) {
-    return { subject: recorded.metadata.actor, targetStreamId: recorded.streamId.slice(REFUSALS_PREFIX.length) };
+  const refused = recorded.type === REFUSAL_RECORDED ? refusedStreamOf(recorded.streamId) : undefined;
+  if (refused !== undefined) {
+    return { subject: recorded.metadata.actor, targetStreamId: refused };
   }
   return undefined;
 };

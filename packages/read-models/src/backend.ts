@@ -1,5 +1,6 @@
 import type * as E from 'fp-ts/lib/Either.js';
-import type { DomainError, SecondWriter, StoreError } from '@aftersales/core';
+import type { DomainError, StoreError } from '@aftersales/core';
+import type { SecondWriter } from '@aftersales/core/adapter-kit';
 import { canonicalJson } from '@aftersales/core';
 import type { AuditEntry, AuditPageQuery } from './audit-trail.js';
 import type { SubjectFacts, SubjectKind, UndecodableEvent } from './kpi-facts.js';

@@ -1,5 +1,4 @@
 import type { RecordedEvent } from '@aftersales/core';
-import { zodIssues } from '@aftersales/core';
 import type { DepartmentEvent } from '@aftersales/domain';
 import { departmentEventSchema, departmentUpcasting } from '@aftersales/domain';
 
@@ -25,7 +24,7 @@ export const decodeDepartmentEvent = (recorded: RecordedEvent): Decoded => {
   if (upcast._tag === 'Left') return { kind: 'undecodable', problem: upcast.left.message };
   const parsed = departmentEventSchema.safeParse({ type: recorded.type, data: upcast.right });
   if (!parsed.success) {
-    const detail = zodIssues(parsed.error).map((issue) => `${issue.path}: ${issue.message}`).join('; ');
+    const detail = parsed.error.issues.map((issue) => `${issue.path.map(String).join('.')}: ${issue.message}`).join('; ');
     return { kind: 'undecodable', problem: `${recorded.type} does not decode (${detail})` };
   }
   return { kind: 'department', event: parsed.data };

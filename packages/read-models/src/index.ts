@@ -1,7 +1,8 @@
 export * from './periods.js';
 export * from './config.js';
 export * from './decode.js';
-export * from './kpi-facts.js';
+export type { KpiFacts, SubjectFacts, SubjectKind } from './kpi-facts.js';
+export { emptyKpiFacts, foldKpiFacts } from './kpi-facts.js';
 export * from './kpis.js';
 export * from './summaries.js';
 export * from './audit-trail.js';

@@ -1,6 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
-import type { SecondWriter, StoreError } from '@aftersales/core';
-import { secondWriter } from '@aftersales/core';
+import type { StoreError } from '@aftersales/core';
+import type { SecondWriter } from '@aftersales/core/adapter-kit';
+import { secondWriter } from '@aftersales/core/adapter-kit';
 import type { AuditEntry, AuditPageQuery } from './audit-trail.js';
 import { matchesAuditQuery } from './audit-trail.js';
 import type { BackendError, BatchWrite, Checkpoint, ItemRow, ReadModelBackend, ReadModelName, ReadModelTable, TableRow } from './backend.js';

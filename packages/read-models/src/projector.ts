@@ -1,6 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { RecordedEvent } from '@aftersales/core';
-import { canonicalJson, sha256Hex } from '@aftersales/core';
+import { canonicalJson } from '@aftersales/core';
+import { sha256Hex } from '@aftersales/core/adapter-kit';
 import type { AuditEntry } from './audit-trail.js';
 import { auditEntryOf } from './audit-trail.js';
 import type { BackendError, BatchWrite, Checkpoint, ReadModelBackend, ReadModelName, SubjectWrite } from './backend.js';

@@ -1,5 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
-import type { DomainError, EventStore, RecordedEvent, SecondWriter, StoreError, Subscription } from '@aftersales/core';
+import type { DomainError, EventStore, RecordedEvent, StoreError, Subscription } from '@aftersales/core';
+import type { SecondWriter } from '@aftersales/core/adapter-kit';
 import { isStoreFailure, storeUnavailable } from '@aftersales/core';
 import type { AuditEntry, AuditPageQuery, AuditQuery } from './audit-trail.js';
 import { DEFAULT_AUDIT_PAGE, MAX_AUDIT_PAGE } from './audit-trail.js';

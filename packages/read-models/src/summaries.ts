@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '@aftersales/core';
-import { COMMAND_REFUSED, CommandRefused, REFUSAL_RECORDED, REFUSALS_PREFIX, RefusalRecordedData } from '@aftersales/core';
+import { COMMAND_REFUSED, CommandRefused, REFUSAL_RECORDED, RefusalRecordedData, refusedStreamOf } from '@aftersales/core';
 import type { DepartmentEvent } from '@aftersales/domain';
 import type { Decoded } from './decode.js';
 
@@ -149,11 +149,11 @@ const summariseForeign = (recorded: RecordedEvent): { readonly summary: Summary;
       return { summary: refusalSummary(commandType, targetStreamId, who, whoZh, code, reason), decoded: true };
     }
   }
-  if (recorded.type === REFUSAL_RECORDED && recorded.streamId.startsWith(REFUSALS_PREFIX)) {
+  const target = recorded.type === REFUSAL_RECORDED ? refusedStreamOf(recorded.streamId) : undefined;
+  if (target !== undefined) {
     const refused = RefusalRecordedData.safeParse(recorded.data);
     if (refused.success) {
       const { actor } = recorded.metadata;
-      const target = recorded.streamId.slice(REFUSALS_PREFIX.length);
       const { code, message } = refused.data.error;
       return { summary: refusalSummary(refused.data.commandType, target, `${actor.id} (${actor.role})`, `${actor.id}（${actor.role}）`, code, message), decoded: true };
     }

@@ -1,7 +1,8 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { SpanStatusCode } from '@opentelemetry/api';
 import type { RecordedEvent } from '@aftersales/core';
-import { appendLinksOf, attributeCache, libraryInstruments, libraryTracer, TELEMETRY } from '@aftersales/core';
+import { TELEMETRY } from '@aftersales/core';
+import { appendLinksOf, attributeCache, libraryInstruments, libraryTracer } from '@aftersales/core/adapter-kit';
 import type { Checkpoint, ReadModelBackend, ReadModelName } from './backend.js';
 
 const { attributes: names, spans } = TELEMETRY;

@@ -15,21 +15,8 @@ import type {
   SubscribeOptions,
   Subscription,
 } from '@aftersales/core';
-import {
-  GENESIS_HASH,
-  RecordedEventMetadataSchema,
-  StoreFailure,
-  catchUpSubscription,
-  checkExpectedRevision,
-  concurrencyConflict,
-  corruptedEvent,
-  invalidAppend,
-  isStoreFailure,
-  sealEvents,
-  storeUnavailable,
-  streamNotFound,
-  validateBatch,
-} from '@aftersales/core';
+import { StoreFailure, concurrencyConflict, corruptedEvent, invalidAppend, isStoreFailure, storeUnavailable, streamNotFound } from '@aftersales/core';
+import { GENESIS_HASH, RecordedEventMetadataSchema, catchUpSubscription, checkExpectedRevision, sealEvents, validateBatch } from '@aftersales/core/adapter-kit';
 import type { Connection, SqliteOptions } from './database.js';
 import { describeThrown, openConnection, unavailable } from './database.js';
 import { SqliteProjectionStore } from './projection-store.js';

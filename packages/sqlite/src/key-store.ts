@@ -4,7 +4,8 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import * as E from 'fp-ts/lib/Either.js';
 import type { KeyLookup, KeyStore, KeyStoreError } from '@aftersales/core';
-import { keyStoreUnavailable, newKeyId } from '@aftersales/core';
+import { keyStoreUnavailable } from '@aftersales/core';
+import { newKeyId } from '@aftersales/core/adapter-kit';
 import { APPLICATION_ID } from './database.js';
 
 /** Marks a file as a key store (`PRAGMA application_id`), so neither an events store nor another program's database is taken for one. */

@@ -1,7 +1,9 @@
 import type Database from 'better-sqlite3';
 import * as E from 'fp-ts/lib/Either.js';
-import type { ProjectionSnapshot, ProjectionStore, SecondWriter, StoreError, StoreUnavailable } from '@aftersales/core';
-import { secondWriter, storeUnavailable } from '@aftersales/core';
+import type { ProjectionSnapshot, ProjectionStore, StoreError, StoreUnavailable } from '@aftersales/core';
+import type { SecondWriter } from '@aftersales/core/adapter-kit';
+import { storeUnavailable } from '@aftersales/core';
+import { secondWriter } from '@aftersales/core/adapter-kit';
 import type { Connection, SqliteOptions } from './database.js';
 import { describeThrown, openConnection, unavailable } from './database.js';
 

@@ -7,7 +7,8 @@ import { promisify } from 'node:util';
 import * as E from 'fp-ts/lib/Either.js';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { z } from 'zod';
-import { collect, verifyStreamChain } from '@aftersales/core';
+import { collect } from '@aftersales/core';
+import { verifyStreamChain } from '@aftersales/core/adapter-kit';
 import { SqliteEventStore } from './event-store.js';
 
 const run = promisify(execFile);

@@ -8,7 +8,7 @@ import { isStoreFailure } from '@aftersales/core';
 import type { DepartmentCommandJson } from '@aftersales/domain/simulation';
 import { deliberateRefusals, simulateYear } from '@aftersales/domain/simulation';
 import type { KpiResult } from '@aftersales/read-models';
-import { kpiIds } from '@aftersales/read-models';
+import { formatRate, kpiIds } from '@aftersales/read-models';
 import { CliError, ExitCode, storeError, usageError } from '../cli-error.js';
 import type { CliCommand, CliContext } from '../context.js';
 import { action, locate, storeOption } from '../context.js';
@@ -18,7 +18,7 @@ import { catchUp, readModelError, withReadModels } from '../read-models.js';
 import { sealAfterWriting } from '../sealing.js';
 import type { OpenedStore, StoreLocation } from '../store-url.js';
 import { DEMO_MARK, deleteSqliteFile, describeLocation, openStore, storeFlag } from '../store-url.js';
-import { percent, verdict } from './kpi.js';
+import { verdict } from './kpi.js';
 
 /** Small enough to finish in seconds on a laptop, large enough for every KPI to have misses worth reading. */
 export const DEFAULT_ORDERS = 1000;
@@ -153,7 +153,7 @@ const progressOf = (context: CliContext, total: number): Progress => {
 const cell = (result: KpiResult | undefined, withCounts: boolean): string => {
   if (result === undefined || result.rate === null) return '—';
   const counts = withCounts ? ` (${result.numerator}/${result.denominator})` : '';
-  return `${percent(result.rate)} ${verdict(result.met)}${counts}`;
+  return `${formatRate(result.rate)} ${verdict(result.met)}${counts}`;
 };
 
 const dashboard = (year: number, byPeriod: ReadonlyMap<string, readonly KpiResult[]>): string => {

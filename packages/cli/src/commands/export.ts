@@ -3,8 +3,8 @@ import { storeError } from '../cli-error.js';
 import { ExitCode } from '../cli-error.js';
 import type { CliCommand } from '../context.js';
 import { action, storeOption, withStore } from '../context.js';
-import { exportedEventOf } from '../exported-event.js';
-import { lineWriter, toJson } from '../output.js';
+import { exportLog as exportEvents } from '@aftersales/core/log-transfer';
+import { lineWriter } from '../output.js';
 
 export const exportLog: CliCommand = {
   register(program, context) {
@@ -19,10 +19,7 @@ export const exportLog: CliCommand = {
             const out = lineWriter(context.stdout);
             let count = 0;
             try {
-              for await (const event of store.readAll()) {
-                await out.line(toJson(exportedEventOf(event)));
-                count += 1;
-              }
+              count = await exportEvents(store, out.line);
             } catch (thrown) {
               if (isStoreFailure(thrown)) throw storeError(thrown.error);
               throw thrown;

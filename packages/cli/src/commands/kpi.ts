@@ -3,11 +3,11 @@ import { escapeForTerminal as shown } from '@aftersales/core';
 import Table from 'cli-table3';
 import * as E from 'fp-ts/lib/Either.js';
 import type { KpiConfig, KpiId, KpiItem, KpiResult, Verdict } from '@aftersales/read-models';
-import { decodeKpiConfig, defaultKpiConfig, kpiIds } from '@aftersales/read-models';
+import { decodeKpiConfig, defaultKpiConfig, formatRate, kpiIds } from '@aftersales/read-models';
 import { ExitCode, usageError } from '../cli-error.js';
 import type { CliCommand } from '../context.js';
 import { action, storeOption, withStore } from '../context.js';
-import { localYear, parseAsOf, parsePeriod } from '../instants.js';
+import { kpiTimeZone, localYear, parseAsOf, parsePeriod } from '../instants.js';
 import { toJson } from '../output.js';
 import { catchUp, describeReadModels, readModelError, withReadModels } from '../read-models.js';
 
@@ -24,12 +24,6 @@ interface KpiOptions {
   readonly limit?: string;
   readonly cursor?: string;
 }
-
-/**
- * A rate as people read it: one decimal, rounded down so that a rate short of its 100% target never
- * shows as 100.0% (1999/2000 reads 99.9%); a dash where there is nothing to measure.
- */
-export const percent = (rate: number | null): string => (rate === null ? '—' : `${(Math.floor(rate * 1000) / 10).toFixed(1)}%`);
 
 export const verdict = (met: boolean | null): string => (met === null ? '—' : met ? '✓' : '✗');
 
@@ -61,9 +55,9 @@ export const kpiTable = (results: readonly KpiResult[]): string => {
     table.push([
       shown(result.kpi),
       shown(result.name.zh),
-      percent(result.rate),
+      formatRate(result.rate),
       `${result.numerator} / ${result.denominator}`,
-      percent(result.target),
+      formatRate(result.target),
       verdict(result.met),
       String(result.pendingCount),
       shown(listMissed(result.missed, result.missedCount)),
@@ -137,9 +131,10 @@ export const kpi: CliCommand = {
       .addOption(storeOption(context))
       .action(
         action(async (options: KpiOptions) => {
-          const asOf = options.asOf === undefined ? new Date().toISOString() : parseAsOf(options.asOf);
-          const period = options.period === undefined ? String(localYear(asOf)) : parsePeriod(options.period);
           const settings = readSettings(options.settings);
+          const timeZone = kpiTimeZone(settings);
+          const asOf = options.asOf === undefined ? new Date().toISOString() : parseAsOf(options.asOf, timeZone);
+          const period = options.period === undefined ? String(localYear(asOf, timeZone)) : parsePeriod(options.period);
           const items = options.items;
           if (items !== undefined && !kpiIds.includes(items as KpiId)) throw usageError(`--items ${JSON.stringify(items)} is not a KPI: use one of ${kpiIds.join(', ')}`);
           const verdictFilter = parseVerdicts(options.verdict);

@@ -5,7 +5,7 @@ import { verifyLog } from '@aftersales/core';
 import { buildAuditReport, renderReportHtml, renderReportJson, renderReportMarkdown } from '@aftersales/read-models';
 import { ExitCode, storeError, usageError } from '../cli-error.js';
 import type { CliCommand } from '../context.js';
-import { action, storeOption, withStore } from '../context.js';
+import { action, repeated, storeOption, withStore } from '../context.js';
 import { parseAsOf, parseInstant, parsePeriod } from '../instants.js';
 import { readSettings } from './kpi.js';
 import { verifyOptionsOf } from './verify.js';
@@ -20,8 +20,6 @@ interface ReportOptions {
   readonly anchor?: readonly string[];
   readonly settings?: string;
 }
-
-const collectAnchor = (value: string, previous: readonly string[] = []): string[] => [...previous, value];
 
 const describeThrown = (thrown: unknown): string => (thrown instanceof Error ? thrown.message : String(thrown));
 
@@ -61,7 +59,7 @@ export const report: CliCommand = {
       .option('--known-at <instant>', 'count only what had been recorded by then (metadata.recordedAt)')
       .requiredOption('--out <dir>', 'the directory to write the three files into')
       .option('--audit-key-file <file>', 'check the checkpoints\' MACs with the auditor key')
-      .option('--anchor <count:digest>', 'an anchor kept from an earlier verification (repeatable)', collectAnchor)
+      .option('--anchor <count:digest>', 'an anchor kept from an earlier verification (repeatable)', repeated)
       .option('--settings <file>', 'the versioned KPI settings to judge by (a JSON array; see docs/kpis.md); the defaults otherwise')
       .addOption(storeOption(context))
       .action(

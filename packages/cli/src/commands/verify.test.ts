@@ -1,10 +1,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as E from 'fp-ts/lib/Either.js';
 import type { RecordedEvent } from '@aftersales/core';
-import { ERASED, collect, computeEventHash } from '@aftersales/core';
+import { ERASED, collect } from '@aftersales/core';
+import { computeEventHash } from '@aftersales/core/adapter-kit';
 import { SqliteEventStore, SqliteKeyStore } from '@aftersales/sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ExportedEvent, exportedEventOf, recordedEventOf } from '../exported-event.js';
+import { ExportedEvent, exportedEventOf, recordedEventOf } from '@aftersales/core/log-transfer';
 import { decodingStore } from '../key-store.js';
 import { aftersales, scratchDirectory } from '../testing.js';
 

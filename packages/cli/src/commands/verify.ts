@@ -1,12 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { access } from 'node:fs/promises';
 import * as E from 'fp-ts/lib/Either.js';
-import type { IntegrityProblem, LogAnchor, RecordedEvent, VerificationReport, VerifyOptions } from '@aftersales/core';
-import { INTEGRITY_STREAM, escapeForTerminal as shown, createLogVerifier, describeProblem, formatAnchor, parseAnchor, verifyLog } from '@aftersales/core';
-import { exportedLines, recordedEventOf } from '../exported-event.js';
-import { CliError, ExitCode, storeError, usageError } from '../cli-error.js';
+import type { LogAnchor, VerificationReport, VerifyOptions } from '@aftersales/core';
+import { escapeForTerminal as shown, describeProblem, formatAnchor, parseAnchor, parseAnchorLines, verifyLog } from '@aftersales/core';
+import { verifyExportedFile } from '@aftersales/core/log-transfer';
+import { CliError, ExitCode, mustBeFile, storeError, usageError } from '../cli-error.js';
 import type { CliCommand, CliContext } from '../context.js';
-import { action, commandGroup, storeOption, withStore } from '../context.js';
+import { action, commandGroup, repeated, storeOption, withStore } from '../context.js';
 import { parseInstant } from '../instants.js';
 import { auditorOf, sealStore, writeAnchorFile } from '../sealing.js';
 import { toJson } from '../output.js';
@@ -54,13 +53,9 @@ export const readAnchors = (value: string): LogAnchor[] => {
   } catch {
     throw usageError(`--anchor ${JSON.stringify(value)} is neither <count>:<digest> nor a readable anchor file`);
   }
-  const lines = content.split('\n').filter((line) => line.trim().length > 0 && !line.trimStart().startsWith('#'));
-  if (lines.length === 0) throw usageError(`the anchor file ${value} holds no anchor`);
-  return lines.map((line) => {
-    const parsed = parseAnchor(line);
-    if (E.isLeft(parsed)) throw usageError(`the anchor file ${value}: ${parsed.left}`);
-    return parsed.right;
-  });
+  const anchors = parseAnchorLines(content);
+  if (E.isLeft(anchors)) throw usageError(`the anchor file ${value}: ${anchors.left}`);
+  return anchors.right;
 };
 
 export const verifyOptionsOf = (options: Pick<IntegrityOptions, 'auditKeyFile' | 'anchor'>): VerifyOptions => {
@@ -87,49 +82,6 @@ export const describeVerification = (report: VerificationReport): string[] => {
   return lines;
 };
 
-export interface FileVerification {
-  /** Every problem, each with the line of the event that revealed it: none for an intact log. */
-  readonly problems: readonly string[];
-  readonly report: VerificationReport;
-}
-
-/**
- * Verifies an exported log (JSON Lines of `aftersales export`) as `audit verify` verifies a store:
- * first its integrity checkpoints, then every event in file order. Two reads of the file, and
- * memory for one head per stream.
- */
-export const verifyExportedFile = async (file: string, options: VerifyOptions = {}): Promise<FileVerification> => {
-  try {
-    await access(file);
-  } catch {
-    throw usageError(`cannot read ${file}: no such file`);
-  }
-  const checkpoints: RecordedEvent[] = [];
-  for await (const { event } of exportedLines(file)) if (event?.streamId === INTEGRITY_STREAM) checkpoints.push(recordedEventOf(event));
-  const verifier = createLogVerifier(checkpoints, options);
-  const problems: string[] = [];
-  const lineOf = new Map<IntegrityProblem, number>();
-  let lastPosition = -1n;
-  for await (const { line, event: exported, problem } of exportedLines(file)) {
-    if (exported === undefined) {
-      problems.push(`line ${line}: ${problem ?? 'unreadable'}`);
-      continue;
-    }
-    const event = recordedEventOf(exported);
-    if (event.globalPosition <= lastPosition) problems.push(`line ${line}: ${event.streamId}@${event.revision}: global position ${event.globalPosition} does not follow ${lastPosition}`);
-    lastPosition = event.globalPosition;
-    for (const found of verifier.add(event)) lineOf.set(found, line);
-  }
-  const report = verifier.finish();
-  for (const found of report.problems) {
-    const line = lineOf.get(found);
-    problems.push(describeProblem(found, line === undefined ? 'end of file' : `line ${line}`));
-  }
-  return { problems, report };
-};
-
-const collectAnchor = (value: string, previous: readonly string[] = []): string[] => [...previous, value];
-
 interface SealCommandOptions {
   readonly store: string;
   readonly auditKeyFile?: string;
@@ -142,6 +94,7 @@ export const verifyCommand = (context: CliContext) =>
   action(async (options: IntegrityOptions) => {
     const verifyOptions = verifyOptionsOf(options);
     if (options.file !== undefined) {
+      await mustBeFile(options.file);
       const verified = await verifyExportedFile(options.file, verifyOptions);
       if (options.json) context.stdout.write(`${toJson({ ...verified.report, intact: verified.problems.length === 0, lines: verified.problems }, 2)}\n`);
       else if (verified.problems.length === 0) context.stdout.write(`${describeVerification(verified.report).map(shown).join('\n')}\n`);
@@ -177,7 +130,7 @@ export const auditVerify: CliCommand = {
       .command('verify')
       .description('Prove the log unaltered: every hash, link, revision, checkpoint and anchor; exit 0 when intact, 1 naming each problem')
       .option('--audit-key-file <file>', 'the auditor key: every checkpoint must then carry its MAC')
-      .option('--anchor <count:digest|file>', 'an anchor kept from an earlier seal or verification, or a file of them (repeatable): the first <count> events must still give <digest>', collectAnchor)
+      .option('--anchor <count:digest|file>', 'an anchor kept from an earlier seal or verification, or a file of them (repeatable): the first <count> events must still give <digest>', repeated)
       .option('--file <export.jsonl>', 'verify an exported log (from `aftersales export`) instead of a store')
       .option('--read-models <url>', "the stored read models to compare with a replay of the log (sqlite:<path>, postgres://…); the log's SQLite file by default")
       .option('--json', 'print the full report as JSON')

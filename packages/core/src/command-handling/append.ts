@@ -27,7 +27,11 @@ export const envelopes = (upcasting: Upcasting, { command, streamId, commandId, 
     metadata: eventMetadataOf(command, upcasting.currentVersion(event.type)),
   }));
 
-/** Appends at the head the decision was made on; a store that was unavailable is asked again. */
+/**
+ * Appends at the head the decision was made on, with that head's hash, so that a store which would
+ * otherwise read the stream's last event to chain the new ones needs no read (one round trip for a
+ * command on a stream in the cache); a store that was unavailable is asked again.
+ */
 export const appendAtHead = (
   store: EventStore,
   retries: number,
@@ -36,5 +40,5 @@ export const appendAtHead = (
   events: readonly EventToAppend[],
 ): Promise<E.Either<StoreError, AppendResult>> =>
   retryWhileUnavailable(retries, () =>
-    store.appendToStream(streamId, events, { expectedRevision: head.revision < 0 ? 'noStream' : head.revision }),
+    store.appendToStream(streamId, events, head.revision < 0 ? { expectedRevision: 'noStream' } : { expectedRevision: head.revision, expectedHash: head.hash }),
   );

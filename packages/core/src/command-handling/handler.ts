@@ -9,7 +9,7 @@ import { answerOfEarlier } from './idempotency.js';
 import { loadStream } from './load.js';
 import { journalRefusal } from './refusal-journal.js';
 import type { CommandInFlight } from './telemetry.js';
-import { commandTelemetry } from './telemetry.js';
+import { commandTelemetry, noCommandTelemetry } from './telemetry.js';
 import type { CommandAccepted, CommandHandler, CommandHandlerOptions } from './types.js';
 
 /**
@@ -24,7 +24,7 @@ export const createCommandHandler = (options: CommandHandlerOptions): CommandHan
   const maxConflictRetries = options.maxConflictRetries ?? 5;
   const retries = options.maxUnavailableRetries ?? 2;
   const cache = streamCache(options.cachedStreams ?? 10_000);
-  const telemetry = commandTelemetry(store.dbSystem);
+  const telemetry = options.telemetry === false ? noCommandTelemetry : commandTelemetry(store.dbSystem);
 
   const refuse = async (error: DomainError, command: unknown, streamId?: string): Promise<E.Either<DomainError, CommandAccepted>> => {
     if (options.onRefused) await options.onRefused(streamId === undefined ? { error, command } : { error, command, streamId });

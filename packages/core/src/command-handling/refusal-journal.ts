@@ -14,6 +14,9 @@ import { retryWhileUnavailable } from './retry.js';
 /** The refusal journal of an aggregate stream: `Refusals-<streamId>`, e.g. `Refusals-Budget-B-1`. */
 export const REFUSALS_PREFIX = 'Refusals-';
 export const refusalStreamOf = (streamId: string): string => `${REFUSALS_PREFIX}${streamId}`;
+/** The stream whose refusals a journal stream records, or undefined for a stream that is no refusal journal. */
+export const refusedStreamOf = (journalStreamId: string): string | undefined =>
+  journalStreamId.startsWith(REFUSALS_PREFIX) ? journalStreamId.slice(REFUSALS_PREFIX.length) : undefined;
 export const REFUSAL_RECORDED = 'RefusalRecorded';
 
 /** A decider's refusal as the journal keeps it: the command, and the error exactly as returned. */

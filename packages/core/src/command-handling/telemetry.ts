@@ -1,6 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { Attributes, Context, Span } from '@opentelemetry/api';
-import { SpanStatusCode, trace } from '@opentelemetry/api';
+import { INVALID_SPAN_CONTEXT, ROOT_CONTEXT, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { AnyAggregateDefinition } from '../aggregate.js';
 import type { DomainError } from '../errors.js';
 import type { EventToAppend } from '../messages.js';
@@ -145,3 +145,15 @@ export const commandTelemetry = (dbSystem: string | undefined) => {
 };
 
 export type CommandTelemetry = ReturnType<typeof commandTelemetry>;
+
+const nothingInFlight: CommandInFlight = { type: '', started: 0, span: trace.wrapSpanContext(INVALID_SPAN_CONTEXT), recording: false, inHandle: ROOT_CONTEXT };
+
+/** The same steps without telemetry (`telemetry: false`): each runs as it is, nothing is recorded or carried. */
+export const noCommandTelemetry: CommandTelemetry = {
+  start: () => nothingInFlight,
+  received: () => undefined,
+  load: (_command, _streamId, run) => run(),
+  decide: (_command, _streamId, run) => run(),
+  append: (_command, _streamId, events, run) => run(events),
+  finish: (_command, result) => result,
+};

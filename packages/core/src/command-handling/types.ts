@@ -48,6 +48,12 @@ export interface CommandHandlerOptions {
   readonly snapshotEvery?: number;
   /** Told of every refusal (validation, authorization, domain rule, store), e.g. to keep a security log. */
   readonly onRefused?: (refusal: RefusedCommand) => void | Promise<void>;
+  /**
+   * Whether commands emit OpenTelemetry spans and metrics and carry their trace into the events
+   * (default true; a no-op until an SDK is registered). False for bulk work a registered SDK should
+   * not see command by command, such as replaying a log into a new store.
+   */
+  readonly telemetry?: boolean;
 }
 
 export interface LoadedAggregate<S> {

@@ -8,7 +8,7 @@ import type { ProblemLog } from './problems.js';
 export const INTEGRITY_STREAM = 'Integrity-checkpoints';
 export const INTEGRITY_CHECKPOINTED = 'IntegrityCheckpointed';
 
-const StreamHead = z.strictObject({
+export const StreamHead = z.strictObject({
   streamId: z.string().min(1),
   revision: z.number().int().nonnegative(),
   hash: z.string().regex(/^[0-9a-f]{64}$/),

@@ -18,6 +18,8 @@ export interface SealOptions {
   readonly auditKey?: Uint8Array;
   /** An id for the seal, so that a retried seal stores nothing twice (default: derived from the log's digest). */
   readonly sealId?: string;
+  /** How often to try, when another writer appends a checkpoint at the same moment (default 1): each try seals the log as it then is. */
+  readonly attempts?: number;
 }
 
 export interface SealResult {
@@ -62,6 +64,13 @@ const checkpointEvent = (checkpoint: IntegrityCheckpoint, options: SealOptions, 
  * audit key, forging the checkpoint too needs the key.
  */
 export const sealLog = async (store: EventStore, options: SealOptions): Promise<E.Either<StoreError, SealResult>> => {
+  for (let attempt = 1; ; attempt += 1) {
+    const sealed = await sealOnce(store, options);
+    if (E.isRight(sealed) || sealed.left.code !== 'ConcurrencyConflict' || attempt >= (options.attempts ?? 1)) return sealed;
+  }
+};
+
+const sealOnce = async (store: EventStore, options: SealOptions): Promise<E.Either<StoreError, SealResult>> => {
   try {
     const checkpointEvents: RecordedEvent[] = [];
     for await (const event of storeVerificationSource(store).readCheckpoints()) checkpointEvents.push(event);

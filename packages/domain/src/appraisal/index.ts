@@ -1,4 +1,5 @@
-import type { AggregateDefinition } from '@aftersales/core';
+import type { AggregateDefinition, Decider } from '@aftersales/core';
+import type { DepartmentError } from '../shared/errors.js';
 import type { Role } from '../shared/roles.js';
 import { authorizeRoles } from '../shared/roles.js';
 import type { AppraisalCommand, AppraisalCommandType } from './commands.js';
@@ -12,7 +13,7 @@ import { initialAppraisalState } from './state.js';
 
 export * from './commands.js';
 export * from './events.js';
-export type { AppraisalState, AppraisalStatus, OpenRecommendation } from './state.js';
+export type { AppraisalState, AppraisalStatus, OpenRecommendation, Plan as AppraisalPlan, Result as AppraisalResult } from './state.js';
 export { initialAppraisalState } from './state.js';
 
 /** Who may send each command (DOMAIN.md's role table); the employee's own acknowledgement is checked when deciding. */
@@ -25,7 +26,7 @@ export const appraisalRoles: Readonly<Record<AppraisalCommandType, readonly Role
   AcknowledgeAppraisal: ['AfterSalesSpecialist'],
 };
 
-export const appraisalDecider = { initialState: initialAppraisalState, decide, evolve };
+export const appraisalDecider: Decider<AppraisalCommand, AppraisalEvent, AppraisalState, DepartmentError> = { initialState: initialAppraisalState, decide, evolve };
 
 /** The Appraisal aggregate (绩效考核): plan, score, complete, recommend, acknowledge. */
 export const appraisal: AggregateDefinition<AppraisalCommand, AppraisalEvent, AppraisalState> = {

@@ -1,13 +1,13 @@
 import type { Rating, RecommendationKind } from './commands.js';
 
-interface Plan {
+export interface Plan {
   readonly appraisalId: string;
   readonly employeeId: string;
   readonly cycle: string;
   readonly dueBy: string;
 }
 
-interface Result {
+export interface Result {
   readonly scores: Readonly<Record<string, number>>;
   readonly rating: Rating;
   readonly competent: boolean;

@@ -16,7 +16,7 @@ export interface ExpenseLedger {
   readonly size: number;
 }
 
-interface LedgerLog {
+export interface LedgerLog {
   readonly entries: Expense[];
   /** Positions in `entries` of each expense id's versions, ascending. */
   readonly positions: Map<string, number[]>;

@@ -19,13 +19,13 @@ export interface Expense {
   readonly status: 'Pending' | 'Approved' | 'Rejected';
 }
 
-interface PlannedBudget {
+export interface PlannedBudget {
   readonly budgetId: string;
   readonly fiscalYear: number;
   readonly lines: readonly BudgetLine[];
 }
 
-interface RunningBudget {
+export interface RunningBudget {
   readonly budgetId: string;
   readonly fiscalYear: number;
   readonly lines: readonly ActiveLine[];

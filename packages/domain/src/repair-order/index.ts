@@ -13,7 +13,7 @@ export { FinishingStep, RepairOrderCommand, WorkItem, repairOrderCommandTypes } 
 export type { RepairOrderCommandType } from './commands.js';
 export { RepairOrderEvent } from './events.js';
 export type { RepairOrderEventType } from './events.js';
-export type { RepairOrderState, RepairOrderStatus } from './state.js';
+export type { OrderFacts, RepairOrderState, RepairOrderStatus, ScheduledFacts } from './state.js';
 export { initialRepairOrderState } from './state.js';
 export { repairOrderReceivedV1, repairOrderUpcasters } from './upcasters.js';
 

@@ -1,12 +1,12 @@
 import { z } from 'zod';
 /** What every received order knows: which order, and which endpoint (业务端) reported it and gets it back. */
-interface OrderFacts {
+export interface OrderFacts {
   readonly orderId: string;
   readonly endpointId: string;
 }
 
 /** What a scheduled order knows: the promise in force, who repairs, and how many inspections of each kind it has had. */
-interface ScheduledFacts extends OrderFacts {
+export interface ScheduledFacts extends OrderFacts {
   readonly promisedBy: string;
   readonly specialistId: string;
   readonly repairInspections: number;

@@ -1,11 +1,6 @@
 import type { RecordedEvent } from '@aftersales/core';
-import {
-  InMemoryEventStore,
-  createCommandHandler,
-  createUpcasting,
-  decodeRecordedEvent,
-  verifyStreamChain,
-} from '@aftersales/core';
+import { InMemoryEventStore, createCommandHandler, createUpcasting } from '@aftersales/core';
+import { decodeRecordedEvent, verifyStreamChain } from '@aftersales/core/adapter-kit';
 import fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';

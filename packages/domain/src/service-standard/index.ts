@@ -1,4 +1,5 @@
-import type { AggregateDefinition } from '@aftersales/core';
+import type { AggregateDefinition, Decider } from '@aftersales/core';
+import type { DepartmentError } from '../shared/errors.js';
 import type { Role } from '../shared/roles.js';
 import { authorizeRoles } from '../shared/roles.js';
 import type { ServiceStandardCommand, ServiceStandardCommandType } from './commands.js';
@@ -12,7 +13,7 @@ import { initialServiceStandardState } from './state.js';
 
 export * from './commands.js';
 export * from './events.js';
-export type { ServiceStandardState, StandardVersionState, StandardVersionStatus } from './state.js';
+export type { Distribution, ServiceStandardState, StandardVersionState, StandardVersionStatus, VersionText } from './state.js';
 export { initialServiceStandardState, publishedVersion } from './state.js';
 
 /** Who may send each command (DOMAIN.md's role table); identity rules are checked when deciding. */
@@ -29,7 +30,7 @@ export const serviceStandardRoles: Readonly<Record<ServiceStandardCommandType, r
   RetireStandard: ['DepartmentManager'],
 };
 
-export const serviceStandardDecider = { initialState: initialServiceStandardState, decide, evolve };
+export const serviceStandardDecider: Decider<ServiceStandardCommand, ServiceStandardEvent, ServiceStandardState, DepartmentError> = { initialState: initialServiceStandardState, decide, evolve };
 
 /** The ServiceStandard aggregate (售后服务标准): versioned standards, published to endpoints one at a time. */
 export const serviceStandard: AggregateDefinition<ServiceStandardCommand, ServiceStandardEvent, ServiceStandardState> = {

@@ -1,12 +1,12 @@
 /** What every version of a standard keeps, whatever its status. */
-interface VersionText {
+export interface VersionText {
   readonly version: number;
   readonly title: string;
   readonly clauses: readonly string[];
 }
 
 /** The endpoints a version went to and which of them have acknowledged it. */
-interface Distribution {
+export interface Distribution {
   readonly endpointIds: readonly string[];
   readonly acknowledgedBy: readonly string[];
 }

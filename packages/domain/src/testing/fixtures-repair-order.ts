@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Actor, RecordedEvent } from '@aftersales/core';
-import { RecordedEventMetadataSchema } from '@aftersales/core';
+import { RecordedEventMetadataSchema } from '@aftersales/core/adapter-kit';
 import fc from 'fast-check';
 import { z } from 'zod';
 import type {

@@ -2,6 +2,10 @@ import { escapeMarkdown as text } from '@aftersales/core';
 import type { AuditReport } from './build.js';
 
 /** A rate as people read it, rounded down to one decimal (99.96% is not 100%), or a dash where nothing was measured. */
+/**
+ * A rate as people read it: one decimal, rounded down so that a rate short of its 100% target never
+ * shows as 100.0% (1999/2000 reads 99.9%); a dash where there is nothing to measure.
+ */
 export const formatRate = (rate: number | null): string => (rate === null ? '—' : `${(Math.floor(rate * 1000) / 10).toFixed(1)}%`);
 
 export const formatVerdict = (met: boolean | null): string => (met === null ? 'no items' : met ? 'met' : 'missed');

@@ -1,6 +1,8 @@
 import * as E from 'fp-ts/lib/Either.js';
-import type { SecondWriter, StoreError } from '@aftersales/core';
-import { secondWriter, storeUnavailable } from '@aftersales/core';
+import type { StoreError } from '@aftersales/core';
+import type { SecondWriter } from '@aftersales/core/adapter-kit';
+import { storeUnavailable } from '@aftersales/core';
+import { secondWriter } from '@aftersales/core/adapter-kit';
 import type { AuditEntry, AuditPageQuery } from '../audit-trail.js';
 import type { BackendError, BatchWrite, Checkpoint, ReadModelBackend, ReadModelName, ReadModelTable, TableRow } from '../backend.js';
 import { auditRowContent, itemRowContent, itemRowKey, positionKey, SCHEMA_VERSION, subjectContent, undecodableRowContent } from '../backend.js';

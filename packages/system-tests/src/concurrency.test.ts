@@ -7,7 +7,7 @@ import { createDepartment } from '@aftersales/domain';
 import { EventStoreDBEventStore } from '@aftersales/eventstoredb';
 import { EventStoreDBTestServer } from '@aftersales/eventstoredb/test-server';
 import { SqliteEventStore } from '@aftersales/sqlite';
-import { scratchDirectory } from '../testing.js';
+import { scratchDirectory } from '@aftersales/cli/testing';
 import type { Answer } from './budget-race.js';
 import { BUDGET_STREAM, checkRacedBudget, missingOrDoubled, sendUntilFinal, setupCommands, writerCommands } from './budget-race.js';
 import { printedResults, startAftersales, withSqlite } from './support.js';

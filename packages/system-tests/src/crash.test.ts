@@ -1,8 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeEach, expect, it } from 'vitest';
 import { seededRandom, logProblems } from '@aftersales/core/testing';
-import { deleteSqliteFile } from '../store-url.js';
-import { scratchDirectory } from '../testing.js';
+import { deleteSqliteFile, scratchDirectory } from '@aftersales/cli/testing';
 import type { RunResult } from './support.js';
 import { comparableLog, printedResults, readAllEvents, simulatedCommandLines, startAftersales, withSqlite } from './support.js';
 

@@ -7,7 +7,7 @@ import { INTEGRITY_STREAM, InMemoryEventStore, SECURITY_LOG_PREFIX, createSecuri
 import { createDepartment } from '@aftersales/domain';
 import type { HostileCommand } from './hostile.js';
 import { hostileArbitrary, validCommands } from './hostile.js';
-import { scratchDirectory } from '../testing.js';
+import { scratchDirectory } from '@aftersales/cli/testing';
 import { printedResults, readAllEvents, startAftersales, withSqlite } from './support.js';
 import { logProblems } from '@aftersales/core/testing';
 

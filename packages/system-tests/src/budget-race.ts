@@ -1,7 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { z } from 'zod';
 import type { CommandAccepted, DomainError, RecordedEvent } from '@aftersales/core';
-import { verifyStreamChain } from '@aftersales/core';
+import { verifyStreamChain } from '@aftersales/core/adapter-kit';
 
 /**
  * A budget raced by many writers: every writer claims expenses on the same two lines and has them

@@ -9,7 +9,7 @@ import { simulateYear } from '@aftersales/domain/simulation';
 import type { ReadModels } from '@aftersales/read-models';
 import { InMemoryReadModelBackend, compareReadModels, createReadModels } from '@aftersales/read-models';
 import { SqliteEventStore } from '@aftersales/sqlite';
-import { scratchDirectory } from '../testing.js';
+import { scratchDirectory } from '@aftersales/cli/testing';
 import { comparableLog, readAllEvents } from './support.js';
 
 const RATES: FaultRates = {

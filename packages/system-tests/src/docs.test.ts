@@ -31,6 +31,6 @@ describe('docs/reliability.md', () => {
     const stored = await collect(inner.readStream('Appraisal-AP-1'));
     expect(E.isRight(stored) && stored.right.map((event) => event.type)).toEqual(['AppraisalPlanned']);
 
-    expectDocSnippet(new URL('../../../../docs/reliability.md', import.meta.url), '## Testing a store or a service under faults', new URL(import.meta.url));
+    expectDocSnippet(new URL('../../../docs/reliability.md', import.meta.url), '## Testing a store or a service under faults', new URL(import.meta.url));
   });
 });

@@ -4,8 +4,7 @@ import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { INTEGRITY_STREAM } from '@aftersales/core';
 import { seededRandom, logProblems } from '@aftersales/core/testing';
-import { derivedKeyPath } from '../key-store.js';
-import { aftersales, scratchDirectory } from '../testing.js';
+import { aftersales, derivedKeyPath, scratchDirectory } from '@aftersales/cli/testing';
 import { printedResults, readAllEvents, startAftersales, withSqlite } from './support.js';
 
 const SEED = 20_261_130;
@@ -276,7 +275,7 @@ describe('`gdpr erase` proves the key gone from the file', () => {
   });
 
   it('names the plaintext events of a customer written before encryption, which no key erasure removes', MANY_PROCESSES, async () => {
-    const fixture = readFileSync(new URL('../../../domain/src/repair-order/fixtures/repair-order-received.v1.json', import.meta.url), 'utf8');
+    const fixture = readFileSync(new URL('../../domain/src/repair-order/fixtures/repair-order-received.v1.json', import.meta.url), 'utf8');
     const log = scratch.file('v1.jsonl');
     writeFileSync(log, `${JSON.stringify(JSON.parse(fixture))}\n`);
     const url = `sqlite:${scratch.file('v1.db')}`;

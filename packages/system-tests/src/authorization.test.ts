@@ -1,7 +1,8 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { afterAll, expect, it } from 'vitest';
 import type { AppendOptions, AppendResult, EventStore, EventToAppend, ReadAllOptions, ReadStreamOptions, RecordedEvent, StoreError, SubscribeOptions, Subscription } from '@aftersales/core';
-import { COMMAND_REFUSED, CommandRefused, GENESIS_HASH, InMemoryEventStore, SECURITY_LOG_PREFIX, createSecurityLog, sealEvents } from '@aftersales/core';
+import { COMMAND_REFUSED, CommandRefused, InMemoryEventStore, SECURITY_LOG_PREFIX, createSecurityLog } from '@aftersales/core';
+import { GENESIS_HASH, sealEvents } from '@aftersales/core/adapter-kit';
 import { createDepartment } from '@aftersales/domain';
 import { STANDARD_ID, deliberateRefusals, simulateYear } from '@aftersales/domain/simulation';
 import { readAllEvents } from './support.js';

@@ -6,7 +6,7 @@ import type { EventStore, RecordedEvent } from '@aftersales/core';
 import { EncryptedField, INTEGRITY_STREAM, collect } from '@aftersales/core';
 import { simulateYear } from '@aftersales/domain/simulation';
 import { SqliteEventStore } from '@aftersales/sqlite';
-import { repositoryRoot } from '../testing.js';
+import { repositoryRoot } from '@aftersales/cli/testing';
 
 /** A seeded year of the department as JSON Lines, the way a caller feeds `aftersales run`. */
 export const simulatedCommandLines = (seed: number, orders: number): string[] => [...simulateYear({ seed, orders })].map((command) => JSON.stringify(command));

@@ -2,11 +2,11 @@ import { writeFileSync } from 'node:fs';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RecordedEvent } from '@aftersales/core';
-import { INTEGRITY_STREAM, computeEventHash } from '@aftersales/core';
+import { INTEGRITY_STREAM } from '@aftersales/core';
+import { computeEventHash } from '@aftersales/core/adapter-kit';
 import type { StoredRecord } from '@aftersales/eventstoredb/test-server';
 import { EventStoreDBTestServer } from '@aftersales/eventstoredb/test-server';
-import { runProgram } from '../program.js';
-import { scratchDirectory } from '../testing.js';
+import { runProgram, scratchDirectory } from '@aftersales/cli/testing';
 import { simulatedCommandLines } from './support.js';
 
 interface Ran {
