@@ -3,7 +3,7 @@ import { startTelemetry } from '@aftersales/cli/telemetry';
 import { runEmbedded } from './embedded.js';
 
 // Traces and metrics as the OTEL_* variables ask (OTEL_TRACES_EXPORTER=console|otlp, …), console output on stderr.
-const telemetry = startTelemetry(process.env, process.stderr, 'aftersales-embedded-example');
+const telemetry = await startTelemetry(process.env, process.stderr, 'aftersales-embedded-example');
 const path = resolve(process.argv[2] ?? 'embedded-example.db');
 const { accepted, refused, kpis } = await runEmbedded(path);
 await telemetry.shutdown();

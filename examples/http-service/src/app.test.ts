@@ -73,7 +73,7 @@ describe('the HTTP service', () => {
     const response = await app.request(`/kpis?period=2026-03&asOf=${encodeURIComponent('2026-03-31T23:59:59+08:00')}`, asAuditor);
     expect(response.status).toBe(200);
     const { kpis, position } = (await response.json()) as { kpis: Array<{ kpi: string }>; position: string };
-    expect(kpis).toHaveLength(12);
+    expect(kpis).toHaveLength(18);
     expect(BigInt(position)).toBeGreaterThan(0n);
     expect(kpis.find((kpi) => kpi.kpi === 'timelyReceipt')).toEqual({
       kpi: 'timelyReceipt',
@@ -81,7 +81,7 @@ describe('the HTTP service', () => {
       numerator: 0,
       denominator: 1,
       rate: 0,
-      target: 1,
+      target: { direction: 'atLeast', rate: 1 },
       met: false,
       missed: ['RO-1'],
       missedCount: 1,

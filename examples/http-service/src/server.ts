@@ -23,11 +23,10 @@ const maxBodyBytes = Number(process.env['MAX_BODY_BYTES'] ?? DEFAULT_MAX_BODY_BY
 if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`PORT must be a port number, not ${process.env['PORT']}`);
 if (!Number.isInteger(maxBodyBytes) || maxBodyBytes < 1) fail(`MAX_BODY_BYTES must be a positive integer, not ${process.env['MAX_BODY_BYTES']}`);
 
-// Traces and metrics as the OTEL_* variables ask (OTEL_TRACES_EXPORTER=console|otlp, …), console output on stderr.
-const telemetry = startTelemetry(process.env, process.stderr, 'aftersales-http-service');
-
 const apiKeys = loadApiKeys(keyFile);
 if (E.isLeft(apiKeys)) fail(apiKeys.left);
+// Traces and metrics as the OTEL_* variables ask (OTEL_TRACES_EXPORTER=console|otlp, …), console output on stderr.
+const telemetry = await startTelemetry(process.env, process.stderr, 'aftersales-http-service');
 const opened = SqliteEventStore.open(path);
 if (E.isLeft(opened)) fail(`cannot open the store ${path}: ${opened.left.code}: ${opened.left.message}`);
 const keys = SqliteKeyStore.open(path.replace(/\.db$/, '') + '.keys.db');

@@ -2,8 +2,20 @@ import { describe, expect, it } from 'vitest';
 import { runBenchmark } from './benchmark.js';
 import { readSideTargets } from './read-side.js';
 import { formatTable } from './report.js';
+import { formatTelemetryCost, measureTelemetryCost } from './telemetry-cost.js';
+import { ordersFor } from './workload.js';
 
 describe('the benchmark', () => {
+  it('measures the telemetry’s cost without an SDK and with one that records every command’s spans', async () => {
+    const figures = await measureTelemetryCost(ordersFor(1_000), () => undefined, 1);
+    expect(figures.commands).toBeGreaterThan(0);
+    for (const rate of [figures.withoutTelemetryCommandsPerSecond, figures.noSdkCommandsPerSecond, figures.sdkCommandsPerSecond]) expect(rate).toBeGreaterThan(0);
+    // handle, decide and append for every command, and load for those on a stream not remembered.
+    expect(figures.spansPerCommand).toBeGreaterThanOrEqual(3);
+    expect(figures.spansPerCommand).toBeLessThan(4);
+    expect(formatTelemetryCost(figures)).toContain('no SDK registered');
+  }, 120_000);
+
   it('measures every figure on a tiny log, with the JSON names the issue asks for and a table for people', async () => {
     const result = await runBenchmark({ sizes: [1_000, 2_000], longStreamEvents: 300, serviceOrders: 40 });
     expect(result.sizes.map((size) => size.targetEvents)).toEqual([1_000, 2_000]);

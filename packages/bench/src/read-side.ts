@@ -1,11 +1,12 @@
 import { execFile, spawn } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { RecordedEvent } from '@aftersales/core';
 import { collect } from '@aftersales/core';
+import { SqliteKeyStore } from '@aftersales/sqlite';
 import * as E from 'fp-ts/lib/Either.js';
 import Table from 'cli-table3';
 import pg from 'pg';
@@ -65,18 +66,34 @@ const here = dirname(fileURLToPath(import.meta.url));
 const repositoryRoot = join(here, '..', '..', '..');
 const cliMain = join(repositoryRoot, 'packages', 'cli', 'dist', 'main.js');
 
-/** The packages the CLI runs on, each after those it imports. */
-const CLI_PACKAGES = ['core', 'domain', 'eventstoredb', 'sqlite', 'read-models', 'cli'] as const;
+/** The packages the CLI and the rebuild's child process run on, each after those it imports. */
+const COMPILED_PACKAGES = ['core', 'domain', 'eventstoredb', 'sqlite', 'read-models', 'cli', 'bench'] as const;
+const packageFolder = (name: string): string => join(repositoryRoot, 'packages', name);
+const rebuildChild = join(packageFolder('bench'), 'dist', 'rebuild-child.js');
+
+const newestSource = (folder: string): number => {
+  let newest = 0;
+  for (const entry of readdirSync(folder, { withFileTypes: true })) {
+    const path = join(folder, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestSource(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+};
 
 /**
- * Compiles the CLI and the packages it imports (`tsc -p tsconfig.build.json` in each, as `pnpm build`
- * does), so that the CLI is measured as users run the installed one: JavaScript, nothing transpiled
- * at start.
+ * Compiles the packages (`tsc -p tsconfig.build.json` in each, as `pnpm build` does) unless their
+ * JavaScript is newer than every source file, so that the CLI and the rebuild are measured as users
+ * run them: JavaScript, nothing transpiled at start and no TypeScript loader in memory.
  */
-export const buildCli = async (): Promise<void> => {
+export const buildPackages = async (): Promise<void> => {
+  const built = (name: string) => {
+    const folder = join(packageFolder(name), 'dist');
+    return existsSync(folder) && newestSource(folder) >= newestSource(join(packageFolder(name), 'src'));
+  };
+  if (COMPILED_PACKAGES.every(built)) return;
   const tsc = join(repositoryRoot, 'node_modules', 'typescript', 'bin', 'tsc');
-  for (const name of CLI_PACKAGES) {
-    await promisify(execFile)(process.execPath, [tsc, '-p', join(repositoryRoot, 'packages', name, 'tsconfig.build.json')], { cwd: repositoryRoot, maxBuffer: 1 << 24 });
+  for (const name of COMPILED_PACKAGES) {
+    await promisify(execFile)(process.execPath, [tsc, '-p', join(packageFolder(name), 'tsconfig.build.json')], { cwd: repositoryRoot, maxBuffer: 1 << 24 });
   }
 };
 
@@ -93,15 +110,14 @@ export interface ChildRebuild {
 }
 
 /**
- * Runs a rebuild from the SQLite log in a child process, whose peak resident memory is then its own:
- * into the log's file, or into PostgreSQL when a connection string is given.
+ * Runs a rebuild from the SQLite log in a child process (compiled: `buildPackages` first), whose peak
+ * resident memory is then its own: into the log's file, or into PostgreSQL when a connection string is given.
  */
 export const rebuildInChild = async (path: string, postgresUrl?: string): Promise<ChildRebuild> => {
-  const { stdout } = await promisify(execFile)(
-    process.execPath,
-    ['--max-old-space-size=8192', '--conditions=@aftersales/source', '--import', 'tsx', join(here, 'rebuild-child.ts'), path, ...(postgresUrl === undefined ? [] : [postgresUrl])],
-    { cwd: repositoryRoot, maxBuffer: 1 << 20 },
-  );
+  const { stdout } = await promisify(execFile)(process.execPath, ['--max-old-space-size=8192', rebuildChild, path, ...(postgresUrl === undefined ? [] : [postgresUrl])], {
+    cwd: repositoryRoot,
+    maxBuffer: 1 << 20,
+  });
   return JSON.parse(stdout.trim().split('\n').at(-1)!) as ChildRebuild;
 };
 
@@ -117,7 +133,7 @@ interface Spawned {
 }
 
 /**
- * Runs the compiled CLI as a user would (`buildCli` first), timing the first bytes on stdout and
+ * Runs the compiled CLI as a user would (`buildPackages` first), timing the first bytes on stdout and
  * counting what follows without keeping it; an `--import` of a few lines reports its peak memory.
  */
 const spawnCli = (args: readonly string[], stopAfterFirstBytes = false): Promise<Spawned> =>
@@ -154,8 +170,16 @@ const spawnCli = (args: readonly string[], stopAfterFirstBytes = false): Promise
     });
   });
 
-/** `aftersales audit trail` over a log whose read models are in its own file and up to date. */
+/**
+ * `aftersales audit trail` over a log whose read models are in its own file and up to date, with a
+ * keys file beside it as a log the CLI wrote has (`shop.db` → `shop.keys.db`). Without one, the CLI
+ * first reads every event that can hold personal data to make sure none is encrypted (about 3 CPU
+ * seconds at a million events), which is not the trail's cost.
+ */
 export const measureAuditTrail = async (path: string): Promise<AuditTrailFigures> => {
+  const keys = SqliteKeyStore.open(path.endsWith('.db') ? `${path.slice(0, -'.db'.length)}.keys.db` : `${path}.keys`);
+  if (E.isLeft(keys)) throw new Error(keys.left.message);
+  keys.right.close();
   const store = ['--store', `sqlite:${path}`];
   const startup = await spawnCli(['--version']);
   const firstPage = await spawnCli(['audit', 'trail', ...store], true);
@@ -244,6 +268,8 @@ export const measureReadSide = async (
   postgresUrl: string,
   progress: Progress = () => undefined,
 ): Promise<{ readonly figures: ReadSideFigures; readonly sqliteRebuild: ChildRebuild }> => {
+  progress('read side: compiling the packages when their sources changed');
+  await buildPackages();
   progress('read side: floor (JSON.parse + SHA-256 + evolve)');
   const floor = floorRebuild(await readLog(path));
   const floorEventsPerSecond = perSecond(floor.count, floor.seconds.cpu);
@@ -261,8 +287,7 @@ export const measureReadSide = async (
   });
   const postgresCpu = postgres.seconds.cpu + serverCpuSeconds;
 
-  progress('read side: aftersales audit trail (compiled first)');
-  await buildCli();
+  progress('read side: aftersales audit trail');
   const auditTrail = await measureAuditTrail(path);
 
   return {

@@ -12,14 +12,14 @@ export const TELEMETRY_OFF_TARGET = 0.1;
 
 export interface TelemetryCostFigures {
   readonly commands: number;
-  /** Commands per CPU second through the department over the in-memory store with `telemetry: false`, best of four. */
+  /** Commands per CPU second through the department over the in-memory store with `telemetry: false`, median of the rounds. */
   readonly withoutTelemetryCommandsPerSecond: number;
   /** The same with the instrumentation on and no SDK registered: `@opentelemetry/api` alone. */
   readonly noSdkCommandsPerSecond: number;
   /** The same with an SDK registered that samples every span and collects every metric. */
   readonly sdkCommandsPerSecond: number;
   readonly spansPerCommand: number;
-  /** The share of throughput the instrumentation takes with no SDK: 1 − no SDK / without telemetry (target ≤ 0.1). */
+  /** The share of throughput the instrumentation takes with no SDK: the median over rounds of 1 − no SDK / without telemetry (target ≤ 0.1). */
   readonly noSdkCost: number;
   /** The share of throughput an SDK that records every span takes: 1 − with SDK / without telemetry. */
   readonly sdkCost: number;
@@ -36,8 +36,8 @@ class CountingProcessor implements SpanProcessor {
   async shutdown(): Promise<void> {}
 }
 
-/** Rounds of the three runs; each figure is the best of them, as a shared machine only ever slows a run down. */
-const ROUNDS = 4;
+/** Rounds of the three runs. */
+const ROUNDS = 7;
 
 const rate = (count: number, seconds: Timing): number => (seconds.cpu > 0 ? Math.round(count / seconds.cpu) : 0);
 
@@ -59,56 +59,57 @@ const withSdk = async <A>(processor: CountingProcessor, work: () => Promise<A>):
   }
 };
 
+const median = (values: readonly number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
 /**
  * The instrumentation's cost: the simulated year through the department on the in-memory store (where
  * the library's own work is the largest share of a command), without telemetry, with it and no SDK,
- * and with an SDK, interleaved, best of four each.
+ * and with an SDK. The three run back to back in each round, in the opposite order of the round
+ * before; each cost is the median over the rounds of that round's ratio, since on a shared machine
+ * runs close in time see the same load and rounds apart do not.
  */
-export const measureTelemetryCost = async (orders: number, progress: Progress = () => undefined): Promise<TelemetryCostFigures> => {
-  let without = 0;
-  let noSdk = 0;
-  let sdk = 0;
+export const measureTelemetryCost = async (orders: number, progress: Progress = () => undefined, rounds = ROUNDS): Promise<TelemetryCostFigures> => {
+  const rates = { without: [] as number[], noSdk: [] as number[], sdk: [] as number[] };
   let commands = 0;
   let spans = 0;
-  // A first pass warms the JIT up for all three; then each round runs them in the opposite order of
-  // the one before, so that none always comes first or right after the SDK's garbage.
   progress('telemetry: warming up');
   await runCommands(new InMemoryEventStore(), orders);
   const runs: Array<() => Promise<void>> = [
     async () => {
       const none = await runCommands(new InMemoryEventStore(), orders, { telemetry: false });
-      without = Math.max(without, rate(none.commands, none.seconds));
+      rates.without.push(rate(none.commands, none.seconds));
       commands = none.commands;
     },
     async () => {
       const off = await runCommands(new InMemoryEventStore(), orders);
-      noSdk = Math.max(noSdk, rate(off.commands, off.seconds));
+      rates.noSdk.push(rate(off.commands, off.seconds));
     },
     async () => {
       const processor = new CountingProcessor();
       const on = await withSdk(processor, () => runCommands(new InMemoryEventStore(), orders));
-      sdk = Math.max(sdk, rate(on.commands, on.seconds));
+      rates.sdk.push(rate(on.commands, on.seconds));
       spans = processor.ended;
     },
   ];
-  for (let round = 1; round <= ROUNDS; round += 1) {
-    progress(`telemetry: without it, with no SDK and with an SDK, round ${round} of ${ROUNDS}`);
+  for (let round = 1; round <= rounds; round += 1) {
+    progress(`telemetry: without it, with no SDK and with an SDK, round ${round} of ${rounds}`);
     for (const run of round % 2 === 1 ? runs : [...runs].reverse()) await run();
   }
+  const costOf = (with_: readonly number[]): number => Number(median(with_.map((value, round) => 1 - value / rates.without[round]!)).toFixed(3));
   return {
     commands,
-    withoutTelemetryCommandsPerSecond: without,
-    noSdkCommandsPerSecond: noSdk,
-    sdkCommandsPerSecond: sdk,
+    withoutTelemetryCommandsPerSecond: median(rates.without),
+    noSdkCommandsPerSecond: median(rates.noSdk),
+    sdkCommandsPerSecond: median(rates.sdk),
     spansPerCommand: Number((spans / commands).toFixed(2)),
-    noSdkCost: Number((1 - noSdk / without).toFixed(3)),
-    sdkCost: Number((1 - sdk / without).toFixed(3)),
+    noSdkCost: costOf(rates.noSdk),
+    sdkCost: costOf(rates.sdk),
   };
 };
 
 export const formatTelemetryCost = (figures: TelemetryCostFigures): string =>
   [
-    `telemetry over ${figures.commands.toLocaleString('en')} commands (memory store, commands per CPU second, best of ${ROUNDS}):`,
+    `telemetry over ${figures.commands.toLocaleString('en')} commands (memory store, commands per CPU second, medians of the rounds):`,
     `  telemetry: false     ${figures.withoutTelemetryCommandsPerSecond.toLocaleString('en')}`,
     `  no SDK registered    ${figures.noSdkCommandsPerSecond.toLocaleString('en')}  (${(figures.noSdkCost * 100).toFixed(1)}% of throughput; target ≤ ${TELEMETRY_OFF_TARGET * 100}%)`,
     `  SDK, every span      ${figures.sdkCommandsPerSecond.toLocaleString('en')}  (${figures.spansPerCommand} spans a command; ${(figures.sdkCost * 100).toFixed(1)}% of throughput)`,

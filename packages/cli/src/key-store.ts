@@ -34,12 +34,15 @@ export const keyStorePath = (location: StoreLocation, env: NodeJS.ProcessEnv = p
     .with({ kind: 'esdb' }, () => './aftersales.keys.db')
     .exhaustive();
 
-/** Facts a log keeps about itself outside its events: here, the id of the key store it is bound to. */
+/**
+ * Facts a log keeps about itself outside its events: the id of the key store it is bound to, an
+ * import under way. A SQLite log keeps them in its file, an EventStoreDB log in a stream of its own.
+ */
 export interface StoreSettings {
-  get(name: string): string | undefined;
+  get(name: string): Promise<string | undefined>;
   /** Stores `value` unless a value is there already; returns the value now stored. */
-  claim(name: string, value: string): string;
-  set(name: string, value: string | undefined): void;
+  claim(name: string, value: string): Promise<string>;
+  set(name: string, value: string | undefined): Promise<void>;
 }
 
 /** The setting that binds a log to its key store. */
@@ -103,11 +106,11 @@ export const openKeyStore = async (
   if (access === 'none') return { keyStore: noKeyStore, close: () => undefined };
   const path = keyStorePath(location, env);
   if (path === undefined) return { keyStore: new InMemoryKeyStore(randomBytes(32)), close: () => undefined };
-  const where = location.kind === 'sqlite' ? location.path : 'the log';
+  const where = location.kind === 'sqlite' ? location.path : 'the log on EventStoreDB';
   if (location.kind === 'sqlite' && samePath(path, location.path)) {
     throw usageError(`AFTERSALES_KEYS names the events file ${location.path} itself: keep the keys in a file of their own, e.g. AFTERSALES_KEYS=${derivedKeyPath(location.path)}`);
   }
-  const bound = log.settings?.get(KEY_STORE_BINDING);
+  const bound = await log.settings?.get(KEY_STORE_BINDING);
   if (!usable(path)) {
     if (bound !== undefined) throw usageError(`${where} was written with key store ${bound}, but ${path} is missing or empty: ${PASS_KEYS}`);
     if (await holdsCiphertext(log.raw)) throw usageError(`${where} holds encrypted personal data, but its keys file ${path} is missing or empty: ${PASS_KEYS}`);
@@ -124,7 +127,7 @@ export const openKeyStore = async (
       throw usageError(`${path} is key store ${id.right ?? 'without an id'}, not key store ${bound} that ${where} was written with: ${PASS_KEYS}`);
     }
     if (bound === undefined && id.right !== undefined && log.settings !== undefined && access === 'readWrite') {
-      const claimed = log.settings.claim(KEY_STORE_BINDING, id.right);
+      const claimed = await log.settings.claim(KEY_STORE_BINDING, id.right);
       if (claimed !== id.right) throw usageError(`${path} is key store ${id.right}, not key store ${claimed} that ${where} was written with: ${PASS_KEYS}`);
     }
     return { keyStore, ...(id.right === undefined ? {} : { id: id.right }), close: () => keyStore.close() };

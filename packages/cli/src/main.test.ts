@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import * as E from 'fp-ts/lib/Either.js';
 import Database from 'better-sqlite3';
 import { EventStoreDBTestServer } from '@aftersales/eventstoredb/test-server';
+import { kpiIds } from '@aftersales/read-models';
 import { SqliteEventStore } from '@aftersales/sqlite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { aftersales, scratchDirectory } from './testing.js';
@@ -133,7 +134,7 @@ describe('aftersales run', () => {
 });
 
 describe('aftersales kpi', () => {
-  it('prints the twelve KPIs as JSON, rates as fractions, null where nothing was measured, with pending items and the position it answered from', async () => {
+  it('prints the eighteen KPIs as JSON, rates as fractions, null where nothing was measured, with pending items and the position it answered from', async () => {
     const store = `sqlite:${scratch.file('kpi.db')}`;
     const lines = [
       receive('RO-1', '2026-03-02T09:00:00+08:00'),
@@ -151,7 +152,7 @@ describe('aftersales kpi', () => {
     expect(answer.settings).toEqual([expect.objectContaining({ receiptSlaHours: 24, timeZone: 'Asia/Shanghai' })]);
     expect(answer.undecodable.count).toBe(0);
     const kpis = answer.results;
-    expect(kpis).toHaveLength(12);
+    expect(kpis).toHaveLength(18);
     expect(Object.keys(kpis[0]!).sort()).toEqual(['denominator', 'kpi', 'met', 'missed', 'missedCount', 'numerator', 'pending', 'pendingCount', 'period', 'rate', 'target']);
     expect(kpis.find((result) => result.kpi === 'timelyReceipt')).toEqual({
       kpi: 'timelyReceipt',
@@ -159,7 +160,7 @@ describe('aftersales kpi', () => {
       numerator: 1,
       denominator: 2,
       rate: 0.5,
-      target: 1,
+      target: { direction: 'atLeast', rate: 1 },
       met: false,
       missed: ['RO-2'],
       missedCount: 1,
@@ -345,8 +346,13 @@ describe('aftersales demo', () => {
     const store = `sqlite:${scratch.file('demo.db')}`;
     const finished = await aftersales(['demo', '--orders', '30', '--seed', '7', '--store', store], { env: { npm_package_name: undefined } });
     expect(finished.code).toBe(0);
-    for (const kpi of ['timelyReceipt', 'onTimeAccurateRepair', 'budgetExecution', 'costControl']) expect(finished.stdout).toContain(kpi);
+    // Eighteen rows, each with its target in its direction.
+    for (const kpi of kpiIds) expect(finished.stdout).toMatch(new RegExp(`│ ${kpi} +│[^│]+│ +[≥≤] \\d+% │`));
+    expect(finished.stdout).toMatch(/│ staffTurnover +│[^│]+│ +≤ 15% │/);
     expect(finished.stdout).toMatch(/5 commands were refused on purpose/);
+    // The year has items of every KPI; items still open at the demo's as-of show as pending.
+    for (const kpi of kpiIds) expect(finished.stdout).not.toMatch(new RegExp(`│ ${kpi} +│[^│]+│[^│]+│ +— │`));
+    expect(finished.stdout).toMatch(/│ improvementCompliance .*│ +\d+ │ +[1-9]\d* │\n/);
     expect(finished.stdout).toContain('\n  aftersales kpi --period 2026-Q3');
 
     const again = await aftersales(['demo', '--orders', '30', '--seed', '7', '--store', store], { env: { npm_package_name: 'aftersales-monorepo' } });

@@ -9,9 +9,9 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   throw error;
 });
 
-const startTelemetryOrSay = () => {
+const startTelemetryOrSay = async () => {
   try {
-    return startTelemetry(process.env, process.stderr);
+    return await startTelemetry(process.env, process.stderr);
   } catch (thrown) {
     if (!(thrown instanceof UnknownExporter)) throw thrown;
     process.stderr.write(`aftersales: ${thrown.message}\n`);
@@ -20,7 +20,7 @@ const startTelemetryOrSay = () => {
 };
 
 // The SDK is registered before anything is handled, so that every command's span and metric reaches it.
-const telemetry = startTelemetryOrSay();
+const telemetry = await startTelemetryOrSay();
 if (telemetry === undefined) {
   process.exitCode = ExitCode.failure;
 } else {

@@ -2,6 +2,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import { match } from 'ts-pattern';
+import { z } from 'zod';
 import type { DomainError, EventStore, KeyStore, ProjectionStore } from '@aftersales/core';
 import type { Connection } from '@aftersales/sqlite';
 import { InMemoryEventStore, InMemoryProjectionStore } from '@aftersales/core';
@@ -50,7 +51,7 @@ export interface OpenedStore {
   readonly projectionStore: ProjectionStore;
   /** The log's SQLite connection, where the read models' tables live by default; absent for other stores. */
   readonly database?: () => Connection;
-  /** What the store keeps about itself outside the log; none on EventStoreDB. */
+  /** What the store keeps about itself outside the log's events (see `StoreSettings`); none for a store in memory that another process could share. */
   readonly settings: StoreSettings | undefined;
   /** Runs `work` so that its appends are committed together or not at all, where the store can (SQLite). */
   readonly transaction: (<A>(work: () => Promise<A>) => Promise<A>) | undefined;
@@ -69,10 +70,37 @@ export interface OpenOptions {
   readonly keys?: KeyAccess;
   /** Set by `demo`, whose store may be replaced by the next demo; any other command that may write takes that mark away. */
   readonly demo?: boolean;
+  /** Set by `import`, the one command that may open a store holding an unfinished import (to finish it). */
+  readonly finishingImport?: boolean;
 }
 
 /** The setting by which `demo` marks a store as its own (see `commands/demo.ts`). */
 export const DEMO_MARK = 'demo';
+
+/**
+ * The setting by which an import that cannot be one transaction (EventStoreDB) marks its store from
+ * before its first append until it has stored and verified the whole file: while it is there, the
+ * store's events are part of an import, and every command but a rerun of that import refuses the store.
+ */
+export const IMPORT_MARK = 'import';
+
+export const ImportMark = z.strictObject({ state: z.literal('importing'), file: z.string(), sha256: z.string().regex(/^[0-9a-f]{64}$/) });
+export type ImportMark = z.infer<typeof ImportMark>;
+
+/** The unfinished import a store holds, if any; a mark that does not decode is refused rather than taken for none. */
+export const unfinishedImport = async (settings: StoreSettings | undefined): Promise<ImportMark | undefined> => {
+  const text = await settings?.get(IMPORT_MARK);
+  if (text === undefined) return undefined;
+  const parsed = ImportMark.safeParse((() => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      return undefined;
+    }
+  })());
+  if (!parsed.success) throw usageError(`the store's import mark does not decode (${JSON.stringify(text.slice(0, 80))}): it cannot tell which import it holds; import into another --store`);
+  return parsed.data;
+};
 
 type RawStore = Omit<OpenedStore, 'raw' | 'keyStore'>;
 
@@ -82,8 +110,14 @@ export const openStore = async (location: StoreLocation, options: OpenOptions = 
   const access = options.keys ?? (options.mustExist ? 'readOnly' : 'readWrite');
   let keys: OpenedKeyStore;
   try {
+    const importing = options.finishingImport ? undefined : await unfinishedImport(opened.settings);
+    if (importing !== undefined) {
+      throw usageError(
+        `${describeLocation(location)} holds an unfinished import of ${importing.file}: its events stay hidden until \`aftersales import ${importing.file}\` with this --store finishes it`,
+      );
+    }
     keys = await openKeyStore(location, access, { raw: opened.store, settings: opened.settings });
-    if (access === 'readWrite' && !options.demo) opened.settings?.set(DEMO_MARK, undefined);
+    if (access === 'readWrite' && !options.demo) await opened.settings?.set(DEMO_MARK, undefined);
   } catch (thrown) {
     await opened.close();
     throw thrown;
@@ -104,9 +138,9 @@ export const openStore = async (location: StoreLocation, options: OpenOptions = 
 const memorySettings = (): StoreSettings => {
   const values = new Map<string, string>();
   return {
-    get: (name) => values.get(name),
-    claim: (name, value) => values.get(name) ?? (values.set(name, value), value),
-    set: (name, value) => void (value === undefined ? values.delete(name) : values.set(name, value)),
+    get: async (name) => values.get(name),
+    claim: async (name, value) => values.get(name) ?? (values.set(name, value), value),
+    set: async (name, value) => void (value === undefined ? values.delete(name) : values.set(name, value)),
   };
 };
 
@@ -130,9 +164,9 @@ const openRawStore = async (location: StoreLocation, options: OpenOptions): Prom
       if (E.isLeft(opened)) throw storeError(opened.left);
       const store = opened.right;
       const settings: StoreSettings = {
-        get: (name) => orStoreError(store.setting(name)),
-        claim: (name, value) => orStoreError(store.claimSetting(name, value)),
-        set: (name, value) => orStoreError(store.saveSetting(name, value)),
+        get: async (name) => orStoreError(store.setting(name)),
+        claim: async (name, value) => orStoreError(store.claimSetting(name, value)),
+        set: async (name, value) => orStoreError(store.saveSetting(name, value)),
       };
       return {
         location: sqlite,
@@ -145,12 +179,18 @@ const openRawStore = async (location: StoreLocation, options: OpenOptions): Prom
       };
     })
     .with({ kind: 'esdb' }, async (esdb): Promise<RawStore> => {
-      const { EventStoreDBEventStore } = await importEventStoreDB();
+      const { EventStoreDBEventStore, EventStoreDBStoreSettings } = await importEventStoreDB();
       const opened = EventStoreDBEventStore.fromConnectionString(esdb.connectionString, options.clock ? { clock: options.clock } : {});
       if (E.isLeft(opened)) throw usageError(opened.left.message);
       const store = opened.right;
-      // EventStoreDB holds the events only; read models are rebuilt in memory at every start.
-      return { location: esdb, store, projectionStore: new InMemoryProjectionStore(), settings: undefined, transaction: undefined, close: () => store.close() };
+      const stored = new EventStoreDBStoreSettings(store.client);
+      const settings: StoreSettings = {
+        get: async (name) => orStoreError(await stored.get(name)),
+        claim: async (name, value) => orStoreError(await stored.claim(name, value)),
+        set: async (name, value) => orStoreError(await stored.set(name, value)),
+      };
+      // Read models are rebuilt in memory at every start.
+      return { location: esdb, store, projectionStore: new InMemoryProjectionStore(), settings, transaction: undefined, close: () => store.close() };
     })
     .exhaustive();
 

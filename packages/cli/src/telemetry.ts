@@ -1,66 +1,4 @@
 import type { Writable } from 'node:stream';
-import type { HrTime } from '@opentelemetry/api';
-import { metrics, trace } from '@opentelemetry/api';
-import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import type { PushMetricExporter, ResourceMetrics } from '@opentelemetry/sdk-metrics';
-import { AggregationTemporality, MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
-import type { ReadableSpan, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { BatchSpanProcessor, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
-
-/** What an exporter reports back to the SDK: 0 is success, 1 failure (`ExportResultCode`). */
-const SUCCESS = { code: 0 } as const;
-const FAILURE = { code: 1 } as const;
-
-const isoOf = (time: HrTime): string => new Date(time[0] * 1000 + Math.floor(time[1] / 1e6)).toISOString();
-const millisecondsOf = (time: HrTime): number => Math.round((time[0] * 1e3 + time[1] / 1e6) * 1000) / 1000;
-
-/** One span as one JSON line: what `OTEL_TRACES_EXPORTER=console` writes to stderr. */
-export const spanLine = (span: ReadableSpan): Record<string, unknown> => ({
-  name: span.name,
-  traceId: span.spanContext().traceId,
-  spanId: span.spanContext().spanId,
-  ...(span.parentSpanContext === undefined ? {} : { parentSpanId: span.parentSpanContext.spanId }),
-  start: isoOf(span.startTime),
-  durationMs: millisecondsOf(span.duration),
-  attributes: span.attributes,
-  status: span.status,
-  ...(span.links.length === 0 ? {} : { links: span.links.map((link) => ({ traceId: link.context.traceId, spanId: link.context.spanId })) }),
-});
-
-/**
- * The SDK's own console exporters write to stdout, where `aftersales run` writes its results; these
- * write one JSON line per span, or per metric collection, to the stream given (stderr).
- */
-export class JsonLinesSpanExporter implements SpanExporter {
-  constructor(private readonly out: Writable) {}
-  export(spans: ReadableSpan[], done: (result: typeof SUCCESS | typeof FAILURE) => void): void {
-    let text = '';
-    for (const span of spans) text += `${JSON.stringify({ span: spanLine(span) })}\n`;
-    this.out.write(text, (error) => done(error ? FAILURE : SUCCESS));
-  }
-  async shutdown(): Promise<void> {}
-}
-
-export class JsonLinesMetricExporter implements PushMetricExporter {
-  constructor(private readonly out: Writable) {}
-  export(collected: ResourceMetrics, done: (result: typeof SUCCESS | typeof FAILURE) => void): void {
-    let text = '';
-    for (const scope of collected.scopeMetrics) {
-      for (const metric of scope.metrics) {
-        text += `${JSON.stringify({ metric: { name: metric.descriptor.name, unit: metric.descriptor.unit, dataPoints: metric.dataPoints.map((point) => ({ attributes: point.attributes, value: point.value })) } })}\n`;
-      }
-    }
-    this.out.write(text, (error) => done(error ? FAILURE : SUCCESS));
-  }
-  selectAggregationTemporality(): AggregationTemporality {
-    return AggregationTemporality.CUMULATIVE;
-  }
-  async forceFlush(): Promise<void> {}
-  async shutdown(): Promise<void> {}
-}
 
 export interface Telemetry {
   /** Whether an SDK was registered (some exporter is not `none`). */
@@ -72,7 +10,7 @@ export interface Telemetry {
 /** An exporter named in `OTEL_TRACES_EXPORTER` or `OTEL_METRICS_EXPORTER` that this program does not know. */
 export class UnknownExporter extends Error {}
 
-type ExporterName = 'console' | 'otlp' | 'none';
+export type ExporterName = 'console' | 'otlp' | 'none';
 
 const exporterNamed = (env: NodeJS.ProcessEnv, variable: 'OTEL_TRACES_EXPORTER' | 'OTEL_METRICS_EXPORTER'): ExporterName => {
   const value = (env[variable] ?? '').trim().toLowerCase();
@@ -86,44 +24,14 @@ const exporterNamed = (env: NodeJS.ProcessEnv, variable: 'OTEL_TRACES_EXPORTER' 
  * and `OTEL_METRICS_EXPORTER` (`console`, `otlp` or `none`), `OTEL_SERVICE_NAME`, and for `otlp` the
  * `OTEL_EXPORTER_OTLP_*` variables the exporters read themselves. Unlike the specification's default
  * (`otlp`), an unset exporter is `none`, so that a command-line run sends nothing anywhere unless
- * asked. Console telemetry goes to `stream` (stderr), never to stdout.
+ * asked. Console telemetry goes to `stream` (stderr), never to stdout. The SDK is only loaded when
+ * an exporter is asked for, so that a run without telemetry starts as fast as before.
  */
-export const startTelemetry = (env: NodeJS.ProcessEnv, stream: Writable, defaultServiceName = 'aftersales'): Telemetry => {
+export const startTelemetry = async (env: NodeJS.ProcessEnv, stream: Writable, defaultServiceName = 'aftersales'): Promise<Telemetry> => {
   const disabled = (env['OTEL_SDK_DISABLED'] ?? '').trim().toLowerCase() === 'true';
   const traces = disabled ? 'none' : exporterNamed(env, 'OTEL_TRACES_EXPORTER');
   const metricsExporter = disabled ? 'none' : exporterNamed(env, 'OTEL_METRICS_EXPORTER');
   if (traces === 'none' && metricsExporter === 'none') return { enabled: false, shutdown: async () => {} };
-  const resource = resourceFromAttributes({ 'service.name': env['OTEL_SERVICE_NAME']?.trim() || defaultServiceName });
-  const stops: Array<() => Promise<void>> = [];
-  if (traces !== 'none') {
-    const processor: SpanProcessor =
-      traces === 'console' ? new SimpleSpanProcessor(new JsonLinesSpanExporter(stream)) : new BatchSpanProcessor(new OTLPTraceExporter());
-    const provider = new NodeTracerProvider({ resource, spanProcessors: [processor] });
-    provider.register();
-    stops.push(async () => {
-      await provider.shutdown();
-      trace.disable();
-    });
-  }
-  if (metricsExporter !== 'none') {
-    const asked = Number(env['OTEL_METRIC_EXPORT_INTERVAL'] ?? 60_000);
-    const interval = Number.isFinite(asked) && asked > 0 ? asked : 60_000;
-    const reader = new PeriodicExportingMetricReader({
-      exporter: metricsExporter === 'console' ? new JsonLinesMetricExporter(stream) : new OTLPMetricExporter(),
-      exportIntervalMillis: interval,
-      exportTimeoutMillis: Math.min(30_000, interval),
-    });
-    const provider = new MeterProvider({ resource, readers: [reader] });
-    metrics.setGlobalMeterProvider(provider);
-    stops.push(async () => {
-      await provider.shutdown();
-      metrics.disable();
-    });
-  }
-  return {
-    enabled: true,
-    shutdown: async () => {
-      for (const stop of stops) await stop();
-    },
-  };
+  const { registerSdk } = await import('./telemetry-sdk.js');
+  return registerSdk(traces, metricsExporter, env, stream, env['OTEL_SERVICE_NAME']?.trim() || defaultServiceName);
 };

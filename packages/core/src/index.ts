@@ -37,7 +37,7 @@ export {
 } from './errors.js';
 export type { Decider } from './decider.js';
 export { fold } from './decider.js';
-export type { AggregateDefinition, AnyAggregateDefinition } from './aggregate.js';
+export type { AggregateDefinition, AnyAggregateDefinition, SnapshotPolicy } from './aggregate.js';
 export type { AppendOptions, AppendResult, EventFilter, EventStore, ReadAllOptions, ReadStreamOptions, SubscribeOptions, Subscription } from './event-store.js';
 export { collect } from './event-store.js';
 export type { InMemoryEventStoreOptions } from './in-memory-store.js';

@@ -16,14 +16,14 @@ const escapeRegex = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g
 /**
  * The server-side part of a filter. The server filters on one thing, so stream prefixes win when
  * both are given (the application's own prefixes when the caller gave none) and event types are then
- * checked here. Without any, the server drops `$` streams and the streams under `excludedPrefix`
- * (projection checkpoints), so neither crosses the network.
+ * checked here. Without any, the server drops `$` streams and the streams under `excludedPrefixes`
+ * (the adapter's own: projection checkpoints, the log's settings), so none crosses the network.
  */
-export const serverFilter = (filter: EventFilter | undefined, applicationPrefixes: readonly string[] | undefined, excludedPrefix: string): WireFilter => {
+export const serverFilter = (filter: EventFilter | undefined, applicationPrefixes: readonly string[] | undefined, excludedPrefixes: readonly string[]): WireFilter => {
   const prefixes = filter?.streamPrefixes ?? applicationPrefixes;
   if (prefixes !== undefined) return { on: 'streamName', prefixes };
   if (filter?.eventTypes !== undefined) return { on: 'eventType', regex: `^(?:${filter.eventTypes.map(escapeRegex).join('|')})$` };
-  return { on: 'streamName', regex: `^(?!\\$|${escapeRegex(excludedPrefix)})` };
+  return { on: 'streamName', regex: `^(?!\\$|${excludedPrefixes.map(escapeRegex).join('|')})` };
 };
 
 /**

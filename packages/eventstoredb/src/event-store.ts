@@ -22,6 +22,7 @@ import { isCaughtUpMarker, openAllSubscription, serverFilter } from './client-su
 import { isNotLeader, isStreamDeleted, isWrongExpectedVersion, toStoreError } from './errors.js';
 import { fromGlobalPosition, toGlobalPosition } from './position.js';
 import { CHECKPOINT_STREAM_PREFIX } from './projection-store.js';
+import { SETTINGS_STREAM } from './store-settings.js';
 import type { ResubscribeOptions } from './subscription.js';
 import { resubscribingSubscription } from './subscription.js';
 import { checkServerVersion } from './server-version.js';
@@ -74,6 +75,8 @@ interface RememberedHead extends StreamHead {
 }
 
 const MAX_COUNT = Number.MAX_SAFE_INTEGER;
+/** The adapter's own streams, which `$all` readers leave out: projection checkpoints and the log's settings. */
+const ADAPTER_STREAM_PREFIXES = [CHECKPOINT_STREAM_PREFIX, SETTINGS_STREAM];
 /** Heads remembered per store; the oldest is forgotten first. */
 const HEAD_CACHE_SIZE = 10_000;
 
@@ -444,11 +447,11 @@ export class EventStoreDBEventStore implements EventStore {
   }
 
   /**
-   * How `$all` readers take an event: the server's records (`$` streams and types), projection
-   * checkpoints and other applications' events are passed over; the library's own are decoded.
+   * How `$all` readers take an event: the server's records (`$` streams and types), the adapter's
+   * own streams and other applications' events are passed over; the library's own are decoded.
    */
   private takeFromAll = (event: WireEvent): E.Either<StoreError, RecordedEvent | undefined> => {
-    if (isSystemEvent(event) || event.streamId.startsWith(CHECKPOINT_STREAM_PREFIX)) return E.right(undefined);
+    if (isSystemEvent(event) || ADAPTER_STREAM_PREFIXES.some((prefix) => event.streamId.startsWith(prefix))) return E.right(undefined);
     if (this.streamPrefixes === undefined) return isLibraryEvent(event) ? decodeEvent(event) : E.right(undefined);
     // In the application's own streams every event must be the library's: one that is not is
     // reported, as it may be a library event whose chain fields were stripped.
@@ -501,7 +504,7 @@ export class EventStoreDBEventStore implements EventStore {
   }
 
   private wireFilter(filter: EventFilter | undefined) {
-    return serverFilter(filter, this.streamPrefixes, CHECKPOINT_STREAM_PREFIX);
+    return serverFilter(filter, this.streamPrefixes, ADAPTER_STREAM_PREFIXES);
   }
 
   /**

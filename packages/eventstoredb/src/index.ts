@@ -8,12 +8,16 @@ export type {
   ClientPackage,
   ConfigurationError,
   EventData,
+  EventStoreDBClientLike,
+  KurrentDBClientLike,
   Position,
   StreamingRead,
   StreamsClient,
   WireEvent,
   WireExpectedRevision,
   WireFilter,
+  WireReadAllOptions,
+  WireReadStreamOptions,
   WireResolvedEvent,
   WireSubscription,
 } from './client.js';
@@ -23,3 +27,5 @@ export { fromGlobalPosition, toGlobalPosition } from './position.js';
 export { metadataToWrite, UNKNOWN_GLOBAL_POSITION } from './codec.js';
 export { EventStoreDBProjectionStore, CHECKPOINT_STREAM_PREFIX, LEGACY_CHECKPOINT_STREAM_PREFIX, checkpointStreamOf } from './projection-store.js';
 export type { EventStoreDBProjectionStoreOptions } from './projection-store.js';
+export { EventStoreDBStoreSettings, SETTINGS_STREAM } from './store-settings.js';
+export type { EventStoreDBStoreSettingsOptions } from './store-settings.js';

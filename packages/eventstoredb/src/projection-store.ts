@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { ProjectionSnapshot, ProjectionStore, StoreError } from '@aftersales/core';
 import type { SecondWriter } from '@aftersales/core/adapter-kit';
 import { corruptedEvent, storeUnavailable } from '@aftersales/core';
@@ -7,7 +6,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { z } from 'zod';
 import type { AnyClient, StreamsClient, WireEvent, WireExpectedRevision } from './client.js';
 import { toStreamsClient } from './client.js';
-import { isNotLeader, isWrongExpectedVersion, toStoreError } from './errors.js';
+import { appendRecord, readLastRecord } from './stream-io.js';
 
 /**
  * Checkpoint streams: one per projection, under a prefix of their own. Not a `$` prefix, which only
@@ -36,11 +35,6 @@ interface Head {
   readonly revision: bigint | undefined;
   readonly snapshot: ProjectionSnapshot | undefined;
 }
-
-/** Calls that a follower may answer with NotLeader get this many tries; the client moves to the leader in between. */
-const LEADER_ATTEMPTS = 3;
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Projection state and checkpoint kept in EventStoreDB, one stream per projection: each save
@@ -91,27 +85,8 @@ export class EventStoreDBProjectionStore implements ProjectionStore {
     return E.left(written.left === 'moved' ? storeUnavailable(`projection ${name}: another runner wrote while it was reset; try again`) : written.left);
   }
 
-  /** Runs a call again when a follower answered NotLeader: the client has then moved to the leader. */
-  private async onLeader<A>(call: () => Promise<A>): Promise<A> {
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        return await call();
-      } catch (thrown) {
-        if (!isNotLeader(thrown) || attempt >= LEADER_ATTEMPTS) throw thrown;
-        await sleep(5);
-      }
-    }
-  }
-
-  private async append(stream: string, type: string, data: Record<string, unknown>, expectedRevision: WireExpectedRevision): Promise<E.Either<StoreError | 'moved', void>> {
-    try {
-      const answer = await this.onLeader(() =>
-        this.client.append(stream, [{ id: randomUUID(), contentType: 'application/json', type, data, metadata: {} }], { expectedRevision, deadline: this.deadlineMs }),
-      );
-      return answer.success ? E.right(undefined) : E.left('moved');
-    } catch (thrown) {
-      return E.left(isWrongExpectedVersion(thrown) ? 'moved' : toStoreError(thrown, stream));
-    }
+  private append(stream: string, type: string, data: Record<string, unknown>, expectedRevision: WireExpectedRevision): Promise<E.Either<StoreError | 'moved', void>> {
+    return appendRecord(this.client, stream, { type, data, expectedRevision, deadlineMs: this.deadlineMs });
   }
 
   private write(name: string, type: string, data: Record<string, unknown>, revision: bigint | undefined): Promise<E.Either<StoreError | 'moved', void>> {
@@ -138,22 +113,8 @@ export class EventStoreDBProjectionStore implements ProjectionStore {
     return E.left(written.left === 'moved' ? storeUnavailable(`projection ${name}: its stream metadata changed while it was set; try again`) : written.left);
   }
 
-  /** The last event of a stream, read on the leader; undefined when there is none. */
-  private async readLast(stream: string): Promise<E.Either<StoreError, WireEvent | undefined>> {
-    try {
-      return E.right(
-        await this.onLeader(async () => {
-          let last: WireEvent | undefined;
-          for await (const resolved of this.client.readStream(stream, { direction: 'backwards', fromRevision: 'end', maxCount: 1, requiresLeader: true })) {
-            last = resolved.event;
-          }
-          return last;
-        }),
-      );
-    } catch (thrown) {
-      const error = toStoreError(thrown, stream);
-      return error.code === 'StreamNotFound' ? E.right(undefined) : E.left(error);
-    }
+  private readLast(stream: string): Promise<E.Either<StoreError, WireEvent | undefined>> {
+    return readLastRecord(this.client, stream);
   }
 
   private async readHead(name: string): Promise<E.Either<StoreError, Head>> {

@@ -168,6 +168,28 @@ describe('audit trail', () => {
     expect((page as E.Right<AuditPage>).right).toMatchObject({ entries: [{ position: '1' }, { position: '2' }], next: '2' });
   });
 
+  it('follows the streams of the rest of the department: another department acting, a refusal aimed at it, and no employee name', async () => {
+    const d = testDepartment();
+    await d.improvements.raise('I-1', at('03-01T09:00'), at('03-31T18:00'), 'PRODUCTION');
+    await expect(d.improvements.fix('I-1', at('03-02T09:00'), true, 'LOGISTICS')).rejects.toThrow(/Forbidden/);
+    await d.improvements.fix('I-1', at('03-03T09:00'), true, 'PRODUCTION');
+    await d.staff.join('SP-09', at('03-04T09:00'));
+    await d.jobDescriptions.explain('AfterSalesSpecialist', 1, at('03-05T09:00'), ['SP-09']);
+    const entries = await entriesOf(await readModelsOf(d.store));
+    const improvement = entries.filter((entry) => entry.aggregateType === 'Improvement' || entry.targetStreamId === 'Improvement-I-1');
+    expect(improvement.map((entry) => [entry.type, entry.actor.role])).toEqual([
+      ['IssueRaised', 'DepartmentManager'],
+      ['RefusalRecorded', 'Department'],
+      ['ImprovementRecorded', 'Department'],
+      ['ImprovementVerified', 'DepartmentManager'],
+    ]);
+    expect(improvement[1]).toMatchObject({ subject: { id: 'LOGISTICS', role: 'Department' }, targetStreamId: 'Improvement-I-1', summary: { en: expect.stringContaining('Forbidden') } });
+    expect(improvement[2]).toMatchObject({ actor: { id: 'PRODUCTION' }, summary: { en: 'PRODUCTION recorded an improvement for issue I-1' } });
+    expect(entries.find((entry) => entry.type === 'EmployeeJoined')).toMatchObject({ aggregateType: 'Employee', aggregateId: 'SP-09', summary: { en: 'Employee SP-09 joined as AfterSalesSpecialist' } });
+    expect(entries.find((entry) => entry.type === 'JobDescriptionExplained')).toMatchObject({ aggregateType: 'JobDescription', aggregateId: 'AfterSalesSpecialist' });
+    expect(JSON.stringify(entries.map((entry) => entry.summary))).not.toContain('张伟');
+  });
+
   it('leaves undecodable department events out of the KPI facts and lists them', async () => {
     const answer = await models.kpis({ period: '2026-03', asOf: at('03-31T00:00') });
     if (E.isLeft(answer)) expect.fail(answer.left.message);

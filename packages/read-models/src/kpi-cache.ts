@@ -2,7 +2,7 @@ import type { SubjectWrite } from './backend.js';
 import type { KpiConfig } from './config.js';
 import type { SubjectFacts } from './kpi-facts.js';
 import type { KpiItem, KpiResult, PreparedQuery } from './kpis.js';
-import { itemInPeriod, judgeSubject, summariseJudged } from './kpis.js';
+import { judgeInPeriod, summariseJudged } from './kpis.js';
 
 /** One query's items, judged once and kept up to date batch by batch. */
 interface CachedQuery {
@@ -14,7 +14,7 @@ interface CachedQuery {
 }
 
 const judgedInPeriod = (prepared: PreparedQuery, subject: SubjectFacts): KpiItem[] =>
-  prepared.kpis.flatMap((kpi) => judgeSubject(prepared.context, kpi, subject).filter((one) => itemInPeriod(prepared.period, one)));
+  prepared.kpis.flatMap((kpi) => judgeInPeriod(subject, kpi, prepared));
 
 /**
  * The KPI answers of queries asked again and again (a dashboard's months, as of a fixed instant),

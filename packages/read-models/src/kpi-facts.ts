@@ -62,8 +62,14 @@ export const OrderFacts = z.object({
 });
 export type OrderFacts = z.infer<typeof OrderFacts>;
 
+/** A plan to have a version of a document (standard, rule, process or tool) published by `dueBy`. */
+const PlanFact = z.object({ evidence: Evidence, kind: z.string(), dueBy: z.string() });
+export type PlanFact = z.infer<typeof PlanFact>;
+
 export const StandardVersionFacts = z.object({
   version: z.number().int().positive(),
+  /** Every plan of this version in order; the first one is the commitment `institutionCompleteness` judges. */
+  plans: z.array(PlanFact).default([]),
   published: z.object({ evidence: Evidence, endpointIds: z.array(z.string()) }).optional(),
   superseded: z.object({ evidence: Evidence, supersededBy: z.number().int() }).optional(),
   /** When the standard was retired while this version was the published one. */
@@ -78,6 +84,8 @@ export const StandardFacts = z.object({
   standardId: z.string(),
   /** By version number, as a decimal string. */
   versions: ownRecord(StandardVersionFacts),
+  /** When the standard was retired, whatever was published then. */
+  retired: Evidence.optional(),
 });
 export type StandardFacts = z.infer<typeof StandardFacts>;
 
@@ -133,12 +141,92 @@ export const BudgetFacts = z.object({
 });
 export type BudgetFacts = z.infer<typeof BudgetFacts>;
 
+export const ImprovementFacts = z.object({
+  kind: z.literal('improvement'),
+  issueId: z.string(),
+  source: z.string(),
+  category: z.string(),
+  responsibleDepartment: z.string(),
+  dueBy: z.string(),
+  raised: Evidence,
+  /** Every verification in order; an effective one closes the issue. */
+  verifications: z.array(z.object({ evidence: Evidence, effective: z.boolean() })),
+  cancelled: Evidence.optional(),
+});
+export type ImprovementFacts = z.infer<typeof ImprovementFacts>;
+
+export const SuggestionFacts = z.object({
+  kind: z.literal('suggestion'),
+  suggestionId: z.string(),
+  toDepartment: z.string(),
+  proposed: Evidence,
+  decided: z.object({ evidence: Evidence, adopted: z.boolean() }).optional(),
+});
+export type SuggestionFacts = z.infer<typeof SuggestionFacts>;
+
+export const AssignmentFacts = z.object({
+  kind: z.literal('assignment'),
+  taskId: z.string(),
+  delegatedBy: z.string(),
+  dueBy: z.string(),
+  delegated: Evidence,
+  reported: Evidence.optional(),
+  withdrawn: Evidence.optional(),
+});
+export type AssignmentFacts = z.infer<typeof AssignmentFacts>;
+
+/** One stretch of employment, from joining to leaving (or still employed). */
+const SpellFact = z.object({
+  joined: Evidence,
+  position: z.string(),
+  left: z.object({ evidence: Evidence, reason: z.string() }).optional(),
+});
+export type SpellFact = z.infer<typeof SpellFact>;
+
+/** An employee's joinings and leavings; the name is personal data and no KPI needs it, so it is not kept. */
+export const EmployeeFacts = z.object({
+  kind: z.literal('employee'),
+  employeeId: z.string(),
+  spells: z.array(SpellFact),
+});
+export type EmployeeFacts = z.infer<typeof EmployeeFacts>;
+
+export const JobDescriptionVersionFacts = z.object({
+  version: z.number().int().positive(),
+  /** By employee id: the first explanation that named them, which starts their window to confirm. */
+  explanations: ownRecord(Evidence),
+  /** By employee id: their confirmation. */
+  confirmations: ownRecord(Evidence),
+});
+export type JobDescriptionVersionFacts = z.infer<typeof JobDescriptionVersionFacts>;
+
+export const JobDescriptionFacts = z.object({
+  kind: z.literal('jobDescription'),
+  positionId: z.string(),
+  /** By version number, as a decimal string. */
+  versions: ownRecord(JobDescriptionVersionFacts),
+});
+export type JobDescriptionFacts = z.infer<typeof JobDescriptionFacts>;
+
 /**
  * The facts of one subject of the KPIs: an order, a standard, a compliance inspection, an assessment,
- * an appraisal or a budget. Every KPI item is judged from the facts of one subject alone, so a read
+ * an appraisal, a budget, an improvement issue, a suggestion, a delegated task, an employee or a
+ * position's job description. Every KPI item is judged from the facts of one subject alone, so a read
  * model keeps one row per subject and judges only the subjects a query needs.
  */
-export const SubjectFacts = z.discriminatedUnion('kind', [OrderFacts, StandardFacts, ComplianceFacts, AssessmentFacts, AppraisalFacts, BudgetFacts]);
+export const SubjectFacts = z.discriminatedUnion('kind', [
+  OrderFacts,
+  StandardFacts,
+  ComplianceFacts,
+  AssessmentFacts,
+  AppraisalFacts,
+  BudgetFacts,
+  ImprovementFacts,
+  SuggestionFacts,
+  AssignmentFacts,
+  EmployeeFacts,
+  JobDescriptionFacts,
+]);
 export type SubjectFacts = z.infer<typeof SubjectFacts>;
 export type SubjectKind = SubjectFacts['kind'];
 
@@ -169,6 +257,7 @@ export const subjectOfEvent = (event: DepartmentEvent, recorded: RecordedEvent):
     case 'FeedbackRecorded':
     case 'RepairOrderCancelled':
       return subjectKey('order', event.data.orderId);
+    case 'StandardPlanned':
     case 'StandardPublished':
     case 'StandardSuperseded':
     case 'StandardAcknowledged':
@@ -187,6 +276,23 @@ export const subjectOfEvent = (event: DepartmentEvent, recorded: RecordedEvent):
     case 'LineAdjusted':
     case 'BudgetClosed':
       return subjectKey('budget', event.data.budgetId);
+    case 'IssueRaised':
+    case 'ImprovementVerified':
+    case 'IssueCancelled':
+      return subjectKey('improvement', event.data.issueId);
+    case 'SuggestionProposed':
+    case 'SuggestionDecided':
+      return subjectKey('suggestion', event.data.suggestionId);
+    case 'TaskDelegated':
+    case 'TaskResultReported':
+    case 'TaskWithdrawn':
+      return subjectKey('assignment', event.data.taskId);
+    case 'EmployeeJoined':
+    case 'EmployeeLeft':
+      return subjectKey('employee', event.data.employeeId);
+    case 'JobDescriptionExplained':
+    case 'JobDescriptionConfirmed':
+      return subjectKey('jobDescription', event.data.positionId);
     case 'RepairStarted':
     case 'GarmentPackaged':
     case 'GarmentReturned':
@@ -205,18 +311,7 @@ export const subjectOfEvent = (event: DepartmentEvent, recorded: RecordedEvent):
     case 'ExpenseClaimed':
     case 'ExpenseApproved':
     case 'ExpenseRejected':
-    case 'StandardPlanned':
-    case 'IssueRaised':
     case 'ImprovementRecorded':
-    case 'ImprovementVerified':
-    case 'IssueCancelled':
-    case 'SuggestionProposed':
-    case 'SuggestionDecided':
-    case 'TaskDelegated':
-    case 'TaskResultReported':
-    case 'TaskWithdrawn':
-    case 'EmployeeJoined':
-    case 'EmployeeLeft':
     case 'LeaveRequested':
     case 'LeaveDecided':
     case 'CareRecorded':
@@ -224,8 +319,6 @@ export const subjectOfEvent = (event: DepartmentEvent, recorded: RecordedEvent):
     case 'JobDescriptionSubmitted':
     case 'JobDescriptionApproved':
     case 'JobDescriptionRejected':
-    case 'JobDescriptionExplained':
-    case 'JobDescriptionConfirmed':
     case 'JobDescriptionFiled':
       return undefined;
     default:
@@ -251,12 +344,21 @@ const versionOf = (facts: StandardFacts, version: number): StandardVersionFacts 
   const key = String(version);
   const existing = entryOf(facts.versions, key);
   if (existing !== undefined) return existing;
-  const created: StandardVersionFacts = { version, acknowledgements: {} };
+  const created: StandardVersionFacts = { version, plans: [], acknowledgements: {} };
   putEntry(facts.versions, key, created);
   return created;
 };
 
 const emptyStandard = (standardId: string): StandardFacts => ({ kind: 'standard', standardId, versions: {} });
+
+const jobDescriptionVersionOf = (facts: JobDescriptionFacts, version: number): JobDescriptionVersionFacts => {
+  const key = String(version);
+  const existing = entryOf(facts.versions, key);
+  if (existing !== undefined) return existing;
+  const created: JobDescriptionVersionFacts = { version, explanations: {}, confirmations: {} };
+  putEntry(facts.versions, key, created);
+  return created;
+};
 
 /**
  * Adds one event to its subject's facts: the facts as they were (undefined for a subject not seen
@@ -268,6 +370,10 @@ export const applyToSubject = (facts: SubjectFacts | undefined, event: Departmen
   const order = facts?.kind === 'order' ? facts : undefined;
   const appraisal = facts?.kind === 'appraisal' ? facts : undefined;
   const budget = facts?.kind === 'budget' ? facts : undefined;
+  const issue = facts?.kind === 'improvement' ? facts : undefined;
+  const suggestion = facts?.kind === 'suggestion' ? facts : undefined;
+  const task = facts?.kind === 'assignment' ? facts : undefined;
+  const employee = facts?.kind === 'employee' ? facts : undefined;
   switch (event.type) {
     case 'RepairOrderReceived':
       return {
@@ -309,6 +415,11 @@ export const applyToSubject = (facts: SubjectFacts | undefined, event: Departmen
     case 'RepairOrderCancelled':
       if (order !== undefined) order.cancelled = evidence;
       return order;
+    case 'StandardPlanned': {
+      const standard = facts?.kind === 'standard' ? facts : emptyStandard(event.data.standardId);
+      versionOf(standard, event.data.version).plans.push({ evidence, kind: event.data.kind, dueBy: event.data.dueBy });
+      return standard;
+    }
     case 'StandardPublished': {
       const standard = facts?.kind === 'standard' ? facts : emptyStandard(event.data.standardId);
       versionOf(standard, event.data.version).published = { evidence, endpointIds: [...event.data.endpointIds] };
@@ -327,6 +438,7 @@ export const applyToSubject = (facts: SubjectFacts | undefined, event: Departmen
     }
     case 'StandardRetired': {
       if (facts?.kind !== 'standard') return facts;
+      facts.retired ??= evidence;
       for (const version of Object.values(facts.versions)) {
         if (version.published !== undefined && version.superseded === undefined && version.retired === undefined) version.retired = evidence;
       }
@@ -366,6 +478,58 @@ export const applyToSubject = (facts: SubjectFacts | undefined, event: Departmen
     case 'BudgetClosed':
       if (budget !== undefined) budget.closed = { evidence, lines: event.data.lines.map((line) => ({ ...line })) };
       return budget;
+    case 'IssueRaised':
+      return {
+        kind: 'improvement',
+        issueId: event.data.issueId,
+        source: event.data.source,
+        category: event.data.category,
+        responsibleDepartment: event.data.responsibleDepartment,
+        dueBy: event.data.dueBy,
+        raised: evidence,
+        verifications: [],
+      };
+    case 'ImprovementVerified':
+      issue?.verifications.push({ evidence, effective: event.data.effective });
+      return issue;
+    case 'IssueCancelled':
+      if (issue !== undefined) issue.cancelled ??= evidence;
+      return issue;
+    case 'SuggestionProposed':
+      return { kind: 'suggestion', suggestionId: event.data.suggestionId, toDepartment: event.data.toDepartment, proposed: evidence };
+    case 'SuggestionDecided':
+      if (suggestion !== undefined) suggestion.decided ??= { evidence, adopted: event.data.adopted };
+      return suggestion;
+    case 'TaskDelegated':
+      return { kind: 'assignment', taskId: event.data.taskId, delegatedBy: event.data.delegatedBy, dueBy: event.data.dueBy, delegated: evidence };
+    case 'TaskResultReported':
+      if (task !== undefined) task.reported ??= evidence;
+      return task;
+    case 'TaskWithdrawn':
+      if (task !== undefined) task.withdrawn ??= evidence;
+      return task;
+    case 'EmployeeJoined': {
+      const joined = employee ?? { kind: 'employee' as const, employeeId: event.data.employeeId, spells: [] };
+      joined.spells.push({ joined: evidence, position: event.data.position });
+      return joined;
+    }
+    case 'EmployeeLeft': {
+      const spell = employee?.spells.at(-1);
+      if (spell !== undefined && spell.left === undefined) spell.left = { evidence, reason: event.data.reason };
+      return employee;
+    }
+    case 'JobDescriptionExplained': {
+      const description: JobDescriptionFacts = facts?.kind === 'jobDescription' ? facts : { kind: 'jobDescription', positionId: event.data.positionId, versions: {} };
+      const version = jobDescriptionVersionOf(description, event.data.version);
+      for (const employeeId of event.data.employeeIds) if (entryOf(version.explanations, employeeId) === undefined) putEntry(version.explanations, employeeId, evidence);
+      return description;
+    }
+    case 'JobDescriptionConfirmed': {
+      if (facts?.kind !== 'jobDescription') return facts;
+      const version = jobDescriptionVersionOf(facts, event.data.version);
+      if (entryOf(version.confirmations, event.data.employeeId) === undefined) putEntry(version.confirmations, event.data.employeeId, evidence);
+      return facts;
+    }
     default:
       return facts;
   }
@@ -385,7 +549,17 @@ export interface KpiFacts {
 export const emptyKpiFacts = (): KpiFacts => ({ subjects: new Map(), undecodable: [], position: undefined });
 
 /** The streams whose events the KPIs read. */
-export const KPI_STREAM_PREFIXES: readonly string[] = ['RepairOrder-', 'ServiceStandard-', 'Appraisal-', 'Budget-'];
+export const KPI_STREAM_PREFIXES: readonly string[] = [
+  'RepairOrder-',
+  'ServiceStandard-',
+  'Appraisal-',
+  'Budget-',
+  'Improvement-',
+  'Suggestion-',
+  'Assignment-',
+  'Employee-',
+  'JobDescription-',
+];
 
 /**
  * What one decoded event does to the KPI facts: the subject it updates, or the undecodable entry it

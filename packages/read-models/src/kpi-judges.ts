@@ -1,9 +1,25 @@
 import type { KpiRules } from './config.js';
-import type { AppraisalFacts, AssessmentFacts, BudgetFacts, ComplianceFacts, Evidence, InspectionFact, OrderFacts, StandardFacts, SubjectFacts, SubjectKind } from './kpi-facts.js';
+import type {
+  AppraisalFacts,
+  AssessmentFacts,
+  AssignmentFacts,
+  BudgetFacts,
+  ComplianceFacts,
+  EmployeeFacts,
+  Evidence,
+  ImprovementFacts,
+  InspectionFact,
+  JobDescriptionFacts,
+  OrderFacts,
+  StandardFacts,
+  SubjectFacts,
+  SubjectKind,
+  SuggestionFacts,
+} from './kpi-facts.js';
 import { entryOf } from './kpi-facts.js';
 import { formatPeriod, localDateOf } from './periods.js';
 
-/** The twelve completion rates (达标率), with the ids DOMAIN.md gives them. */
+/** The eighteen KPIs (达标率), with the ids DOMAIN.md gives them. */
 export const kpiIds = [
   'timelyReceipt',
   'onTimeAccurateRepair',
@@ -17,6 +33,12 @@ export const kpiIds = [
   'recommendationApproval',
   'budgetExecution',
   'costControl',
+  'improvementCompliance',
+  'suggestionAdoption',
+  'delegatedTaskOnTime',
+  'staffTurnover',
+  'jobDescriptionAwareness',
+  'institutionCompleteness',
 ] as const;
 export type KpiId = (typeof kpiIds)[number];
 
@@ -34,9 +56,29 @@ export const kpiSubjectKinds: Readonly<Record<KpiId, SubjectKind>> = {
   recommendationApproval: 'appraisal',
   budgetExecution: 'budget',
   costControl: 'budget',
+  improvementCompliance: 'improvement',
+  suggestionAdoption: 'suggestion',
+  delegatedTaskOnTime: 'assignment',
+  staffTurnover: 'employee',
+  jobDescriptionAwareness: 'jobDescription',
+  institutionCompleteness: 'standard',
 };
 
-export type Dimension = 'endpoint' | 'specialist' | 'employee' | 'category' | 'kind';
+/**
+ * Which way a KPI's target points: at least (the rate counts hits and must reach the target) or at
+ * most (the rate counts misses, such as leavers, and must stay at or below the limit).
+ */
+export type Direction = 'atLeast' | 'atMost';
+
+export const kpiDirections: Readonly<Record<KpiId, Direction>> = Object.fromEntries(kpiIds.map((id) => [id, id === 'staffTurnover' ? 'atMost' : 'atLeast'])) as Record<KpiId, Direction>;
+
+/**
+ * How a KPI's items fall in a period: by the month of their anchor, or (`staffTurnover`) in every
+ * period their span overlaps, as an employee counts in each month they were employed.
+ */
+export const kpiPeriodRule = (kpi: KpiId): 'anchor' | 'overlap' => (kpi === 'staffTurnover' ? 'overlap' : 'anchor');
+
+export type Dimension = 'endpoint' | 'specialist' | 'employee' | 'category' | 'kind' | 'department' | 'position';
 
 export type Verdict = 'hit' | 'miss' | 'pending' | 'excluded';
 
@@ -72,6 +114,11 @@ export interface JudgeContext {
   readonly asOf: number;
   readonly deadlineClock: number;
   readonly rulesAt: (epochMs: number) => KpiRules;
+  /**
+   * The period a query asks about, as instants [from, to), for the KPIs whose items depend on it
+   * (`staffTurnover`); absent for the item rows and for `explain`, which judge an item on its own.
+   */
+  readonly period?: { readonly from: number; readonly to: number };
 }
 
 const ms = (instant: string): number => Date.parse(instant);
@@ -379,6 +426,218 @@ const costControl = (context: JudgeContext, budget: BudgetFacts): KpiItem[] => {
 
 const one = (judged: KpiItem | undefined): KpiItem[] => (judged === undefined ? [] : [judged]);
 
+/** The instant of a due date, as an anchor. */
+const dueAnchor = (dueBy: string): Anchor => ({ at: dueBy, epochMs: ms(dueBy) });
+
+/**
+ * An issue not cancelled before its due date, in the period of that date: a hit when an
+ * improvement was verified effective by then. A cancellation at or after the due date leaves it a
+ * miss, as a cancelled order after its receipt deadline stays an item.
+ */
+const improvementCompliance = (context: JudgeContext, issue: ImprovementFacts): KpiItem | undefined => {
+  if (!happened(context, issue.raised)) return undefined;
+  const due = ms(issue.dueBy);
+  const verifications = issue.verifications.filter((verification) => happened(context, verification.evidence));
+  const effective = verifications.find((verification) => verification.effective)?.evidence;
+  const cancelled = issue.cancelled !== undefined && happened(context, issue.cancelled) ? issue.cancelled : undefined;
+  const evidence = [issue.raised, ...verifications.map((verification) => verification.evidence), ...(cancelled ? [cancelled] : [])];
+  const base = {
+    kpi: 'improvementCompliance' as const,
+    itemId: issue.issueId,
+    anchor: dueAnchor(issue.dueBy),
+    deadline: issue.dueBy,
+    evidence,
+    breakdown: { department: issue.responsibleDepartment, category: issue.category },
+  };
+  if (cancelled !== undefined && cancelled.epochMs < due) {
+    return item(context, { ...base, verdict: 'excluded', reason: reason('cancelled before its due date', '在截止时间前已取消') });
+  }
+  if (effective !== undefined && effective.epochMs <= due) {
+    return item(context, { ...base, verdict: 'hit', reason: reason('the improvement was verified effective by the due date', '在截止时间前整改经验证有效') });
+  }
+  if (effective === undefined && cancelled === undefined && due > context.deadlineClock) {
+    return item(context, { ...base, verdict: 'pending', reason: reason('not verified effective yet; not due yet', '整改尚未验证有效，未到截止时间') });
+  }
+  const ineffective = verifications.filter((verification) => !verification.effective && verification.evidence.epochMs <= due).length;
+  if (effective !== undefined) return item(context, { ...base, verdict: 'miss', reason: reason('verified effective only after the due date', '超过截止时间才验证有效') });
+  if (cancelled !== undefined) return item(context, { ...base, verdict: 'miss', reason: reason('cancelled after its due date, not fixed by then', '截止时间后才取消，截止前未整改到位') });
+  return item(context, {
+    ...base,
+    verdict: 'miss',
+    reason:
+      ineffective > 0
+        ? reason(`not fixed by the due date: ${ineffective} improvement(s) verified not effective`, `截止时间前未整改到位：${ineffective}次整改验证无效`)
+        : reason('no improvement verified effective by the due date', '截止时间前无经验证有效的整改'),
+  });
+};
+
+const suggestionAdoption = (context: JudgeContext, suggestion: SuggestionFacts): KpiItem | undefined => {
+  const decided = suggestion.decided;
+  if (decided === undefined || !happened(context, decided.evidence)) return undefined;
+  return item(context, {
+    kpi: 'suggestionAdoption',
+    itemId: suggestion.suggestionId,
+    anchor: decided.evidence,
+    evidence: [suggestion.proposed, decided.evidence],
+    breakdown: { department: suggestion.toDepartment },
+    verdict: decided.adopted ? 'hit' : 'miss',
+    reason: decided.adopted ? reason(`adopted by ${suggestion.toDepartment}`, `${suggestion.toDepartment} 已采纳`) : reason(`not adopted by ${suggestion.toDepartment}`, `${suggestion.toDepartment} 未采纳`),
+  });
+};
+
+/** A delegated task not withdrawn before its due date, in the period of that date: a hit when its result was reported by then. */
+const delegatedTaskOnTime = (context: JudgeContext, task: AssignmentFacts): KpiItem | undefined => {
+  if (!happened(context, task.delegated)) return undefined;
+  const due = ms(task.dueBy);
+  const reported = task.reported !== undefined && happened(context, task.reported) ? task.reported : undefined;
+  const withdrawn = task.withdrawn !== undefined && happened(context, task.withdrawn) ? task.withdrawn : undefined;
+  const base = {
+    kpi: 'delegatedTaskOnTime' as const,
+    itemId: task.taskId,
+    anchor: dueAnchor(task.dueBy),
+    deadline: task.dueBy,
+    evidence: [task.delegated, ...(reported ? [reported] : []), ...(withdrawn ? [withdrawn] : [])],
+    breakdown: {},
+  };
+  if (withdrawn !== undefined && withdrawn.epochMs < due) {
+    return item(context, { ...base, verdict: 'excluded', reason: reason('withdrawn before its due date', '在截止时间前已撤回') });
+  }
+  if (reported !== undefined && reported.epochMs <= due) {
+    return item(context, { ...base, verdict: 'hit', reason: reason('the result was reported by the due date', '在截止时间前已汇报结果') });
+  }
+  if (reported === undefined && withdrawn === undefined && due > context.deadlineClock) {
+    return item(context, { ...base, verdict: 'pending', reason: reason('no result reported yet; not due yet', '尚未汇报结果，未到截止时间') });
+  }
+  if (reported !== undefined) return item(context, { ...base, verdict: 'miss', reason: reason('the result was reported after the due date', '超过截止时间才汇报结果') });
+  if (withdrawn !== undefined) return item(context, { ...base, verdict: 'miss', reason: reason('withdrawn after its due date, with no result by then', '截止时间后才撤回，截止前未汇报结果') });
+  return item(context, { ...base, verdict: 'miss', reason: reason('no result reported by the due date', '截止时间前未汇报结果') });
+};
+
+/** Leaving reasons that count as turnover; a transfer or a retirement ends employment without it. */
+const TURNOVER_REASONS: ReadonlySet<string> = new Set(['resigned', 'dismissed']);
+
+/**
+ * One item per stretch of employment. In a period, the stretches that overlap it (employed at its
+ * start, or joined during it) are the denominator, and those that ended in the period by a
+ * resignation or dismissal are the misses the rate counts; a leaving after the period is not known
+ * to it. On its own (item rows, `explain`) a stretch is a miss once it ended in turnover.
+ */
+const staffTurnover = (context: JudgeContext, employee: EmployeeFacts): KpiItem[] => {
+  const items: KpiItem[] = [];
+  const known = Math.min(context.asOf, context.period === undefined ? Number.POSITIVE_INFINITY : context.period.to - 1);
+  for (const spell of employee.spells) {
+    if (!happened(context, spell.joined)) continue;
+    if (context.period !== undefined && spell.joined.epochMs >= context.period.to) continue;
+    const left = spell.left !== undefined && spell.left.evidence.epochMs <= known ? spell.left : undefined;
+    if (context.period !== undefined && left !== undefined && left.evidence.epochMs < context.period.from) continue;
+    const base = {
+      kpi: 'staffTurnover' as const,
+      itemId: `${employee.employeeId}#${spell.joined.revision}`,
+      anchor: spell.joined,
+      evidence: [spell.joined, ...(left ? [left.evidence] : [])],
+      breakdown: { position: spell.position, employee: employee.employeeId },
+    };
+    if (left === undefined) {
+      items.push(item(context, { ...base, verdict: 'hit', reason: reason(`employed as ${spell.position}`, `在职（${spell.position}）`) }));
+    } else if (TURNOVER_REASONS.has(left.reason)) {
+      const zh = left.reason === 'resigned' ? '辞职' : '辞退';
+      items.push(item(context, { ...base, verdict: 'miss', reason: reason(`left the department: ${left.reason}`, `已离职：${zh}`) }));
+    } else {
+      const zh = left.reason === 'transferred' ? '调任' : left.reason === 'retired' ? '退休' : left.reason;
+      items.push(item(context, { ...base, verdict: 'hit', reason: reason(`left the department (${left.reason}), which is not turnover`, `已离开本部门（${zh}），不计入流失`) }));
+    }
+  }
+  return items;
+};
+
+/**
+ * One item per (employee, explained version of a position's description). The deadline is the
+ * first explanation that named the employee plus the job-description window in force then.
+ */
+const jobDescriptionAwareness = (context: JudgeContext, description: JobDescriptionFacts): KpiItem[] => {
+  const items: KpiItem[] = [];
+  for (const version of Object.values(description.versions)) {
+    for (const [employeeId, explained] of Object.entries(version.explanations)) {
+      if (!happened(context, explained)) continue;
+      const { jobDescriptionWindowDays } = context.rulesAt(explained.epochMs);
+      const deadline = explained.epochMs + jobDescriptionWindowDays * 86_400_000;
+      const confirmation = entryOf(version.confirmations, employeeId);
+      const confirmed = confirmation !== undefined && happened(context, confirmation) ? confirmation : undefined;
+      const base = {
+        kpi: 'jobDescriptionAwareness' as const,
+        itemId: `${description.positionId}@${version.version}/${employeeId}`,
+        anchor: explained,
+        deadline: iso(deadline),
+        evidence: [explained, ...(confirmed ? [confirmed] : [])],
+        breakdown: { position: description.positionId, employee: employeeId },
+      };
+      if (confirmed !== undefined && confirmed.epochMs <= deadline) {
+        items.push(item(context, { ...base, verdict: 'hit', reason: reason(`confirmed version ${version.version} by its deadline`, `第${version.version}版在时限内已确认`) }));
+      } else if (confirmed === undefined && deadline > context.deadlineClock) {
+        items.push(item(context, { ...base, verdict: 'pending', reason: reason('not confirmed yet; the deadline has not passed', '尚未确认，时限未到') }));
+      } else {
+        items.push(
+          item(context, {
+            ...base,
+            verdict: 'miss',
+            reason: confirmed
+              ? reason(`confirmed more than ${jobDescriptionWindowDays} days after the explanation`, `讲解后超过${jobDescriptionWindowDays}天才确认`)
+              : reason(`not confirmed within ${jobDescriptionWindowDays} days of the explanation`, `讲解后${jobDescriptionWindowDays}天内未确认`),
+          }),
+        );
+      }
+    }
+  }
+  return items;
+};
+
+/**
+ * One item per planned document version, in the period of its first plan's due date: a hit when that
+ * version, or a later one (a rejected draft is redrafted as the next version), was published by then.
+ * A document whose standard was retired before the due date, unpublished, was given up: excluded.
+ */
+const institutionCompleteness = (context: JudgeContext, standard: StandardFacts): KpiItem[] => {
+  const items: KpiItem[] = [];
+  const versions = Object.values(standard.versions);
+  for (const version of versions) {
+    const plan = version.plans[0];
+    if (plan === undefined || !happened(context, plan.evidence)) continue;
+    const due = ms(plan.dueBy);
+    const publications = versions
+      .filter((other) => other.version >= version.version && other.published !== undefined && happened(context, other.published.evidence))
+      .map((other) => ({ version: other.version, evidence: other.published!.evidence }))
+      .sort((a, b) => (before(a.evidence, b.evidence) ? -1 : 1));
+    const published = publications[0];
+    const retired = standard.retired !== undefined && happened(context, standard.retired) ? standard.retired : undefined;
+    const base = {
+      kpi: 'institutionCompleteness' as const,
+      itemId: `${standard.standardId}@${version.version}`,
+      anchor: dueAnchor(plan.dueBy),
+      deadline: plan.dueBy,
+      evidence: [plan.evidence, ...(published ? [published.evidence] : []), ...(retired && published === undefined ? [retired] : [])],
+      breakdown: { kind: plan.kind },
+    };
+    const which = published === undefined || published.version === version.version ? '' : ` (as version ${published.version})`;
+    const whichZh = published === undefined || published.version === version.version ? '' : `（以第${published.version}版）`;
+    if (published !== undefined && published.evidence.epochMs <= due) {
+      items.push(item(context, { ...base, verdict: 'hit', reason: reason(`published by its due date${which}`, `在截止时间前已发布${whichZh}`) }));
+    } else if (published === undefined && retired !== undefined && retired.epochMs < due) {
+      items.push(item(context, { ...base, verdict: 'excluded', reason: reason('the document was retired before its due date, unpublished', '截止时间前文件已废止，未发布') }));
+    } else if (published === undefined && due > context.deadlineClock) {
+      items.push(item(context, { ...base, verdict: 'pending', reason: reason('not published yet; not due yet', '尚未发布，未到截止时间') }));
+    } else {
+      items.push(
+        item(context, {
+          ...base,
+          verdict: 'miss',
+          reason: published ? reason(`published after its due date${which}`, `超过截止时间才发布${whichZh}`) : reason('not published by its due date', '截止时间前未发布'),
+        }),
+      );
+    }
+  }
+  return items;
+};
+
 /** Every item a subject gives to one KPI, as the context knows it. */
 export const judgeSubject = (context: JudgeContext, kpi: KpiId, subject: SubjectFacts): KpiItem[] => {
   switch (subject.kind) {
@@ -400,7 +659,14 @@ export const judgeSubject = (context: JudgeContext, kpi: KpiId, subject: Subject
     case 'assessment':
       return kpi === 'assessmentPass' ? one(assessmentPass(context, subject)) : [];
     case 'standard':
-      return kpi === 'standardAwareness' ? standardAwareness(context, subject) : [];
+      switch (kpi) {
+        case 'standardAwareness':
+          return standardAwareness(context, subject);
+        case 'institutionCompleteness':
+          return institutionCompleteness(context, subject);
+        default:
+          return [];
+      }
     case 'appraisal':
       switch (kpi) {
         case 'appraisalOnTime':
@@ -421,6 +687,16 @@ export const judgeSubject = (context: JudgeContext, kpi: KpiId, subject: Subject
         default:
           return [];
       }
+    case 'improvement':
+      return kpi === 'improvementCompliance' ? one(improvementCompliance(context, subject)) : [];
+    case 'suggestion':
+      return kpi === 'suggestionAdoption' ? one(suggestionAdoption(context, subject)) : [];
+    case 'assignment':
+      return kpi === 'delegatedTaskOnTime' ? one(delegatedTaskOnTime(context, subject)) : [];
+    case 'employee':
+      return kpi === 'staffTurnover' ? staffTurnover(context, subject) : [];
+    case 'jobDescription':
+      return kpi === 'jobDescriptionAwareness' ? jobDescriptionAwareness(context, subject) : [];
   }
 };
 

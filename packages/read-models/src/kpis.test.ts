@@ -4,41 +4,8 @@ import type { KpiConfig } from './config.js';
 import { defaultKpiRules } from './config.js';
 import type { KpiFacts } from './kpi-facts.js';
 import { decodeSubject } from './kpi-facts.js';
-import type { KpiId, KpiItem, KpiResult } from './kpis.js';
-import { computeKpis, explainKpiItem as explainSubject, kpiIds, kpiItems } from './kpis.js';
-import { testDepartment } from './test-department.js';
-
-/** A business instant in 2026, Shanghai time: `at('03-02T09:00')`. */
-const at = (local: string): string => `2026-${local}:00+08:00`;
-
-const right = <A>(result: E.Either<string, A>): A => {
-  if (E.isLeft(result)) expect.fail(result.left);
-  return (result as E.Right<A>).right;
-};
-
-/** One item explained, from whichever subject gives it. */
-const explainKpiItem = (facts: KpiFacts, id: KpiId, itemId: string, options: { asOf: string; config?: KpiConfig }): E.Either<string, KpiItem | undefined> => {
-  for (const subject of facts.subjects.values()) {
-    const explained = explainSubject(subject, id, itemId, options);
-    if (E.isLeft(explained) || explained.right !== undefined) return explained;
-  }
-  return E.right(undefined);
-};
-
-const kpi = (facts: KpiFacts, id: KpiId, period: string, asOf: string, config?: KpiConfig): KpiResult => {
-  const [result] = right(computeKpis(facts.subjects.values(), { period, asOf, kpis: [id], ...(config ? { config } : {}) }));
-  return result!;
-};
-
-/** The figures a reader checks first. */
-const figures = (result: KpiResult) => ({
-  numerator: result.numerator,
-  denominator: result.denominator,
-  rate: result.rate,
-  met: result.met,
-  missed: result.missed,
-  pending: result.pending,
-});
+import { computeKpis, kpiIds, kpiItems } from './kpis.js';
+import { at, explainKpiItem, figures, kpi, right, testDepartment } from './test-department.js';
 
 type Department = ReturnType<typeof testDepartment>;
 
@@ -478,11 +445,17 @@ describe('budgetExecution 预算执行达标率 and costControl 成本控制达�
 });
 
 describe('queries', () => {
-  it('returns all twelve KPIs in order, each with a null rate over an empty log', async () => {
+  it('returns all eighteen KPIs in order, each with a null rate over an empty log', async () => {
     const facts = await testDepartment().facts();
     const results = right(computeKpis(facts.subjects.values(), { period: '2026', asOf: at('12-31T00:00') }));
     expect(results.map((result) => result.kpi)).toEqual([...kpiIds]);
-    expect(results.every((result) => result.rate === null && result.met === null && result.target === 1)).toBe(true);
+    expect(results.every((result) => result.rate === null && result.met === null)).toBe(true);
+    // Every KPI is at least 100%, but for suggestion adoption (at least 50%) and staff turnover (at most the year's limit, 15% by default).
+    expect(Object.fromEntries(results.map((result) => [result.kpi, result.target]))).toEqual({
+      ...Object.fromEntries(kpiIds.map((kpi) => [kpi, { direction: 'atLeast', rate: 1 }])),
+      suggestionAdoption: { direction: 'atLeast', rate: 0.5 },
+      staffTurnover: { direction: 'atMost', rate: 0.15 },
+    });
   });
 
   it('refuses a malformed period or instant with a message naming it', async () => {

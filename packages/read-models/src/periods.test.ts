@@ -48,7 +48,16 @@ describe('KPI configuration', () => {
     expect(rulesAt(Date.parse('2025-06-01T00:00:00Z')).receiptSlaHours).toBe(24);
     expect(rulesAt(Date.parse('2026-06-30T23:59:59+08:00')).receiptSlaHours).toBe(24);
     expect(rulesAt(Date.parse('2026-07-01T00:00:00+08:00')).receiptSlaHours).toBe(12);
-    expect(rulesResolver(defaultKpiConfig)(0)).toEqual({ receiptSlaHours: 24, executionFloor: 0.8, acknowledgementWindowDays: 7, timeZone: 'Asia/Shanghai' });
+    expect(rulesResolver(defaultKpiConfig)(0)).toEqual({
+      receiptSlaHours: 24,
+      executionFloor: 0.8,
+      acknowledgementWindowDays: 7,
+      jobDescriptionWindowDays: 7,
+      turnoverLimits: { month: 0.03, quarter: 0.06, year: 0.15 },
+      timeZone: 'Asia/Shanghai',
+    });
+    // A version written before the job-description window and the turnover limits existed gets their defaults.
+    expect(rulesAt(Date.parse('2026-07-01T00:00:00+08:00'))).toMatchObject({ jobDescriptionWindowDays: 7, turnoverLimits: { month: 0.03, quarter: 0.06, year: 0.15 } });
   });
 
   it('refuses a configuration it cannot apply, naming the field', () => {
@@ -56,5 +65,15 @@ describe('KPI configuration', () => {
     const bad = decodeKpiConfig([{ effectiveFrom: '2026-01-01T00:00:00Z', receiptSlaHours: 24, executionFloor: 1.5, timeZone: 'Mars/Olympus' }]);
     expect(bad).toMatchObject(E.left(expect.stringContaining('0.executionFloor')));
     expect(bad).toMatchObject(E.left(expect.stringContaining('0.timeZone')));
+    const limits = decodeKpiConfig([
+      { effectiveFrom: '2026-01-01T00:00:00Z', receiptSlaHours: 24, executionFloor: 0.8, jobDescriptionWindowDays: 0, turnoverLimits: { month: 0.03, quarter: 1.2 }, timeZone: 'UTC' },
+    ]);
+    expect(limits).toMatchObject(E.left(expect.stringContaining('0.jobDescriptionWindowDays')));
+    expect(limits).toMatchObject(E.left(expect.stringContaining('0.turnoverLimits.quarter')));
+    expect(limits).toMatchObject(E.left(expect.stringContaining('0.turnoverLimits.year')));
+    const custom = decodeKpiConfig([
+      { effectiveFrom: '2026-01-01T00:00:00Z', receiptSlaHours: 24, executionFloor: 0.8, jobDescriptionWindowDays: 3, turnoverLimits: { month: 0.02, quarter: 0.05, year: 0.1 }, timeZone: 'UTC' },
+    ]);
+    expect(E.isRight(custom) && rulesResolver(custom.right)(0)).toMatchObject({ jobDescriptionWindowDays: 3, turnoverLimits: { month: 0.02, quarter: 0.05, year: 0.1 } });
   });
 });

@@ -20,8 +20,8 @@ import { judgeSubject, kpisOfSubject } from './kpi-judges.js';
  * version also names the settings its item rows were judged with.
  */
 export const readModelVersions = (config: KpiConfig): Readonly<Record<ReadModelName, string>> => ({
-  'kpi-facts': `kpi-facts/${SCHEMA_VERSION}.1;settings=${sha256Hex(canonicalJson(config)).slice(0, 16)}`,
-  'audit-trail': `audit-trail/${SCHEMA_VERSION}.1`,
+  'kpi-facts': `kpi-facts/${SCHEMA_VERSION}.2;settings=${sha256Hex(canonicalJson(config)).slice(0, 16)}`,
+  'audit-trail': `audit-trail/${SCHEMA_VERSION}.2`,
 });
 
 /** What every batch is projected with, derived once from the KPI settings: the versions to stamp and the rules to judge by. */

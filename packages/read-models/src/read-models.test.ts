@@ -58,6 +58,23 @@ describe('createReadModels', () => {
     expect(normalize(section.slice(start, section.indexOf('```', start)))).toBe(normalize(inTest));
   });
 
+  it('finds every employee of a period, however long ago they joined, for staff turnover', async () => {
+    const d = testDepartment();
+    await d.staff.join('SP-01', '2024-05-06T09:00:00+08:00');
+    await d.staff.join('SP-02', '2025-11-03T09:00:00+08:00');
+    await d.staff.leave('SP-02', at('06-12T18:00'), 'resigned');
+    await d.staff.join('SP-03', at('07-01T09:00'));
+    const readModels = createReadModels({ store: d.store, backend: new InMemoryReadModelBackend() });
+    right(await readModels.catchUp());
+    const [june] = right(await readModels.kpis({ period: '2026-06', asOf: at('12-31T00:00'), kpis: ['staffTurnover'] })).results;
+    expect(june).toMatchObject({ numerator: 1, denominator: 2, missed: ['SP-02#0'], met: false, target: { direction: 'atMost', rate: 0.03 } });
+    const items = right(await readModels.kpiItems('staffTurnover', { period: '2026-Q3', asOf: at('12-31T00:00') })).items;
+    expect(items.map((item) => [item.itemId, item.verdict])).toEqual([
+      ['SP-01#0', 'hit'],
+      ['SP-03#0', 'hit'],
+    ]);
+  });
+
   it('follows live events, answers as of its clock, waits for a position it is asked to reach, and stops', async () => {
     const d = testDepartment();
     const readModels = createReadModels({ store: d.store, clock: () => new Date(at('03-02T12:00')) });

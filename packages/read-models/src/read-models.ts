@@ -9,8 +9,9 @@ import { READ_MODELS } from './backend.js';
 import type { KpiConfig } from './config.js';
 import { defaultKpiConfig } from './config.js';
 import type { UndecodableEvent } from './kpi-facts.js';
-import type { KpiId, KpiItem, KpiQuery, KpiResult, Verdict } from './kpis.js';
-import { compareIds, explainKpiItem, judgeKpiItems, prepareKpiQuery } from './kpis.js';
+import type { SubjectFacts } from './kpi-facts.js';
+import type { KpiId, KpiItem, KpiQuery, KpiResult, PreparedQuery, Verdict } from './kpis.js';
+import { candidateLookups, compareIds, explainKpiItem, judgeKpiItems, prepareKpiQuery } from './kpis.js';
 import { KpiQueryCache } from './kpi-cache.js';
 import { InMemoryReadModelBackend } from './memory-backend.js';
 import { projectBatch, projectionSettings } from './projector.js';
@@ -125,6 +126,19 @@ export const headInLog = async (store: EventStore, checkpoint: Checkpoint): Prom
     const error = thrownError(thrown);
     return error.code === 'StreamNotFound' ? E.right(false) : E.left(error);
   }
+};
+
+/** The subjects that can give an item of the query's KPIs in its period (`candidateLookups`), by key. */
+const candidateSubjects = async (backend: ReadModelBackend, prepared: PreparedQuery): Promise<E.Either<BackendError, Map<string, SubjectFacts>>> => {
+  const lookups = candidateLookups(prepared);
+  if (lookups.length === 1) return backend.subjectsWithItems(lookups[0]!.kpis, lookups[0]!.range);
+  const subjects = new Map<string, SubjectFacts>();
+  for (const lookup of lookups) {
+    const found = await backend.subjectsWithItems(lookup.kpis, lookup.range);
+    if (E.isLeft(found)) return found;
+    for (const [key, facts] of found.right) subjects.set(key, facts);
+  }
+  return E.right(subjects);
 };
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -393,7 +407,7 @@ export const createReadModels = (options: ReadModelsOptions): ReadModels => {
       const key = kpiCache.keyOf(prepared.right, asked.config);
       let results = kpiCache.answer(key, position);
       if (results === undefined) {
-        const subjects = await backend.subjectsWithItems(prepared.right.kpis, prepared.right.anchorRange);
+        const subjects = await candidateSubjects(backend, prepared.right);
         if (E.isLeft(subjects)) return subjects;
         results = kpiCache.remember(key, prepared.right, subjects.right, position);
       }
@@ -408,7 +422,7 @@ export const createReadModels = (options: ReadModelsOptions): ReadModels => {
       if (!Number.isInteger(limit) || limit < 1) return E.left(invalidQuery(`limit ${limit} is not a positive whole number`));
       const prepared = prepareKpiQuery(withDefaults({ ...query, kpis: [kpi] }));
       if (E.isLeft(prepared)) return E.left(invalidQuery(prepared.left));
-      const subjects = await backend.subjectsWithItems([kpi], prepared.right.anchorRange);
+      const subjects = await candidateSubjects(backend, prepared.right);
       if (E.isLeft(subjects)) return subjects;
       const verdicts = query.verdicts === undefined ? undefined : new Set(query.verdicts);
       const { cursor } = query;

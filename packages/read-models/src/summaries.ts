@@ -54,10 +54,6 @@ const departmentSummaries: { readonly [T in DepartmentEvent['type']]: (event: Ex
   },
   RepairOrderCancelled: ({ data }) => ({ zh: `修复单 ${data.orderId} 已取消：${data.reason}`, en: `Repair order ${data.orderId} cancelled: ${data.reason}` }),
   RepairOrderClosed: ({ data }) => ({ zh: `修复单 ${data.orderId} 已关闭`, en: `Repair order ${data.orderId} closed` }),
-  StandardPlanned: ({ data }) => ({
-    zh: `计划标准 ${data.standardId} 第${data.version}版《${data.title}》（${data.kind}），${data.dueBy} 前发布`,
-    en: `Standard ${data.standardId} v${data.version} "${data.title}" (${data.kind}) planned, to be published by ${data.dueBy}`,
-  }),
   StandardDrafted: ({ data }) => ({
     zh: `起草标准 ${data.standardId} 第${data.version}版《${data.title}》`,
     en: `Standard ${data.standardId} v${data.version} "${data.title}" drafted`,
@@ -135,49 +131,50 @@ const departmentSummaries: { readonly [T in DepartmentEvent['type']]: (event: Ex
     zh: `预算 ${data.budgetId} 结账：已批准支出 ¥${yuan(data.lines.reduce((sum, line) => sum + line.approvedSpend, 0))}／预算 ¥${yuan(data.lines.reduce((sum, line) => sum + line.amount, 0))}`,
     en: `Budget ${data.budgetId} closed: ¥${yuan(data.lines.reduce((sum, line) => sum + line.approvedSpend, 0))} spent of ¥${yuan(data.lines.reduce((sum, line) => sum + line.amount, 0))}`,
   }),
+  StandardPlanned: ({ data }) => ({
+    zh: `计划 ${data.standardId} 第${data.version}版《${data.title}》（${data.kind}），${data.dueBy} 前发布`,
+    en: `${data.kind} ${data.standardId} v${data.version} "${data.title}" planned, to be published by ${data.dueBy}`,
+  }),
   IssueRaised: ({ data }) => ({
-    zh: `提出问题 ${data.issueId}（${data.source}，${data.category}），交 ${data.responsibleDepartment} 于 ${data.dueBy} 前改进`,
-    en: `Issue ${data.issueId} (${data.source}, ${data.category}) raised with ${data.responsibleDepartment}, due by ${data.dueBy}`,
+    zh: `问题 ${data.issueId}（${data.source}，${data.category}${data.orderId === undefined ? '' : `，修复单 ${data.orderId}`}）交 ${data.responsibleDepartment} 整改，${data.dueBy} 前完成`,
+    en: `Issue ${data.issueId} (${data.source}, ${data.category}${data.orderId === undefined ? '' : `, order ${data.orderId}`}) sent to ${data.responsibleDepartment}, due by ${data.dueBy}`,
   }),
-  ImprovementRecorded: ({ data }) => ({
-    zh: `${data.responsibleDepartment} 就问题 ${data.issueId} 采取改进措施：${data.action}`,
-    en: `${data.responsibleDepartment} recorded an improvement on issue ${data.issueId}: ${data.action}`,
-  }),
+  ImprovementRecorded: ({ data }) => ({ zh: `${data.responsibleDepartment} 就问题 ${data.issueId} 提交整改措施`, en: `${data.responsibleDepartment} recorded an improvement for issue ${data.issueId}` }),
   ImprovementVerified: ({ data }) => {
-    const verdict = yes(data.effective, ['effective: closed', 'not effective: reopened'], ['有效，已关闭', '无效，重新打开']);
-    return { zh: `问题 ${data.issueId} 改进验证${verdict.zh}`, en: `Improvement of issue ${data.issueId} verified ${verdict.en}` };
+    const verdict = yes(data.effective, ['effective: closed', 'not effective: reopened'], ['有效，问题关闭', '无效，问题重新打开']);
+    return { zh: `问题 ${data.issueId} 整改验证：${verdict.zh}`, en: `Improvement of issue ${data.issueId} verified ${verdict.en}` };
   },
-  IssueCancelled: ({ data }) => ({ zh: `问题 ${data.issueId} 已撤销：${data.reason}`, en: `Issue ${data.issueId} cancelled: ${data.reason}` }),
+  IssueCancelled: ({ data }) => ({ zh: `问题 ${data.issueId} 已取消：${data.reason}`, en: `Issue ${data.issueId} cancelled: ${data.reason}` }),
   SuggestionProposed: ({ data }) => ({
     zh: `向 ${data.toDepartment} 提出合理化建议 ${data.suggestionId}《${data.title}》`,
     en: `Suggestion ${data.suggestionId} "${data.title}" proposed to ${data.toDepartment}`,
   }),
   SuggestionDecided: ({ data }) => {
     const verdict = yes(data.adopted, ['adopted', 'not adopted'], ['采纳', '未采纳']);
-    return { zh: `${data.toDepartment} ${verdict.zh}建议 ${data.suggestionId}`, en: `Suggestion ${data.suggestionId} ${verdict.en} by ${data.toDepartment}` };
+    return { zh: `${data.toDepartment} ${verdict.zh}合理化建议 ${data.suggestionId}`, en: `Suggestion ${data.suggestionId} ${verdict.en} by ${data.toDepartment}` };
   },
   TaskDelegated: ({ data }) => ({
     zh: `${data.delegatedBy} 委派工作 ${data.taskId}《${data.title}》，${data.dueBy} 前完成`,
-    en: `${data.delegatedBy} delegated task ${data.taskId} "${data.title}", due by ${data.dueBy}`,
+    en: `Task ${data.taskId} "${data.title}" delegated by ${data.delegatedBy}, due by ${data.dueBy}`,
   }),
-  TaskResultReported: ({ data }) => ({ zh: `委派工作 ${data.taskId} 结果已报 ${data.reportedTo}`, en: `Result of task ${data.taskId} reported to ${data.reportedTo}` }),
+  TaskResultReported: ({ data }) => ({ zh: `委派工作 ${data.taskId} 结果已向 ${data.reportedTo} 汇报`, en: `Result of task ${data.taskId} reported to ${data.reportedTo}` }),
   TaskWithdrawn: ({ data }) => ({ zh: `委派工作 ${data.taskId} 已撤回：${data.reason}`, en: `Task ${data.taskId} withdrawn: ${data.reason}` }),
   EmployeeJoined: ({ data }) => ({ zh: `员工 ${data.employeeId} 入职，岗位 ${data.position}`, en: `Employee ${data.employeeId} joined as ${data.position}` }),
-  EmployeeLeft: ({ data }) => ({ zh: `员工 ${data.employeeId} 离开部门（${data.reason}）`, en: `Employee ${data.employeeId} left the department (${data.reason})` }),
+  EmployeeLeft: ({ data }) => ({ zh: `员工 ${data.employeeId}（${data.position}）离开本部门：${data.reason}`, en: `Employee ${data.employeeId} (${data.position}) left the department: ${data.reason}` }),
   LeaveRequested: ({ data }) => ({
-    zh: `员工 ${data.employeeId} 请假 ${data.leaveId}：${data.from} 至 ${data.to}，共${data.days}天`,
+    zh: `员工 ${data.employeeId} 申请请假 ${data.leaveId}：${data.from} 至 ${data.to}，${data.days}天`,
     en: `Employee ${data.employeeId} requested leave ${data.leaveId}: ${data.from} to ${data.to}, ${data.days} day(s)`,
   }),
   LeaveDecided: ({ data }) => {
-    const verdict = yes(data.approved, ['approved', 'not approved'], ['批准', '不批准']);
-    return { zh: `员工 ${data.employeeId} 的请假 ${data.leaveId}（${data.days}天）${verdict.zh}`, en: `Leave ${data.leaveId} of ${data.employeeId} (${data.days} day(s)) ${verdict.en}` };
+    const verdict = yes(data.approved, ['approved', 'refused'], ['批准', '不批准']);
+    return { zh: `员工 ${data.employeeId} 的请假 ${data.leaveId}（${data.days}天）：${verdict.zh}`, en: `Leave ${data.leaveId} of ${data.employeeId} (${data.days} day(s)) ${verdict.en}` };
   },
-  CareRecorded: ({ data }) => ({ zh: `关心员工 ${data.employeeId}（${data.kind}）`, en: `Care for employee ${data.employeeId} recorded (${data.kind})` }),
+  CareRecorded: ({ data }) => ({ zh: `记录对员工 ${data.employeeId} 的关怀（${data.kind}）`, en: `Care for employee ${data.employeeId} recorded (${data.kind})` }),
   JobDescriptionDrafted: ({ data }) => ({
     zh: `起草岗位 ${data.positionId} 职责说明书第${data.version}版，${data.duties.length}项职责`,
     en: `Job description of ${data.positionId} v${data.version} drafted: ${data.duties.length} duty(ies)`,
   }),
-  JobDescriptionSubmitted: ({ data }) => ({ zh: `岗位 ${data.positionId} 职责说明书第${data.version}版报总经理审核`, en: `Job description of ${data.positionId} v${data.version} submitted` }),
+  JobDescriptionSubmitted: ({ data }) => ({ zh: `岗位 ${data.positionId} 职责说明书第${data.version}版报总经理审核`, en: `Job description of ${data.positionId} v${data.version} submitted for approval` }),
   JobDescriptionApproved: ({ data }) => ({ zh: `岗位 ${data.positionId} 职责说明书第${data.version}版获批准`, en: `Job description of ${data.positionId} v${data.version} approved` }),
   JobDescriptionRejected: ({ data }) => ({
     zh: `岗位 ${data.positionId} 职责说明书第${data.version}版被驳回：${data.reason}`,
@@ -187,16 +184,14 @@ const departmentSummaries: { readonly [T in DepartmentEvent['type']]: (event: Ex
     zh: `向 ${data.employeeIds.join('、')} 讲解岗位 ${data.positionId} 职责说明书第${data.version}版`,
     en: `Job description of ${data.positionId} v${data.version} explained to ${list(data.employeeIds)}`,
   }),
-  JobDescriptionConfirmed: ({ data }) => ({
-    zh: `${data.employeeId} 确认岗位 ${data.positionId} 职责说明书第${data.version}版`,
-    en: `${data.employeeId} confirmed the job description of ${data.positionId} v${data.version}`,
-  }),
-  JobDescriptionFiled: ({ data }) => ({ zh: `岗位 ${data.positionId} 职责说明书第${data.version}版已报人力行政部备案`, en: `Job description of ${data.positionId} v${data.version} filed with HR` }),
+  JobDescriptionConfirmed: ({ data }) => ({ zh: `${data.employeeId} 确认岗位 ${data.positionId} 职责说明书第${data.version}版`, en: `${data.employeeId} confirmed the job description of ${data.positionId} v${data.version}` }),
+  JobDescriptionFiled: ({ data }) => ({ zh: `岗位 ${data.positionId} 职责说明书第${data.version}版已在人力行政部备案`, en: `Job description of ${data.positionId} v${data.version} filed with HR` }),
 };
 
 /**
- * One line per department event. Customer names and phone numbers never appear here: personal data
- * must stay erasable, and the audit trail must not become a second copy of it.
+ * One line per department event. Customer names and phone numbers, employees' names, the reasons
+ * for leave and the notes of care never appear here: personal data must stay erasable, and the audit
+ * trail must not become a second copy of it.
  */
 export const summariseDepartmentEvent = (event: DepartmentEvent): Summary => (departmentSummaries[event.type] as (event: DepartmentEvent) => Summary)(event);
 

@@ -1,8 +1,12 @@
 import * as E from 'fp-ts/lib/Either.js';
+import { expect } from 'vitest';
 import type { Actor, CommandAccepted, EventStore } from '@aftersales/core';
 import { InMemoryEventStore, collect } from '@aftersales/core';
 import { createDepartment } from '@aftersales/domain';
+import type { KpiConfig } from './config.js';
 import type { KpiFacts } from './kpi-facts.js';
+import type { KpiId, KpiItem, KpiResult } from './kpis.js';
+import { computeKpis, explainKpiItem as explainSubject } from './kpis.js';
 import { emptyKpiFacts, foldKpiFacts } from './kpi-facts.js';
 
 const manager: Actor = { id: 'DM-01', role: 'DepartmentManager' };
@@ -121,6 +125,55 @@ export const testDepartment = () => {
     close: (budgetId: string, at: string) => send('CloseBudget', { budgetId }, at, finance),
   };
 
+  const documents = {
+    plan: (standardId: string, version: number, at: string, dueBy: string, kind = 'rule') =>
+      send('PlanStandard', { standardId, version, title: '报销审核制度', kind, dueBy }, at, manager),
+  };
+
+  const improvements = {
+    raise: (issueId: string, at: string, dueBy: string, responsibleDepartment = 'PRODUCTION') =>
+      send('RaiseIssue', { issueId, source: 'vipOpinion', category: 'quality', description: 'loose seams after repair', responsibleDepartment, dueBy }, at, manager),
+    /** The responsible department records an improvement and the manager verifies it, at one instant. */
+    fix: async (issueId: string, at: string, effective: boolean, responsibleDepartment = 'PRODUCTION') => {
+      await send('RecordImprovement', { issueId, action: 'new seam check' }, at, { id: responsibleDepartment, role: 'Department' });
+      return send('VerifyImprovement', { issueId, effective, note: effective ? 'no more loose seams' : 'still loose' }, at, manager);
+    },
+    cancel: (issueId: string, at: string) => send('CancelIssue', { issueId, reason: 'raised twice' }, at, manager),
+  };
+
+  const suggestions = {
+    /** Proposes a suggestion and the department decides it, at one instant. */
+    decide: async (suggestionId: string, at: string, adopted: boolean, toDepartment = 'DESIGN') => {
+      await send('ProposeSuggestion', { suggestionId, toDepartment, title: 'reinforce pocket seams', rationale: 'most repairs are pockets', relatedIssueIds: [] }, at, manager);
+      return send('DecideSuggestion', { suggestionId, adopted, reason: adopted ? 'agreed' : 'too costly' }, at, { id: toDepartment, role: 'Department' });
+    },
+    propose: (suggestionId: string, at: string, toDepartment = 'DESIGN') =>
+      send('ProposeSuggestion', { suggestionId, toDepartment, title: 'reinforce pocket seams', rationale: 'most repairs are pockets', relatedIssueIds: [] }, at, manager),
+  };
+
+  const tasks = {
+    delegate: (taskId: string, at: string, dueBy: string) => send('DelegateTask', { taskId, title: 'count the stock of thread', detail: 'all stores', dueBy }, at, generalManager),
+    report: (taskId: string, at: string) => send('ReportTaskResult', { taskId, result: 'counted' }, at, manager),
+    withdraw: (taskId: string, at: string) => send('WithdrawTask', { taskId, reason: 'no longer needed' }, at, generalManager),
+  };
+
+  const staff = {
+    join: (employeeId: string, at: string, position = 'AfterSalesSpecialist') => send('JoinDepartment', { employeeId, position, name: '张伟' }, at, manager),
+    leave: (employeeId: string, at: string, reason: 'resigned' | 'dismissed' | 'transferred' | 'retired') => send('LeaveDepartment', { employeeId, reason }, at, manager),
+  };
+
+  const jobDescriptions = {
+    /** Drafts, submits and approves a version at one instant, then explains it to the employees. */
+    explain: async (positionId: string, version: number, at: string, employeeIds: readonly string[]) => {
+      await send('DraftJobDescription', { positionId, version, duties: ['修复', '整理'] }, at, manager);
+      await send('SubmitJobDescription', { positionId, version }, at, manager);
+      await send('ApproveJobDescription', { positionId, version }, at, generalManager);
+      return send('ExplainJobDescription', { positionId, version, employeeIds }, at, manager);
+    },
+    confirm: (positionId: string, version: number, employeeId: string, at: string) =>
+      send('ConfirmJobDescription', { positionId, version, employeeId }, at, { id: employeeId, role: 'AfterSalesSpecialist' }),
+  };
+
   /** The KPI facts over everything sent so far, folded in memory: the reference every backend is held to. */
   const facts = async (): Promise<KpiFacts> => {
     const events = await collect(store.readAll());
@@ -130,5 +183,37 @@ export const testDepartment = () => {
     return folded;
   };
 
-  return { store, send, order, standard, appraisals, budgets, facts };
+  return { store, send, order, standard, documents, appraisals, budgets, improvements, suggestions, tasks, staff, jobDescriptions, facts };
 };
+
+/** A business instant in 2026, Shanghai time: `at('03-02T09:00')`. */
+export const at = (local: string): string => `2026-${local}:00+08:00`;
+
+export const right = <A>(result: E.Either<string, A>): A => {
+  if (E.isLeft(result)) expect.fail(result.left);
+  return (result as E.Right<A>).right;
+};
+
+/** One item explained, from whichever subject gives it. */
+export const explainKpiItem = (facts: KpiFacts, id: KpiId, itemId: string, options: { asOf: string; config?: KpiConfig }): E.Either<string, KpiItem | undefined> => {
+  for (const subject of facts.subjects.values()) {
+    const explained = explainSubject(subject, id, itemId, options);
+    if (E.isLeft(explained) || explained.right !== undefined) return explained;
+  }
+  return E.right(undefined);
+};
+
+export const kpi = (facts: KpiFacts, id: KpiId, period: string, asOf: string, config?: KpiConfig): KpiResult => {
+  const [result] = right(computeKpis(facts.subjects.values(), { period, asOf, kpis: [id], ...(config ? { config } : {}) }));
+  return result!;
+};
+
+/** The figures a reader checks first. */
+export const figures = (result: KpiResult) => ({
+  numerator: result.numerator,
+  denominator: result.denominator,
+  rate: result.rate,
+  met: result.met,
+  missed: result.missed,
+  pending: result.pending,
+});

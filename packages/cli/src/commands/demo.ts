@@ -8,7 +8,7 @@ import { isStoreFailure } from '@aftersales/core';
 import type { DepartmentCommandJson } from '@aftersales/domain/simulation';
 import { deliberateRefusals, simulateYear } from '@aftersales/domain/simulation';
 import type { KpiResult } from '@aftersales/read-models';
-import { formatRate, kpiIds } from '@aftersales/read-models';
+import { formatRate, formatTarget, kpiIds } from '@aftersales/read-models';
 import { CliError, ExitCode, storeError, usageError } from '../cli-error.js';
 import type { CliCommand, CliContext } from '../context.js';
 import { action, locate, storeOption } from '../context.js';
@@ -72,8 +72,8 @@ const DemoMark = z.discriminatedUnion('state', [
 ]);
 type DemoMark = z.infer<typeof DemoMark>;
 
-const readMark = (opened: OpenedStore): DemoMark | undefined => {
-  const text = opened.settings?.get(DEMO_MARK);
+const readMark = async (opened: OpenedStore): Promise<DemoMark | undefined> => {
+  const text = await opened.settings?.get(DEMO_MARK);
   if (text === undefined) return undefined;
   try {
     const parsed = DemoMark.safeParse(JSON.parse(text));
@@ -83,11 +83,11 @@ const readMark = (opened: OpenedStore): DemoMark | undefined => {
   }
 };
 
-const writeMark = (opened: OpenedStore, mark: DemoMark): void => opened.settings?.set(DEMO_MARK, JSON.stringify(mark));
+const writeMark = async (opened: OpenedStore, mark: DemoMark): Promise<void> => opened.settings?.set(DEMO_MARK, JSON.stringify(mark));
 
 /** Whether the store holds exactly what an earlier demo wrote: it finished and nothing came after, or it was stopped while writing. */
 const onlyTheDemos = async (opened: OpenedStore): Promise<boolean> => {
-  const mark = readMark(opened);
+  const mark = await readMark(opened);
   if (mark === undefined) return false;
   if (mark.state === 'writing') return true;
   return (await firstEventAfter(opened.raw, BigInt(mark.lastPosition))) === undefined;
@@ -114,7 +114,7 @@ const openFresh = async (location: StoreLocation, context: CliContext): Promise<
     if (!context.env['AFTERSALES_KEYS']) deleteSqliteFile(derivedKeyPath(location.path));
     opened = await openStore(location, { demo: true });
   }
-  writeMark(opened, { state: 'writing' });
+  await writeMark(opened, { state: 'writing' });
   return opened;
 };
 
@@ -159,13 +159,21 @@ const cell = (result: KpiResult | undefined, withCounts: boolean): string => {
 const dashboard = (year: number, byPeriod: ReadonlyMap<string, readonly KpiResult[]>): string => {
   const periods = [String(year), `${year}-Q1`, `${year}-Q2`, `${year}-Q3`, `${year}-Q4`];
   const table = new Table({
-    head: ['KPI', '达标率', ...periods.map((period, index) => (index === 0 ? `year ${period}` : period.slice(5)))],
+    head: ['KPI', '达标率', 'target (year)', ...periods.map((period, index) => (index === 0 ? `year ${period}` : period.slice(5))), 'missed', 'pending'],
     style: { head: [], border: [] },
-    colAligns: ['left', 'left', 'right', 'right', 'right', 'right', 'right'],
+    colAligns: ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
   });
   for (const id of kpiIds) {
     const row = periods.map((period) => byPeriod.get(period)?.find((result) => result.kpi === id));
-    table.push([id, row[0]?.name.zh ?? '', ...row.map((result, index) => cell(result, index === 0))]);
+    const year = row[0];
+    table.push([
+      id,
+      year?.name.zh ?? '',
+      year === undefined ? '' : formatTarget(year.target),
+      ...row.map((result, index) => cell(result, index === 0)),
+      String(year?.missedCount ?? 0),
+      String(year?.pendingCount ?? 0),
+    ]);
   }
   return table.toString();
 };
@@ -189,7 +197,7 @@ export const demo: CliCommand = {
   register(program, context) {
     program
       .command('demo')
-      .description('Simulate a year of the department through the library, then show the twelve KPIs for the year and each quarter')
+      .description('Simulate a year of the department through the library, then show the eighteen KPIs for the year and each quarter')
       .option('--orders <n>', 'repair orders over the year (each about 13 events)', String(DEFAULT_ORDERS))
       .option('--seed <n>', 'the same seed gives the same year', String(DEFAULT_SEED))
       .option('--year <yyyy>', 'the calendar year simulated', String(DEFAULT_YEAR))
@@ -232,7 +240,7 @@ export const demo: CliCommand = {
             const elapsed = performance.now() - started;
             const sealed = await sealAfterWriting(opened.raw, 'demo');
             const last = await lastPosition(opened.raw, lastWritten);
-            if (last !== undefined) writeMark(opened, { state: 'written', lastPosition: last.toString() });
+            if (last !== undefined) await writeMark(opened, { state: 'written', lastPosition: last.toString() });
 
             if (context.interactive) context.stderr.write('Building the KPI and audit-trail read models…\n');
             const readStarted = performance.now();
@@ -261,7 +269,8 @@ export const demo: CliCommand = {
               for (const refusal of unexpected.slice(0, 10)) out(`  - ${refusal}`);
             }
             out();
-            out(`KPIs (达标率) as of ${asOf}; target 100% each; ✓ met, ✗ missed, — nothing to measure:`);
+            out(`KPIs (达标率) as of ${asOf}, each against its target (≥ a lower bound, ≤ an upper limit; a quarter's turnover limit is the quarter's):`);
+            out('✓ met, ✗ missed, — nothing to measure; (counted/items) counts hits, or leavers for staffTurnover; missed and pending items of the year, pending ones not yet due:');
             out(dashboard(year, byPeriod));
             out(`Tamper evidence: ${sealed}; keep the anchor apart from the log, for \`audit verify --anchor\`.`);
             out();

@@ -3,7 +3,7 @@ import { escapeForTerminal as shown } from '@aftersales/core';
 import Table from 'cli-table3';
 import * as E from 'fp-ts/lib/Either.js';
 import type { KpiConfig, KpiId, KpiItem, KpiResult, Verdict } from '@aftersales/read-models';
-import { decodeKpiConfig, defaultKpiConfig, formatRate, kpiIds } from '@aftersales/read-models';
+import { decodeKpiConfig, defaultKpiConfig, formatRate, formatTarget, formatTurnoverLimits, kpiIds, rulesOf } from '@aftersales/read-models';
 import { ExitCode, usageError } from '../cli-error.js';
 import type { CliCommand } from '../context.js';
 import { action, storeOption, withStore } from '../context.js';
@@ -30,7 +30,11 @@ export const verdict = (met: boolean | null): string => (met === null ? '—' : 
 const listMissed = (missed: readonly string[], count: number, shown = 3): string =>
   count === 0 ? '' : count <= shown ? missed.slice(0, shown).join(', ') : `${missed.slice(0, shown).join(', ')} +${count - shown}`;
 
-/** The JSON form of a result: the fields scripts rely on, rates and targets as fractions. */
+/**
+ * The JSON form of a result: the fields scripts rely on, rates and targets as fractions. `target` is
+ * `{ direction: 'atLeast' | 'atMost', rate }`; `numerator` counts hits, or misses (leavers) for an
+ * `atMost` KPI.
+ */
 export const kpiJson = (result: KpiResult) => ({
   kpi: result.kpi,
   period: result.period,
@@ -47,7 +51,7 @@ export const kpiJson = (result: KpiResult) => ({
 
 export const kpiTable = (results: readonly KpiResult[]): string => {
   const table = new Table({
-    head: ['KPI', '达标率', 'rate', 'hit / items', 'target', 'met', 'pending', 'missed'],
+    head: ['KPI', '达标率', 'rate', 'counted / items', 'target', 'met', 'pending', 'missed'],
     style: { head: [], border: [] },
     colAligns: ['left', 'left', 'right', 'right', 'right', 'center', 'right', 'left'],
   });
@@ -57,7 +61,7 @@ export const kpiTable = (results: readonly KpiResult[]): string => {
       shown(result.name.zh),
       formatRate(result.rate),
       `${result.numerator} / ${result.denominator}`,
-      formatRate(result.target),
+      formatTarget(result.target),
       verdict(result.met),
       String(result.pendingCount),
       shown(listMissed(result.missed, result.missedCount)),
@@ -110,14 +114,17 @@ const itemsTable = (items: readonly KpiItem[]): string => {
 
 const settingsLine = (settings: KpiResult['settings']): string =>
   settings
-    .map((version) => `from ${version.effectiveFrom}: receipt SLA ${version.receiptSlaHours} h, execution floor ${version.executionFloor * 100}%, acknowledgement window ${version.acknowledgementWindowDays ?? 7} days, ${version.timeZone}`)
+    .map((version) => {
+      const rules = rulesOf(version);
+      return `from ${version.effectiveFrom}: receipt SLA ${rules.receiptSlaHours} h, execution floor ${rules.executionFloor * 100}%, acknowledgement window ${rules.acknowledgementWindowDays} days, job-description window ${rules.jobDescriptionWindowDays} days, turnover limits ${formatTurnoverLimits(rules)} (month / quarter / year), ${rules.timeZone}`;
+    })
     .join('; ');
 
 export const kpi: CliCommand = {
   register(program, context) {
     program
       .command('kpi')
-      .description('The twelve completion rates (达标率) of a period, as of an instant, or the items of one KPI')
+      .description('The eighteen KPIs (达标率) of a period, as of an instant, or the items of one KPI')
       .option('--period <period>', 'a month (2026-03), a quarter (2026-Q1) or a year (2026); the year of --as-of by default')
       .option('--as-of <instant>', 'count only what had happened by then (an instant with offset, or a date); now by default')
       .option('--settings <file>', 'the versioned KPI settings to judge by (a JSON array; see docs/kpis.md); the defaults otherwise')
@@ -177,7 +184,7 @@ export const kpi: CliCommand = {
                 context.stdout.write(`${toJson(json, 2)}\n`);
                 return ExitCode.ok;
               }
-              context.stdout.write(`KPIs for ${shown(period)}, as of ${shown(asOf)} (from ${shown(from(position))})\nsettings: ${shown(settingsLine(used))}\n${kpiTable(results)}\n`);
+              context.stdout.write(`KPIs for ${shown(period)}, as of ${shown(asOf)} (from ${shown(from(position))})\nsettings: ${shown(settingsLine(used))}\n${kpiTable(results)}\ncounted: the hits, or for a target with ≤ (an upper limit) the misses, such as leavers\n`);
               if (undecodable.count > 0) {
                 context.stdout.write(`${undecodable.count} department events did not decode and are in no KPI:\n`);
                 for (const { evidence, problem } of undecodable.sample) context.stdout.write(`  ${shown(`${evidence.streamId}@${evidence.revision} ${evidence.type}: ${problem}`)}\n`);

@@ -30,6 +30,13 @@ export interface ImportOptions<A> {
   readonly transaction?: <T>(work: () => Promise<T>) => Promise<T>;
   /** Work done in the same transaction once what was stored is verified: a seal, say. */
   readonly then: (store: EventStore) => Promise<A>;
+  /**
+   * For a store without transactions: runs once the file is verified and before anything is
+   * appended, to mark the store as holding an unfinished import (see the CLI). `resume` when an
+   * earlier run of this same import was stopped: the store then holds part of the file and is not
+   * required to be empty, and each batch stored before is recognized by its event ids.
+   */
+  readonly stage?: () => Promise<'fresh' | 'resume'>;
 }
 
 const toAppend = (event: ExportedEvent): EventToAppend => {
@@ -118,9 +125,10 @@ export const importExportedLog = async <A>(file: string, store: EventStore, opti
       const checked = await verifyExportedFile(file);
       if (checked.problems.length > 0) return E.left({ kind: 'NotIntact', problems: checked.problems });
     }
+    const resuming = (await options.stage?.()) === 'resume';
     return E.right(
       await atomically(async () => {
-        for await (const _existing of store.readAll({ maxCount: 1 })) throw new Refused({ kind: 'StoreNotEmpty' });
+        if (!resuming) for await (const _existing of store.readAll({ maxCount: 1 })) throw new Refused({ kind: 'StoreNotEmpty' });
         const problems: string[] = [];
         const lineOfEvent = await appendFile(file, store, options.setRecordedAt, problems);
         if (problems.length > 0) throw new Refused({ kind: 'NotIntact', problems });

@@ -2,9 +2,9 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { EventStore, VerificationReport } from '@aftersales/core';
 import { formatAnchor, isStoreFailure } from '@aftersales/core';
 import type { KpiConfig, KpiRules } from '../config.js';
-import { defaultKpiConfig, defaultKpiRules, rulesResolver } from '../config.js';
+import { defaultKpiConfig, rulesOf, rulesResolver } from '../config.js';
 import { KPI_STREAM_PREFIXES, emptyKpiFacts, foldKpiFacts } from '../kpi-facts.js';
-import type { KpiId, Reason } from '../kpis.js';
+import type { KpiId, Reason, Threshold } from '../kpis.js';
 import { computeKpis, kpiIds, kpiItems, kpiNames } from '../kpis.js';
 import { formatPeriod, localDateOf, parsePeriod } from '../periods.js';
 
@@ -28,7 +28,7 @@ export interface ReportKpi {
   readonly numerator: number;
   readonly denominator: number;
   readonly rate: number | null;
-  readonly target: number;
+  readonly target: Threshold;
   readonly met: boolean | null;
   readonly missed: number;
   readonly pending: number;
@@ -71,7 +71,7 @@ export interface AuditReport {
   readonly query: { readonly period: string; readonly asOf: string; readonly knownAt: string | null };
   readonly log: { readonly eventsRead: number; readonly eventsCounted: number; readonly eventsRecordedAfterKnownAt: number };
   readonly verification: ReportVerification;
-  readonly configuration: { readonly inForceAtAsOf: KpiRules; readonly versions: KpiConfig };
+  readonly configuration: { readonly inForceAtAsOf: KpiRules; readonly versions: ReadonlyArray<KpiRules & { readonly effectiveFrom: string }> };
   readonly kpis: readonly ReportKpi[];
   readonly trend: { readonly months: readonly string[]; readonly series: readonly { readonly kpi: KpiId; readonly rates: readonly (number | null)[] }[] };
   readonly missed: readonly MissedItem[];
@@ -99,7 +99,7 @@ const summariseVerification = (verification: VerificationReport): ReportVerifica
 
 /**
  * Replays the log into the KPI facts, counting only events recorded by `knownAt`, and judges the
- * twelve KPIs of the period as of `asOf`, with the months of its year as a trend, every missed item
+ * eighteen KPIs of the period as of `asOf`, with the months of its year as a trend, every missed item
  * with the events that decided it, the rules in force, and the verification of the raw log.
  * `store` must decode (see `withEventPipeline`); `verification` is that of the raw store.
  */
@@ -170,14 +170,8 @@ export const buildAuditReport = async (
     log: { eventsRead, eventsCounted, eventsRecordedAfterKnownAt: eventsRead - eventsCounted },
     verification: summariseVerification(verification),
     configuration: {
-      inForceAtAsOf: { receiptSlaHours: inForce.receiptSlaHours, executionFloor: inForce.executionFloor, acknowledgementWindowDays: inForce.acknowledgementWindowDays, timeZone: inForce.timeZone },
-      versions: [...config].sort((a, b) => compare(a.effectiveFrom, b.effectiveFrom)).map((version) => ({
-        effectiveFrom: version.effectiveFrom,
-        receiptSlaHours: version.receiptSlaHours,
-        executionFloor: version.executionFloor,
-        acknowledgementWindowDays: version.acknowledgementWindowDays ?? defaultKpiRules.acknowledgementWindowDays,
-        timeZone: version.timeZone,
-      })),
+      inForceAtAsOf: inForce,
+      versions: [...config].sort((a, b) => compare(a.effectiveFrom, b.effectiveFrom)).map((version) => ({ effectiveFrom: version.effectiveFrom, ...rulesOf(version) })),
     },
     kpis: results.right.map((result) => ({
       kpi: result.kpi,

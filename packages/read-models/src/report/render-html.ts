@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { AuditReport } from './build.js';
-import { formatRate, formatVerdict } from './render-markdown.js';
+import { formatRate, formatTarget, formatTurnoverLimits, formatVerdict } from './render-markdown.js';
 
 /**
  * Chart.js's UMD bundle, read from the installed package: inlined into the page, so the report
@@ -31,8 +31,11 @@ const escapeHtml = (text: string): string =>
 /** JSON that is safe inside a `<script>` element: no `</script>`, no HTML comment openers. */
 const scriptJson = (value: unknown): string => JSON.stringify(value).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026');
 
-/** Twelve distinguishable colours, one per KPI, in the order of the KPI list. */
-const palette = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf', '#393b79', '#637939'];
+/** Eighteen distinguishable colours, one per KPI, in the order of the KPI list. */
+const palette = [
+  '#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22',
+  '#17becf', '#393b79', '#637939', '#8c6d31', '#843c39', '#7b4173', '#3182bd', '#e6550d', '#31a354',
+];
 
 const style = `
 body { font-family: "Noto Sans CJK SC", "WenQuanYi Micro Hei", "Microsoft YaHei", system-ui, sans-serif; margin: 24px; color: #1a1a1a; }
@@ -56,7 +59,7 @@ const verdictClass = (met: boolean | null): string => (met === null ? 'none' : m
 
 /**
  * The report as one self-contained page: its data, Chart.js and the code that draws two charts (the
- * twelve rates against their targets as bars, and the monthly trend as lines) all inline, and a
+ * eighteen rates as bars, each against its lower bound or upper limit, and the monthly trend as lines) all inline, and a
  * content security policy that forbids every network request. Tables carry the same figures as text.
  */
 export const renderReportHtml = (report: AuditReport): string => {
@@ -87,11 +90,12 @@ export const renderReportHtml = (report: AuditReport): string => {
   }
 
   parts.push('<h2>KPIs against their targets (达标率)</h2>');
-  parts.push('<canvas id="kpi-chart" width="1100" height="360" role="img" aria-label="The twelve KPI rates against their targets"></canvas>');
-  parts.push('<table id="kpis"><tr><th>KPI</th><th>中文</th><th>hit / items</th><th>rate</th><th>target</th><th>verdict</th><th>missed</th><th>pending</th></tr>');
+  parts.push('<canvas id="kpi-chart" width="1100" height="360" role="img" aria-label="The eighteen KPI rates against their targets: lower bounds and upper limits"></canvas>');
+  parts.push('<p class="note">Counted: the hits of a KPI with a lower bound (≥), the misses (leavers) of one with an upper limit (≤).</p>');
+  parts.push('<table id="kpis"><tr><th>KPI</th><th>中文</th><th>counted / items</th><th>rate</th><th>target</th><th>verdict</th><th>missed</th><th>pending</th></tr>');
   for (const kpi of report.kpis) {
     parts.push(
-      `<tr data-kpi="${kpi.kpi}"><td>${kpi.kpi}</td><td>${escapeHtml(kpi.zh)}</td><td class="number">${kpi.numerator} / ${kpi.denominator}</td><td class="number">${formatRate(kpi.rate)}</td><td class="number">${formatRate(kpi.target)}</td><td class="${verdictClass(kpi.met)}">${formatVerdict(kpi.met)}</td><td class="number">${kpi.missed}</td><td class="number">${kpi.pending}</td></tr>`,
+      `<tr data-kpi="${kpi.kpi}"><td>${kpi.kpi}</td><td>${escapeHtml(kpi.zh)}</td><td class="number">${kpi.numerator} / ${kpi.denominator}</td><td class="number">${formatRate(kpi.rate)}</td><td class="number" data-direction="${kpi.target.direction}">${escapeHtml(formatTarget(kpi.target))}</td><td class="${verdictClass(kpi.met)}">${formatVerdict(kpi.met)}</td><td class="number">${kpi.missed}</td><td class="number">${kpi.pending}</td></tr>`,
     );
   }
   parts.push('</table>');
@@ -115,12 +119,14 @@ export const renderReportHtml = (report: AuditReport): string => {
   parts.push('<h2>Configuration in force</h2>');
   const rules = configuration.inForceAtAsOf;
   parts.push(
-    `<p id="configuration">At ${escapeHtml(query.asOf)}: receipt SLA ${rules.receiptSlaHours} h, budget execution floor ${formatRate(rules.executionFloor)}, acknowledgement window ${rules.acknowledgementWindowDays} days, time zone ${escapeHtml(rules.timeZone)}. Each item is judged with the version in force at its own time.</p>`,
+    `<p id="configuration">At ${escapeHtml(query.asOf)}: receipt SLA ${rules.receiptSlaHours} h, budget execution floor ${formatRate(rules.executionFloor)}, acknowledgement window ${rules.acknowledgementWindowDays} days, job-description window ${rules.jobDescriptionWindowDays} days, turnover limits ${escapeHtml(formatTurnoverLimits(rules))} (month / quarter / year), time zone ${escapeHtml(rules.timeZone)}. Each item is judged with the version in force at its own time; the turnover limit of a period is the one in force at its start.</p>`,
   );
-  parts.push('<table><tr><th>effective from</th><th>receipt SLA (h)</th><th>execution floor</th><th>acknowledgement window (days)</th><th>time zone</th></tr>');
+  parts.push(
+    '<table><tr><th>effective from</th><th>receipt SLA (h)</th><th>execution floor</th><th>acknowledgement window (days)</th><th>job-description window (days)</th><th>turnover limit (month / quarter / year)</th><th>time zone</th></tr>',
+  );
   for (const version of configuration.versions) {
     parts.push(
-      `<tr><td>${escapeHtml(version.effectiveFrom)}</td><td class="number">${version.receiptSlaHours}</td><td class="number">${formatRate(version.executionFloor)}</td><td class="number">${version.acknowledgementWindowDays ?? 7}</td><td>${escapeHtml(version.timeZone)}</td></tr>`,
+      `<tr><td>${escapeHtml(version.effectiveFrom)}</td><td class="number">${version.receiptSlaHours}</td><td class="number">${formatRate(version.executionFloor)}</td><td class="number">${version.acknowledgementWindowDays}</td><td class="number">${version.jobDescriptionWindowDays}</td><td class="number">${escapeHtml(formatTurnoverLimits(version))}</td><td>${escapeHtml(version.timeZone)}</td></tr>`,
     );
   }
   parts.push('</table>');
@@ -133,7 +139,7 @@ export const renderReportHtml = (report: AuditReport): string => {
   }
 
   const chartData = {
-    kpis: report.kpis.map((kpi) => ({ kpi: kpi.kpi, zh: kpi.zh, rate: kpi.rate, target: kpi.target, met: kpi.met })),
+    kpis: report.kpis.map((kpi) => ({ kpi: kpi.kpi, zh: kpi.zh, rate: kpi.rate, target: kpi.target.rate, direction: kpi.target.direction, met: kpi.met })),
     months: report.trend.months,
     series: report.trend.series,
     palette,
@@ -159,8 +165,10 @@ const drawCharts = `
       datasets: [
         { type: 'bar', label: 'rate (%)', data: data.kpis.map(function (k) { return percent(k.rate); }),
           backgroundColor: data.kpis.map(function (k) { return k.met === null ? '#bdbdbd' : k.met ? '#4caf50' : '#e53935'; }) },
-        { type: 'line', label: 'target (%)', data: data.kpis.map(function (k) { return percent(k.target); }),
-          borderColor: '#212121', borderDash: [6, 4], pointRadius: 0, fill: false }
+        { type: 'line', label: 'target, at least (%)', data: data.kpis.map(function (k) { return k.direction === 'atLeast' ? percent(k.target) : null; }),
+          showLine: false, pointStyle: 'line', pointRadius: 24, pointBorderWidth: 3, borderColor: '#212121', backgroundColor: '#212121' },
+        { type: 'line', label: 'upper limit, at most (%)', data: data.kpis.map(function (k) { return k.direction === 'atMost' ? percent(k.target) : null; }),
+          showLine: false, pointStyle: 'line', pointRadius: 24, pointBorderWidth: 3, borderColor: '#b71c1c', backgroundColor: '#b71c1c' }
       ]
     },
     options: { scales: { y: { min: 0, max: 100, title: { display: true, text: '%' } } }, plugins: { legend: { position: 'bottom' } } }

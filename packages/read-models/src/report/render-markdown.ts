@@ -1,4 +1,6 @@
 import { escapeMarkdown as text } from '@aftersales/core';
+import type { KpiRules } from '../config.js';
+import type { Threshold } from '../kpis.js';
 import type { AuditReport } from './build.js';
 
 /** A rate as people read it, rounded down to one decimal (99.96% is not 100%), or a dash where nothing was measured. */
@@ -9,6 +11,15 @@ import type { AuditReport } from './build.js';
 export const formatRate = (rate: number | null): string => (rate === null ? '—' : `${(Math.floor(rate * 1000) / 10).toFixed(1)}%`);
 
 export const formatVerdict = (met: boolean | null): string => (met === null ? 'no items' : met ? 'met' : 'missed');
+
+const exactPercent = (rate: number): string => `${Number((rate * 100).toFixed(2))}%`;
+
+/** A target as people read it: `≥ 100%`, `≥ 50%`, or an upper limit `≤ 3%`. */
+export const formatTarget = (target: Threshold): string => `${target.direction === 'atLeast' ? '≥' : '≤'} ${exactPercent(target.rate)}`;
+
+/** The company's turnover limits of a version of the settings, month / quarter / year. */
+export const formatTurnoverLimits = (rules: KpiRules): string =>
+  `${exactPercent(rules.turnoverLimits.month)} / ${exactPercent(rules.turnoverLimits.quarter)} / ${exactPercent(rules.turnoverLimits.year)}`;
 
 /** The report as `report.md`: the same content as the JSON, for people and for diffs. */
 export const renderReportMarkdown = (report: AuditReport): string => {
@@ -35,9 +46,10 @@ export const renderReportMarkdown = (report: AuditReport): string => {
     lines.push('');
   }
   lines.push('## KPIs (达标率)', '');
-  lines.push('| KPI | 中文 | hit / items | rate | target | verdict | missed | pending |', '| --- | --- | ---: | ---: | ---: | --- | ---: | ---: |');
+  lines.push('Counted: the hits of a KPI with a lower bound (≥), the misses (leavers) of one with an upper limit (≤).', '');
+  lines.push('| KPI | 中文 | counted / items | rate | target | verdict | missed | pending |', '| --- | --- | ---: | ---: | ---: | --- | ---: | ---: |');
   for (const kpi of report.kpis) {
-    lines.push(`| ${text(kpi.kpi)} | ${text(kpi.zh)} | ${kpi.numerator} / ${kpi.denominator} | ${formatRate(kpi.rate)} | ${formatRate(kpi.target)} | ${formatVerdict(kpi.met)} | ${kpi.missed} | ${kpi.pending} |`);
+    lines.push(`| ${text(kpi.kpi)} | ${text(kpi.zh)} | ${kpi.numerator} / ${kpi.denominator} | ${formatRate(kpi.rate)} | ${formatTarget(kpi.target)} | ${formatVerdict(kpi.met)} | ${kpi.missed} | ${kpi.pending} |`);
   }
   lines.push('', `## Monthly trend, ${report.trend.months[0]?.slice(0, 4) ?? ''}`, '');
   lines.push(`| KPI | ${report.trend.months.map((month) => month.slice(5)).join(' | ')} |`, `| --- |${report.trend.months.map(() => ' ---: |').join('')}`);
@@ -51,12 +63,17 @@ export const renderReportMarkdown = (report: AuditReport): string => {
   lines.push('', '## Configuration in force', '');
   const rules = configuration.inForceAtAsOf;
   lines.push(
-    `At ${text(query.asOf)}: receipt SLA ${rules.receiptSlaHours} h, budget execution floor ${formatRate(rules.executionFloor)}, acknowledgement window ${rules.acknowledgementWindowDays} days, time zone ${text(rules.timeZone)}. Each item is judged with the version in force at its own time.`,
+    `At ${text(query.asOf)}: receipt SLA ${rules.receiptSlaHours} h, budget execution floor ${formatRate(rules.executionFloor)}, acknowledgement window ${rules.acknowledgementWindowDays} days, job-description window ${rules.jobDescriptionWindowDays} days, turnover limits ${formatTurnoverLimits(rules)} (month / quarter / year), time zone ${text(rules.timeZone)}. Each item is judged with the version in force at its own time; the turnover limit of a period is the one in force at its start.`,
     '',
   );
-  lines.push('| effective from | receipt SLA (h) | execution floor | acknowledgement window (days) | time zone |', '| --- | ---: | ---: | ---: | --- |');
+  lines.push(
+    '| effective from | receipt SLA (h) | execution floor | acknowledgement window (days) | job-description window (days) | turnover limit (month / quarter / year) | time zone |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | --- |',
+  );
   for (const version of configuration.versions) {
-    lines.push(`| ${text(version.effectiveFrom)} | ${version.receiptSlaHours} | ${formatRate(version.executionFloor)} | ${version.acknowledgementWindowDays ?? 7} | ${text(version.timeZone)} |`);
+    lines.push(
+      `| ${text(version.effectiveFrom)} | ${version.receiptSlaHours} | ${formatRate(version.executionFloor)} | ${version.acknowledgementWindowDays} | ${version.jobDescriptionWindowDays} | ${formatTurnoverLimits(version)} | ${text(version.timeZone)} |`,
+    );
   }
   lines.push('', '## Events that did not decode', '');
   if (report.undecodable.length === 0) lines.push('None: every department event of the log was read.');

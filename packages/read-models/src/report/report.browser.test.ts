@@ -45,7 +45,7 @@ describe.runIf(available || inCi)('the audit report in headless Chromium', () =>
     if (directory !== undefined) rmSync(directory, { recursive: true, force: true });
   });
 
-  it('shows the verdict, the twelve KPIs, both charts drawn, and asks the network for nothing', async () => {
+  it('shows the verdict, the eighteen KPIs, both charts drawn, and asks the network for nothing', async () => {
     const context = await browser.newContext({ viewport: { width: 1200, height: 1500 } });
     const tab = await context.newPage();
     const requests: string[] = [];
@@ -60,9 +60,18 @@ describe.runIf(available || inCi)('the audit report in headless Chromium', () =>
     expect(errors).toEqual([]);
     expect(requests).toEqual([pathToFileURL(page).href]);
     expect(await tab.locator('#verification').textContent()).toMatch(/^Intact: \d+ events in \d+ streams/);
-    expect(await tab.locator('#kpis tr[data-kpi]').count()).toBe(12);
+    expect(await tab.locator('#kpis tr[data-kpi]').count()).toBe(18);
     expect(await tab.locator('#kpis tr[data-kpi="timelyReceipt"] td').nth(1).textContent()).toBe('接收及时完成率');
     expect(await tab.locator('body').getAttribute('data-charts')).toBe('2');
+    // Each bar has its target drawn as a mark: a lower bound in black, the turnover's upper limit in red.
+    expect(await tab.locator('#kpis tr[data-kpi="staffTurnover"] td[data-direction="atMost"]').textContent()).toBe('≤ 15%');
+    expect(await tab.locator('#kpis tr[data-kpi="suggestionAdoption"] td[data-direction="atLeast"]').textContent()).toBe('≥ 50%');
+    const targets = z.array(z.object({ label: z.string(), data: z.array(z.number().nullable()) })).parse(
+      await tab.evaluate(`Object.values(Chart.instances).find((chart) => chart.canvas.id === 'kpi-chart').data.datasets.slice(1).map((set) => ({ label: set.label, data: set.data }))`),
+    );
+    expect(targets.map((set) => set.label)).toEqual(['target, at least (%)', 'upper limit, at most (%)']);
+    expect(targets[0]!.data.filter((value) => value === 50)).toHaveLength(1);
+    expect(targets[1]!.data.filter((value) => value !== null)).toEqual([15]);
     // Counts the painted pixels of each chart's canvas, in the page (where the DOM types live).
     const inked = z.array(z.number()).parse(
       await tab.evaluate(`['kpi-chart', 'trend-chart'].map((id) => {

@@ -2,6 +2,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { subjectPseudonym } from '@aftersales/core';
 import { customerIdentifier } from '@aftersales/domain';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { defaultKpiRules } from '../config.js';
 import { kpiIds } from '../kpis.js';
 import type { AuditReport } from './build.js';
 import { buildAuditReport, renderReportJson } from './build.js';
@@ -24,15 +25,17 @@ beforeAll(async () => {
 }, 60_000);
 
 describe('the audit report', () => {
-  it('gives the twelve KPIs against their targets, a monthly trend, the missed items with evidence, the rules and the verification', async () => {
+  it('gives the eighteen KPIs against their targets, a monthly trend, the missed items with evidence, the rules and the verification', async () => {
     const report = await build();
     expect(report.query).toEqual({ period: '2026', asOf, knownAt: null });
     expect(report.kpis.map((kpi) => kpi.kpi)).toEqual([...kpiIds]);
-    expect(report.kpis.every((kpi) => kpi.target === 1)).toBe(true);
+    expect(report.kpis.find((kpi) => kpi.kpi === 'timelyReceipt')?.target).toEqual({ direction: 'atLeast', rate: 1 });
+    expect(report.kpis.find((kpi) => kpi.kpi === 'suggestionAdoption')?.target).toEqual({ direction: 'atLeast', rate: 0.5 });
+    expect(report.kpis.find((kpi) => kpi.kpi === 'staffTurnover')?.target).toEqual({ direction: 'atMost', rate: 0.15 });
     expect(report.trend.months).toHaveLength(12);
     expect(report.trend.series.map((series) => series.rates.length)).toEqual(kpiIds.map(() => 12));
     expect(report.verification).toMatchObject({ intact: true, problemCount: 0, eventCount: log.verification.eventCount });
-    expect(report.configuration.inForceAtAsOf).toEqual({ receiptSlaHours: 24, executionFloor: 0.8, acknowledgementWindowDays: 7, timeZone: 'Asia/Shanghai' });
+    expect(report.configuration.inForceAtAsOf).toEqual(defaultKpiRules);
     expect(report.undecodable).toEqual([]);
     const missedTotal = report.kpis.reduce((sum, kpi) => sum + kpi.missed, 0);
     expect(report.missed).toHaveLength(missedTotal);
@@ -40,6 +43,8 @@ describe('the audit report', () => {
     for (const item of report.missed) expect(item.evidence.length).toBeGreaterThan(0);
     const markdown = renderReportMarkdown(report);
     expect(markdown).toContain('| timelyReceipt | 接收及时完成率 |');
+    expect(markdown).toMatch(/\| staffTurnover \| 员工流失率 \| \d+ \/ \d+ \| (?:[\d.]+%|—) \| ≤ 15% \|/);
+    expect(markdown).toMatch(/\| suggestionAdoption \| 合理化建议采纳率 \| \d+ \/ \d+ \| (?:[\d.]+%|—) \| ≥ 50% \|/);
     expect(markdown).toContain('**Intact.**');
   });
 
