@@ -126,7 +126,7 @@ export interface WireSubscribeOptions {
  * clients' shapes themselves, so that they compile without either optional package installed; the
  * real clients are checked against them where the packages are (see `client.test.ts`).
  */
-interface OfficialClientLike<Expected extends string, Read> {
+export interface OfficialClientLike<Expected extends string, Read> {
   appendToStream(
     streamName: string,
     events: EventData[],

@@ -5,11 +5,14 @@ export type {
   AnyClient,
   AppendAnswer,
   ClientChoice,
+  ClientFilter,
   ClientPackage,
   ConfigurationError,
   EventData,
   EventStoreDBClientLike,
   KurrentDBClientLike,
+  NodeStreamingRead,
+  OfficialClientLike,
   Position,
   StreamingRead,
   StreamsClient,
@@ -19,6 +22,7 @@ export type {
   WireReadAllOptions,
   WireReadStreamOptions,
   WireResolvedEvent,
+  WireSubscribeOptions,
   WireSubscription,
 } from './client.js';
 export { MINIMUM_SERVER_VERSION, isSupportedServerVersion } from './server-version.js';

@@ -1,4 +1,5 @@
-import type { AggregateDefinition } from '@aftersales/core';
+import type { AggregateDefinition, Decider } from '@aftersales/core';
+import type { DepartmentError } from '../shared/errors.js';
 import type { Role } from '../shared/roles.js';
 import { authorizeRoles } from '../shared/roles.js';
 import type { AssignmentCommand, AssignmentCommandType } from './commands.js';
@@ -12,7 +13,7 @@ import { initialAssignmentState } from './state.js';
 
 export * from './commands.js';
 export * from './events.js';
-export type { AssignmentState, AssignmentStatus } from './state.js';
+export type { AssignmentState, AssignmentStatus, DelegatedTask } from './state.js';
 export { initialAssignmentState } from './state.js';
 
 /** Who may send each command (DOMAIN.md's role table); that only the delegator withdraws is checked when deciding. */
@@ -22,7 +23,7 @@ export const assignmentRoles: Readonly<Record<AssignmentCommandType, readonly Ro
   WithdrawTask: ['GeneralManager'],
 };
 
-export const assignmentDecider = { initialState: initialAssignmentState, decide, evolve };
+export const assignmentDecider: Decider<AssignmentCommand, AssignmentEvent, AssignmentState, DepartmentError> = { initialState: initialAssignmentState, decide, evolve };
 
 /** The Assignment aggregate (委派工作): work the general manager delegates, reported back once. */
 export const assignment: AggregateDefinition<AssignmentCommand, AssignmentEvent, AssignmentState> = {

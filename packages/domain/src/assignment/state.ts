@@ -1,4 +1,4 @@
-interface Task {
+export interface DelegatedTask {
   readonly taskId: string;
   readonly dueBy: string;
   /** The general manager who delegated it: the one who may withdraw it and to whom the result goes. */
@@ -8,9 +8,9 @@ interface Task {
 /** A delegated task (委派工作): delegated, then either reported on or withdrawn, for good. */
 export type AssignmentState =
   | { readonly status: 'New' }
-  | (Task & { readonly status: 'Delegated' })
-  | (Task & { readonly status: 'Reported' })
-  | (Task & { readonly status: 'Withdrawn'; readonly reason: string });
+  | (DelegatedTask & { readonly status: 'Delegated' })
+  | (DelegatedTask & { readonly status: 'Reported' })
+  | (DelegatedTask & { readonly status: 'Withdrawn'; readonly reason: string });
 
 export type AssignmentStatus = AssignmentState['status'];
 

@@ -1,4 +1,5 @@
-import type { AggregateDefinition } from '@aftersales/core';
+import type { AggregateDefinition, Decider } from '@aftersales/core';
+import type { DepartmentError } from '../shared/errors.js';
 import type { Role } from '../shared/roles.js';
 import { authorizeRoles } from '../shared/roles.js';
 import type { EmployeeCommand, EmployeeCommandType } from './commands.js';
@@ -12,7 +13,7 @@ import { initialEmployeeState } from './state.js';
 
 export * from './commands.js';
 export * from './events.js';
-export type { EmployeeState, EmployeeStatus, Leave } from './state.js';
+export type { EmployeeState, EmployeeStatus, EmploymentRecord, Leave } from './state.js';
 export { initialEmployeeState } from './state.js';
 
 /**
@@ -27,7 +28,7 @@ export const employeeRoles: Readonly<Record<EmployeeCommandType, readonly Role[]
   RecordCare: ['DepartmentManager'],
 };
 
-export const employeeDecider = { initialState: initialEmployeeState, decide, evolve };
+export const employeeDecider: Decider<EmployeeCommand, EmployeeEvent, EmployeeState, DepartmentError> = { initialState: initialEmployeeState, decide, evolve };
 
 /** The Employee aggregate (员工): who works in the department, their leave and the care they receive. */
 export const employee: AggregateDefinition<EmployeeCommand, EmployeeEvent, EmployeeState> = {

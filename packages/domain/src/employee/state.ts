@@ -9,7 +9,7 @@ export interface Leave {
   readonly status: 'Requested' | 'Approved' | 'Refused';
 }
 
-interface Person {
+export interface EmploymentRecord {
   readonly employeeId: string;
   readonly position: string;
   /** Every leave of the employee, across rejoining: a leave id names one leave for good. */
@@ -19,8 +19,8 @@ interface Person {
 /** An employee of the department (员工): employed, or left (and possibly back again). */
 export type EmployeeState =
   | { readonly status: 'New' }
-  | (Person & { readonly status: 'Employed' })
-  | (Person & { readonly status: 'Left'; readonly reason: LeavingReason });
+  | (EmploymentRecord & { readonly status: 'Employed' })
+  | (EmploymentRecord & { readonly status: 'Left'; readonly reason: LeavingReason });
 
 export type EmployeeStatus = EmployeeState['status'];
 

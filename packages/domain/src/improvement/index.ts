@@ -1,4 +1,5 @@
-import type { AggregateDefinition } from '@aftersales/core';
+import type { AggregateDefinition, Decider } from '@aftersales/core';
+import type { DepartmentError } from '../shared/errors.js';
 import type { Role } from '../shared/roles.js';
 import { authorizeRoles } from '../shared/roles.js';
 import type { ImprovementCommand, ImprovementCommandType } from './commands.js';
@@ -12,7 +13,7 @@ import { initialImprovementState } from './state.js';
 
 export * from './commands.js';
 export * from './events.js';
-export type { ImprovementState, ImprovementStatus } from './state.js';
+export type { ImprovementIssue, ImprovementState, ImprovementStatus } from './state.js';
 export { initialImprovementState } from './state.js';
 
 /** Who may send each command (DOMAIN.md's role table); which department may act on an issue is checked when deciding. */
@@ -23,7 +24,7 @@ export const improvementRoles: Readonly<Record<ImprovementCommandType, readonly 
   CancelIssue: ['DepartmentManager'],
 };
 
-export const improvementDecider = { initialState: initialImprovementState, decide, evolve };
+export const improvementDecider: Decider<ImprovementCommand, ImprovementEvent, ImprovementState, DepartmentError> = { initialState: initialImprovementState, decide, evolve };
 
 /** The Improvement aggregate (问题改进): a problem found in feedback, opinions, complaints or inspections, followed until its fix is verified. */
 export const improvement: AggregateDefinition<ImprovementCommand, ImprovementEvent, ImprovementState> = {

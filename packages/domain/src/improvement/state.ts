@@ -1,5 +1,5 @@
 /** What an issue keeps from the moment it is raised. */
-interface Issue {
+export interface ImprovementIssue {
   readonly issueId: string;
   readonly responsibleDepartment: string;
   readonly dueBy: string;
@@ -13,10 +13,10 @@ interface Issue {
  */
 export type ImprovementState =
   | { readonly status: 'New' }
-  | (Issue & { readonly status: 'Open' })
-  | (Issue & { readonly status: 'ImprovementRecorded'; readonly action: string })
-  | (Issue & { readonly status: 'Closed' })
-  | (Issue & { readonly status: 'Cancelled'; readonly reason: string });
+  | (ImprovementIssue & { readonly status: 'Open' })
+  | (ImprovementIssue & { readonly status: 'ImprovementRecorded'; readonly action: string })
+  | (ImprovementIssue & { readonly status: 'Closed' })
+  | (ImprovementIssue & { readonly status: 'Cancelled'; readonly reason: string });
 
 export type ImprovementStatus = ImprovementState['status'];
 

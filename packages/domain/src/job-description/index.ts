@@ -1,4 +1,5 @@
-import type { AggregateDefinition } from '@aftersales/core';
+import type { AggregateDefinition, Decider } from '@aftersales/core';
+import type { DepartmentError } from '../shared/errors.js';
 import type { Role } from '../shared/roles.js';
 import { authorizeRoles } from '../shared/roles.js';
 import type { JobDescriptionCommand, JobDescriptionCommandType } from './commands.js';
@@ -13,7 +14,7 @@ import { initialJobDescriptionState } from './state.js';
 export * from './commands.js';
 export * from './events.js';
 export { HR_DEPARTMENT } from './decide.js';
-export type { JobDescriptionState, JobDescriptionVersionState, JobDescriptionVersionStatus } from './state.js';
+export type { JobDescriptionRollout, JobDescriptionState, JobDescriptionText, JobDescriptionVersionState, JobDescriptionVersionStatus } from './state.js';
 export { approvedVersion, initialJobDescriptionState } from './state.js';
 
 /**
@@ -30,7 +31,7 @@ export const jobDescriptionRoles: Readonly<Record<JobDescriptionCommandType, rea
   FileJobDescription: ['Department'],
 };
 
-export const jobDescriptionDecider = { initialState: initialJobDescriptionState, decide, evolve };
+export const jobDescriptionDecider: Decider<JobDescriptionCommand, JobDescriptionEvent, JobDescriptionState, DepartmentError> = { initialState: initialJobDescriptionState, decide, evolve };
 
 /** The JobDescription aggregate (岗位职责说明书): written, approved, explained, confirmed by each employee and filed with HR. */
 export const jobDescription: AggregateDefinition<JobDescriptionCommand, JobDescriptionEvent, JobDescriptionState> = {

@@ -1,5 +1,5 @@
 /** The explanation, confirmation and filing of an approved version. */
-interface Rollout {
+export interface JobDescriptionRollout {
   /** The employees it was explained to (讲解): each must confirm it. */
   readonly explainedTo: readonly string[];
   /** The employees who confirmed it (确认). */
@@ -8,17 +8,17 @@ interface Rollout {
   readonly filed: boolean;
 }
 
-interface Text {
+export interface JobDescriptionText {
   readonly version: number;
   readonly duties: readonly string[];
 }
 
 /** One version's life: Draft → Submitted → Approved | Rejected; a rejected version is drafted again under its number. */
 export type JobDescriptionVersionState =
-  | (Text & { readonly status: 'Draft' })
-  | (Text & { readonly status: 'Submitted' })
-  | (Text & { readonly status: 'Rejected'; readonly reason: string })
-  | (Text & Rollout & { readonly status: 'Approved' });
+  | (JobDescriptionText & { readonly status: 'Draft' })
+  | (JobDescriptionText & { readonly status: 'Submitted' })
+  | (JobDescriptionText & { readonly status: 'Rejected'; readonly reason: string })
+  | (JobDescriptionText & JobDescriptionRollout & { readonly status: 'Approved' });
 
 export type JobDescriptionVersionStatus = JobDescriptionVersionState['status'];
 

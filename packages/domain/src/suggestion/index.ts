@@ -1,4 +1,5 @@
-import type { AggregateDefinition } from '@aftersales/core';
+import type { AggregateDefinition, Decider } from '@aftersales/core';
+import type { DepartmentError } from '../shared/errors.js';
 import type { Role } from '../shared/roles.js';
 import { authorizeRoles } from '../shared/roles.js';
 import type { SuggestionCommand, SuggestionCommandType } from './commands.js';
@@ -12,7 +13,7 @@ import { initialSuggestionState } from './state.js';
 
 export * from './commands.js';
 export * from './events.js';
-export type { SuggestionState, SuggestionStatus } from './state.js';
+export type { SuggestionProposal, SuggestionState, SuggestionStatus } from './state.js';
 export { initialSuggestionState } from './state.js';
 
 /** Who may send each command (DOMAIN.md's role table); which department decides is checked when deciding. */
@@ -21,7 +22,7 @@ export const suggestionRoles: Readonly<Record<SuggestionCommandType, readonly Ro
   DecideSuggestion: ['Department'],
 };
 
-export const suggestionDecider = { initialState: initialSuggestionState, decide, evolve };
+export const suggestionDecider: Decider<SuggestionCommand, SuggestionEvent, SuggestionState, DepartmentError> = { initialState: initialSuggestionState, decide, evolve };
 
 /** The Suggestion aggregate (合理化建议): an improvement the department proposes to another department, adopted or not. */
 export const suggestion: AggregateDefinition<SuggestionCommand, SuggestionEvent, SuggestionState> = {

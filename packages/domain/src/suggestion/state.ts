@@ -1,4 +1,4 @@
-interface Proposal {
+export interface SuggestionProposal {
   readonly suggestionId: string;
   readonly toDepartment: string;
 }
@@ -6,8 +6,8 @@ interface Proposal {
 /** A suggestion (合理化建议): proposed to one department, then decided by it once. */
 export type SuggestionState =
   | { readonly status: 'New' }
-  | (Proposal & { readonly status: 'Proposed' })
-  | (Proposal & { readonly status: 'Decided'; readonly adopted: boolean });
+  | (SuggestionProposal & { readonly status: 'Proposed' })
+  | (SuggestionProposal & { readonly status: 'Decided'; readonly adopted: boolean });
 
 export type SuggestionStatus = SuggestionState['status'];
 
