@@ -23,15 +23,32 @@ export type KeyAccess = 'none' | 'readOnly' | 'readWrite';
 export const derivedKeyPath = (path: string): string => (path.endsWith('.db') ? `${path.slice(0, -'.db'.length)}.keys.db` : `${path}.keys`);
 
 /**
+ * The keys file of an EventStoreDB log, in the working directory and named after the servers the
+ * connection string lists (credentials and options left out, which do not change the log):
+ * `esdb://admin:pw@db1:2113,db2:2113?tls=true` → `./aftersales-db1_2113+db2_2113.keys.db`. Two
+ * clusters never share a keys file; two connection strings to the same servers do.
+ */
+export const eventStoreKeyPath = (connectionString: string): string => {
+  const afterScheme = connectionString.slice(connectionString.indexOf('://') + 3);
+  const hosts = afterScheme.split(/[/?#]/, 1)[0]!.replace(/^.*@/, '');
+  const name = hosts
+    .split(',')
+    .map((host) => host.trim().toLowerCase().replace(/:/g, '_').replace(/[^a-z0-9._-]/g, '-'))
+    .join('+');
+  return `./aftersales-${name}.keys.db`;
+};
+
+/**
  * Where the customers' keys are: `AFTERSALES_KEYS` when set; else beside a SQLite log (see
- * `derivedKeyPath`); `./aftersales.keys.db` for an EventStoreDB log; nowhere for a log in memory.
+ * `derivedKeyPath`); in the working directory for an EventStoreDB log (see `eventStoreKeyPath`);
+ * nowhere for a log in memory.
  */
 export const keyStorePath = (location: StoreLocation, env: NodeJS.ProcessEnv = process.env): string | undefined =>
   env['AFTERSALES_KEYS'] ||
   match(location)
     .with({ kind: 'sqlite' }, ({ path }) => derivedKeyPath(path))
     .with({ kind: 'memory' }, () => undefined)
-    .with({ kind: 'esdb' }, () => './aftersales.keys.db')
+    .with({ kind: 'esdb' }, ({ connectionString }) => eventStoreKeyPath(connectionString))
     .exhaustive();
 
 /**
