@@ -152,6 +152,9 @@ it('every (command, role, identity) behaves as DOMAIN.md says, at every step of 
 
   for (const simulated of simulateYear({ seed: 9, orders: 25 })) {
     const command = simulated as unknown as SimulatedCommand;
+    // The first four aggregates' commands, whose roles and identities WHO and identityRule write out;
+    // the five added on 2026-11-30 have their matrix in packages/domain/src/authorization.test.ts.
+    if (!(command.type in WHO)) continue;
     if (!deliberateRefusals.has(command.metadata.commandId)) await probeAndSend(command);
   }
   // The year never retires its standard: the last command retires it.
