@@ -94,6 +94,11 @@ const applies = (mutation: Mutation, path: Path, value: unknown): boolean => {
   }
 };
 
+const OPTIONAL_METADATA: ReadonlySet<string> = new Set(['correlationId', 'causationId', 'traceparent', 'tracestate']);
+
+/** DOMAIN.md's optional data fields: an issue's order, a draft's kind. */
+const OPTIONAL_DATA: Readonly<Record<string, readonly string[]>> = { RaiseIssue: ['orderId'], DraftStandard: ['kind'] };
+
 /**
  * Applies one mutation at one place of a valid command, so that exactly one thing is wrong and the
  * test knows where. Returns undefined when the mutation does not apply to that place (a number
@@ -119,8 +124,10 @@ export const mutate = (valid: Record<string, unknown>, placeIndex: number, mutat
     }
     case 'missing': {
       if (path.length === 0 || typeof last !== 'string') return undefined;
-      // The optional metadata fields are the only ones a command may leave out, and scores may name any criteria.
-      if (last === 'correlationId' || last === 'causationId' || path[path.length - 2] === 'scores') return undefined;
+      // Optional fields may be left out (the metadata's correlation and causation ids and trace
+      // context, a few data fields), and scores may name any criteria.
+      if (OPTIONAL_METADATA.has(last) || path[path.length - 2] === 'scores') return undefined;
+      if (path[0] === 'data' && path.length === 2 && OPTIONAL_DATA[String(valid['type'])]?.includes(last)) return undefined;
       setAt(command, path, (parent, key) => delete parent[key]);
       return result();
     }
