@@ -69,11 +69,6 @@ interface StreamHead {
   readonly hash: string;
 }
 
-interface RememberedHead extends StreamHead {
-  /** Read back from the server, rather than only sealed and sent. */
-  readonly confirmed: boolean;
-}
-
 const MAX_COUNT = Number.MAX_SAFE_INTEGER;
 /** The adapter's own streams, which `$all` readers leave out: projection checkpoints and the log's settings. */
 const ADAPTER_STREAM_PREFIXES = [CHECKPOINT_STREAM_PREFIX, SETTINGS_STREAM];
@@ -103,12 +98,11 @@ export class EventStoreDBEventStore implements EventStore {
   private readonly streamPrefixes: readonly string[] | undefined;
   private readonly subscriptions = new Set<Subscription>();
   /**
-   * The last (revision, hash) of streams this store appended to or read the head of, and whether
-   * that hash was seen stored: an append sent at a confirmed head needs no head read (see `appendOnce`).
+   * The last (revision, hash) of streams this store appended to or read the head of. Each is true of
+   * the stream for good (a revision's event never changes), so an append sent at one needs no head
+   * read: the server's expected-revision check tells whether it is still the head (see `appendOnce`).
    */
-  private readonly heads = new Map<string, RememberedHead>();
-  /** Appends under way per stream: while one is, its outcome is unknown and the remembered head is not used. */
-  private readonly appending = new Map<string, number>();
+  private readonly heads = new Map<string, StreamHead>();
   private supported: Promise<StoreError | undefined> | undefined;
 
   constructor(client: AnyClient, options: EventStoreDBEventStoreOptions = {}) {
@@ -183,20 +177,11 @@ export class EventStoreDBEventStore implements EventStore {
       );
     });
     // The attempt may still land after the deadline; a retry with the same event ids is then
-    // recognized as the same append (by a head read, as the head is forgotten), so reporting it as
-    // unavailable is safe.
-    this.appending.set(streamId, (this.appending.get(streamId) ?? 0) + 1);
-    const attempt = this.appendWithRetries(streamId, events, options)
-      .catch((thrown: unknown) => E.left(isStoreFailure(thrown) ? thrown.error : toStoreError(thrown, streamId)))
-      .then((outcome) => {
-        if (E.isLeft(outcome)) this.heads.delete(streamId);
-        return outcome;
-      })
-      .finally(() => {
-        const left = (this.appending.get(streamId) ?? 1) - 1;
-        if (left === 0) this.appending.delete(streamId);
-        else this.appending.set(streamId, left);
-      });
+    // recognized as the same append (the server refuses the stale revision, and the head read and
+    // the window after it find the ids), so reporting it as unavailable is safe.
+    const attempt = this.appendWithRetries(streamId, events, options).catch((thrown: unknown) =>
+      E.left(isStoreFailure(thrown) ? thrown.error : toStoreError(thrown, streamId)),
+    );
     try {
       return await Promise.race([attempt, deadline]);
     } finally {
@@ -212,10 +197,13 @@ export class EventStoreDBEventStore implements EventStore {
     const refused = await this.checkServer();
     if (refused !== undefined) return E.left(refused);
     const expiresAt = Date.now() + this.appendDeadlineMs;
+    // One `recordedAt` for every attempt: an attempt made again on the same head seals the very same
+    // batch, which the server answers idempotently if the first one landed.
+    const recordedAt = this.clock().toISOString();
     let outcome: E.Either<StoreError, AppendResult> | 'moved' = E.left(storeUnavailable(`append to ${streamId}: not attempted`));
     // Once the caller has been told the store is unavailable, no further attempt is made.
     for (let attempt = 1; attempt <= this.maxAppendAttempts && Date.now() < expiresAt; attempt += 1) {
-      outcome = await this.appendOnce(streamId, events, options);
+      outcome = await this.appendOnce(streamId, events, options, recordedAt);
       if (outcome === 'moved') continue;
       // A channel being replaced after a drop, or a follower naming the leader, fails the first
       // calls; retrying is safe, as a batch that did land is recognized by its event ids.
@@ -231,28 +219,30 @@ export class EventStoreDBEventStore implements EventStore {
   }
 
   /**
-   * One round: on a stream whose head this store knows, the batch is sealed onto it and sent at its
-   * revision, and the server's expected-revision check confirms the head (one round trip); otherwise,
-   * or when the server says the stream moved, the head is read first. `moved` when another writer
-   * got in between the read and the write.
+   * One round: an append at an exact revision whose head this store knows (it appended there or read
+   * it) or the caller knows (`expectedHash`) is sealed onto that head and sent at its revision, and
+   * the server's expected-revision check confirms the head: one round trip. Otherwise, or when the
+   * server says the stream moved, the head is read first. `moved` when another writer got in between
+   * the read and the write.
    *
-   * A remembered head is used only once a read saw its hash stored, while no other append of this
-   * store to the stream is under way, and as long as none failed: the server answers a batch whose
-   * ids are already stored after the expected revision with success (another process sent the same
-   * command first), and a batch sealed by this store would then be remembered with a hash the
-   * server does not hold. An append confirms nothing by itself; the next load of the stream (the
-   * command handler's) or a head read does. After any doubt the head is read again.
+   * Trusting the head an append leaves is safe because the id the server stores an event under is
+   * derived from the event's hash (see `toEventData`): the server answers a batch as already stored
+   * only when it holds the very same sealed events, hashes included. The same command sealed by
+   * another process (another `recordedAt`) carries other server ids, so the server refuses it at the
+   * revision it was sealed for, and the retry below finds the stored events by the library's ids.
+   * `any` and `streamExists` always read: they are idempotent on ids anywhere in the stream.
    */
   private async appendOnce(
     streamId: string,
     events: readonly EventToAppend[],
     options: AppendOptions,
+    recordedAt: string,
   ): Promise<E.Either<StoreError, AppendResult> | 'moved'> {
     const expected = options.expectedRevision;
-    const remembered = this.heads.get(streamId);
-    const cached = remembered?.confirmed === true && (this.appending.get(streamId) ?? 0) <= 1 ? remembered : undefined;
-    if (cached !== undefined && (expected === 'any' || expected === 'streamExists' || expected === cached.revision)) {
-      const written = await this.sealAndSend(streamId, events, cached);
+    const known = expected === 'noStream' ? await this.newStreamHead(streamId) : typeof expected === 'number' ? this.knownHead(streamId, expected, options.expectedHash) : undefined;
+    if (known !== undefined && E.isLeft(known)) return known;
+    if (known !== undefined) {
+      const written = await this.sealAndSend(streamId, events, known.right, recordedAt);
       if (written !== 'moved') return written;
       this.heads.delete(streamId);
     }
@@ -263,15 +253,38 @@ export class EventStoreDBEventStore implements EventStore {
     if (retried !== undefined) return retried;
     const conflict = checkExpectedRevision(streamId, expected, current);
     if (conflict !== undefined) return E.left(conflict);
-    return this.sealAndSend(streamId, events, head.right);
+    return this.sealAndSend(streamId, events, head.right, recordedAt);
   }
 
-  private async sealAndSend(streamId: string, events: readonly EventToAppend[], head: StreamHead): Promise<E.Either<StoreError, AppendResult> | 'moved'> {
-    const sealed = sealEvents(streamId, head.revision + 1, head.hash, events, this.clock().toISOString());
+  /** The head at `revision` as this store remembers it, or as the caller read it from this store. */
+  private knownHead(streamId: string, revision: number, expectedHash: string | undefined): E.Either<StoreError, StreamHead> | undefined {
+    const remembered = this.heads.get(streamId);
+    if (remembered?.revision === revision) return E.right(remembered);
+    return revision >= 0 && expectedHash !== undefined ? E.right({ revision, hash: expectedHash }) : undefined;
+  }
+
+  /**
+   * The head of a stream expected not to exist, unless it was soft-deleted (its numbering then goes
+   * on after the hidden events; the head read reports it): no event to read, so only its metadata
+   * is. Should the stream exist, the server refuses `no_stream` and the head is read.
+   */
+  private async newStreamHead(streamId: string): Promise<E.Either<StoreError, StreamHead> | undefined> {
+    const softDeleted = await this.truncatedBefore(streamId);
+    if (E.isLeft(softDeleted)) return softDeleted;
+    return softDeleted.right === undefined ? E.right({ revision: -1, hash: GENESIS_HASH }) : undefined;
+  }
+
+  private async sealAndSend(
+    streamId: string,
+    events: readonly EventToAppend[],
+    head: StreamHead,
+    recordedAt: string,
+  ): Promise<E.Either<StoreError, AppendResult> | 'moved'> {
+    const sealed = sealEvents(streamId, head.revision + 1, head.hash, events, recordedAt);
     const sent = await this.send(streamId, sealed, head.revision < 0 ? 'no_stream' : BigInt(head.revision));
     if (sent === 'moved' || E.isLeft(sent)) return sent;
     const last = sealed[sealed.length - 1]!;
-    this.remember(streamId, { revision: last.revision, hash: last.metadata.hash, confirmed: false });
+    this.remember(streamId, { revision: last.revision, hash: last.metadata.hash });
     const stored = await this.storedEvents(streamId, sealed, sent.right.position);
     return E.isLeft(stored) ? stored : E.right({ nextExpectedRevision: last.revision, events: stored.right });
   }
@@ -315,15 +328,7 @@ export class EventStoreDBEventStore implements EventStore {
     return collect(this.readStreamAt(streamId, { from: sealed[0]!.revision, maxCount: sealed.length }, true));
   }
 
-  /** A read saw the event at the remembered head: the head is confirmed, or forgotten if the hashes differ. */
-  private confirm(event: RecordedEvent): void {
-    const remembered = this.heads.get(event.streamId);
-    if (remembered === undefined || remembered.revision !== event.revision || remembered.confirmed) return;
-    if (remembered.hash === event.metadata.hash) this.heads.set(event.streamId, { ...remembered, confirmed: true });
-    else this.heads.delete(event.streamId);
-  }
-
-  private remember(streamId: string, head: RememberedHead): void {
+  private remember(streamId: string, head: StreamHead): void {
     this.heads.delete(streamId);
     this.heads.set(streamId, head);
     if (this.heads.size > HEAD_CACHE_SIZE) this.heads.delete(this.heads.keys().next().value!);
@@ -391,7 +396,7 @@ export class EventStoreDBEventStore implements EventStore {
     const decoded = decodeEvent(event);
     if (E.isLeft(decoded)) return decoded;
     const head = { revision: decoded.right.revision, hash: decoded.right.metadata.hash };
-    this.remember(streamId, { ...head, confirmed: true });
+    this.remember(streamId, head);
     return E.right(head);
   }
 
@@ -433,7 +438,6 @@ export class EventStoreDBEventStore implements EventStore {
         if (resolved.event === undefined) continue;
         const decoded = decodeEvent(resolved.event);
         if (E.isLeft(decoded)) throw new StoreFailure(decoded.left);
-        this.confirm(decoded.right);
         yield decoded.right;
       }
       completed = true;
