@@ -61,6 +61,13 @@ export const takeFromAll =
 export const allFilter = (filter: EventFilter | undefined, streamPrefixes: readonly string[] | undefined) =>
   serverFilter(filter, streamPrefixes, ADAPTER_STREAM_PREFIXES);
 
+/** The event as a `$all` reader hands it over, if it does and it matches the filter; one that does not decode throws. */
+const takeMatching = (take: ReturnType<typeof takeFromAll>, filter: EventFilter | undefined, event: WireEvent): RecordedEvent | undefined => {
+  const taken = take(event);
+  if (E.isLeft(taken)) throw new StoreFailure(taken.left);
+  return taken.right !== undefined && matchesFilter(filter, taken.right.streamId, taken.right.type) ? taken.right : undefined;
+};
+
 /** Reads `$all` as the port does: paged, or on the server through a filter when one applies. */
 export const readAllEvents = (client: StreamsClient, pageSize: number, streamPrefixes: readonly string[] | undefined, options: ReadAllOptions): AsyncGenerator<RecordedEvent> => {
   const filtered = options.filter?.streamPrefixes !== undefined || options.filter?.eventTypes !== undefined || streamPrefixes !== undefined;
@@ -86,10 +93,9 @@ async function* readAllPaged(client: StreamsClient, pageSize: number, streamPref
         const position = toGlobalPosition(event.position);
         last = position;
         if (after !== undefined && position <= after) continue;
-        const taken = take(event);
-        if (E.isLeft(taken)) throw new StoreFailure(taken.left);
-        if (taken.right === undefined || !matchesFilter(options.filter, taken.right.streamId, taken.right.type)) continue;
-        yield taken.right;
+        const taken = takeMatching(take, options.filter, event);
+        if (taken === undefined) continue;
+        yield taken;
         remaining -= 1;
         if (remaining === 0) return;
       }
@@ -118,10 +124,9 @@ async function* readAllFiltered(client: StreamsClient, streamPrefixes: readonly 
       if (isCaughtUpMarker(item)) return;
       const event = item.event;
       if (event === undefined) continue;
-      const taken = take(event);
-      if (E.isLeft(taken)) throw new StoreFailure(taken.left);
-      if (taken.right === undefined || !matchesFilter(options.filter, taken.right.streamId, taken.right.type)) continue;
-      yield taken.right;
+      const taken = takeMatching(take, options.filter, event);
+      if (taken === undefined) continue;
+      yield taken;
       remaining -= 1;
       if (remaining === 0) return;
     }
