@@ -183,6 +183,16 @@ describe('EventStoreDBEventStore as EventStoreDB runs in production', () => {
     expect(server.calls.get('batchAppend')).toBe(1);
   });
 
+  it('7. reports an append over the 1 MiB the server takes at once as InvalidAppend, storing nothing and retrying nothing', async () => {
+    const server = await startServer();
+    const store = openStore(server.connectionString);
+    const big = { ...testEvent(), data: { blob: 'x'.repeat(1_100_000) } };
+    const appended = await store.appendToStream('Order-15', [big], { expectedRevision: 'noStream' });
+    expect(appended).toEqual(E.left(expect.objectContaining({ code: 'InvalidAppend' })));
+    expect(server.calls.get('batchAppend')).toBe(1);
+    expect(server.log.currentRevision('Order-15')).toBeUndefined();
+  });
+
   describe("8. with another application's events in $all", () => {
     it('reads $all and subscribes past them', async () => {
       const server = await startServer({ seed: { foreignEvent: true } });
