@@ -5,7 +5,7 @@ export { checkExpectedRevision, findIdempotentAppend, validateBatch } from './ap
 export type { ChainProblem, SealedEvent } from './hash-chain.js';
 export { GENESIS_HASH, computeEventHash, sealEvents, sha256Hex, verifyStreamChain } from './hash-chain.js';
 export { EventMetadataToAppendSchema, RecordedEventMetadataSchema } from './messages.js';
-export { matchesFilter } from './event-store.js';
+export { matchesFilter, positionsBetween } from './event-store.js';
 export type { CatchUpSource } from './subscription.js';
 export { catchUpSubscription } from './subscription.js';
 export type { SecondWriter } from './projection.js';

@@ -20,7 +20,7 @@ import { openStreamsClient, toStreamsClient } from './client.js';
 import { decodeEvent, isLibraryEvent, isSystemEvent, metadataToWrite, toEventData } from './codec.js';
 import { isCaughtUpMarker, openAllSubscription, serverFilter } from './client-subscription.js';
 import { isNotLeader, isStreamDeleted, isWrongExpectedVersion, toStoreError } from './errors.js';
-import { fromGlobalPosition, toGlobalPosition } from './position.js';
+import { fromGlobalPosition, logBytesBetween, toGlobalPosition } from './position.js';
 import { CHECKPOINT_STREAM_PREFIX } from './projection-store.js';
 import { SETTINGS_STREAM } from './store-settings.js';
 import type { ResubscribeOptions } from './subscription.js';
@@ -533,6 +533,26 @@ export class EventStoreDBEventStore implements EventStore {
     } finally {
       await subscription.unsubscribe().catch(() => undefined);
     }
+  }
+
+  /**
+   * The position of the last record in `$all`, whoever wrote it (other applications, the server
+   * itself). `positionsBetween` measures lag against it in bytes of the transaction log.
+   */
+  async headPosition(): Promise<bigint | undefined> {
+    const read = this.client.readAll({ fromPosition: 'end', direction: 'backwards', maxCount: 1 });
+    try {
+      for await (const resolved of read) if (resolved.event?.position !== undefined) return toGlobalPosition(resolved.event.position);
+      return undefined;
+    } catch (thrown) {
+      throw new StoreFailure(toStoreError(thrown, '$all'));
+    } finally {
+      await read.cancel().catch(() => undefined);
+    }
+  }
+
+  positionsBetween(from: bigint | undefined, to: bigint): number {
+    return logBytesBetween(from, to);
   }
 
   subscribeToAll(options: SubscribeOptions = {}): Subscription {

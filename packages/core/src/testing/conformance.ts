@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import * as E from 'fp-ts/lib/Either.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AppendResult, EventStore } from '../event-store.js';
-import { collect } from '../event-store.js';
+import { collect, positionsBetween } from '../event-store.js';
 import type { StoreError } from '../errors.js';
 import { verifyStreamChain } from '../hash-chain.js';
 import type { EventToAppend, RecordedEvent } from '../messages.js';
@@ -16,6 +16,8 @@ export interface StoreUnderTest {
 export interface ConformanceOptions {
   /** Per-test timeout in ms for adapters over a network (default 20 000). */
   readonly timeout?: number;
+  /** The store has no `headPosition` (an adapter that cannot tell where its log ends): the suite checks that it offers none. */
+  readonly withoutHeadPosition?: boolean;
 }
 
 /** An event for tests: a fresh UUID, a type, data and plausible metadata. */
@@ -238,6 +240,30 @@ export const describeEventStoreConformance = (
       for (let index = 1; index < all.length; index += 1) {
         expect(all[index]!.globalPosition > all[index - 1]!.globalPosition).toBe(true);
       }
+    });
+
+    it('tells the head of $all: nothing to read after it, at or after the last event stored, and how far an earlier position is behind it', async () => {
+      if (options.withoutHeadPosition === true) {
+        expect(store.headPosition).toBeUndefined();
+        return;
+      }
+      expect(store.headPosition, 'headPosition').toBeTypeOf('function');
+      const head = () => store.headPosition!();
+      const before = await head();
+      expect(right(await collect(store.readAll(before === undefined ? {} : { after: before })))).toEqual([]);
+      const first = right(await store.appendToStream(uniqueStream(), testEvents(3), { expectedRevision: 'noStream' })).events;
+      const second = right(await store.appendToStream(uniqueStream(), testEvents(2), { expectedRevision: 'noStream' })).events;
+      const last = second.at(-1)!.globalPosition;
+      const after = (await head())!;
+      expect(after >= last).toBe(true);
+      expect(right(await collect(store.readAll({ after })))).toEqual([]);
+      expect(positionsBetween(store, after, after)).toBe(0);
+      const fromFirst = positionsBetween(store, first[0]!.globalPosition, after);
+      expect(fromFirst).toBeGreaterThan(0);
+      expect(fromFirst).toBeGreaterThanOrEqual(positionsBetween(store, last, after));
+      expect(positionsBetween(store, undefined, after)).toBeGreaterThanOrEqual(fromFirst);
+      // Without a measure of its own a store's positions number its events: four were stored after the first.
+      if (store.positionsBetween === undefined) expect(fromFirst).toBe(4);
     });
 
     it('reads $all after a position, up to a count, filtered by stream prefix and event type', async () => {
