@@ -13,4 +13,6 @@ export { secondWriter } from './projection.js';
 export { newKeyId } from './personal-data.js';
 export { decodeRecordedEvent } from './command-handling/index.js';
 export type { LibraryInstruments } from './telemetry.js';
-export { appendLinksOf, attributeCache, commandParentContext, libraryInstruments, libraryTracer, secondsSince, spanContextOf, traceContextOf } from './telemetry.js';
+export { attributeCache, commandParentContext, libraryInstruments, libraryTracer, secondsSince, spanContextOf, traceContextOf } from './telemetry.js';
+export type { BatchOutcome, BatchTelemetry } from './projection-telemetry.js';
+export { lagBehindHead, projectionTelemetry } from './projection-telemetry.js';
