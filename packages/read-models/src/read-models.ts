@@ -1,6 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { DomainError, EventStore, RecordedEvent, StoreError, Subscription } from '@aftersales/core';
 import type { SecondWriter } from '@aftersales/core/adapter-kit';
+import { lagBehindHead, positionsBetween } from '@aftersales/core/adapter-kit';
 import { isStoreFailure, storeUnavailable } from '@aftersales/core';
 import type { AuditEntry, AuditPageQuery, AuditQuery } from './audit-trail.js';
 import { DEFAULT_AUDIT_PAGE, MAX_AUDIT_PAGE } from './audit-trail.js';
@@ -19,7 +20,7 @@ import { explainKpiItem, judgeKpiItems } from './kpis.js';
 import { KpiQueryCache } from './kpi-cache.js';
 import { InMemoryReadModelBackend } from './memory-backend.js';
 import { projectBatch, projectionSettings } from './projector.js';
-import { projectionTelemetry } from './telemetry.js';
+import { readModelsTelemetry } from './telemetry.js';
 
 /** The head a read model recorded is not in the log as recorded: the log or the read model was changed. */
 export interface ReadModelMismatch extends DomainError<'ReadModelMismatch'> {
@@ -169,7 +170,7 @@ export const createReadModels = (options: ReadModelsOptions): ReadModels => {
   const committed = new Set<() => void>();
   let follower: { subscription: Subscription; done: Promise<E.Either<ReadModelError, void>> } | undefined;
   const kpiCache = new KpiQueryCache();
-  const telemetry = projectionTelemetry(backend.kind);
+  const telemetry = readModelsTelemetry(backend.kind);
 
   const reload = async (): Promise<E.Either<ReadModelError, void>> => {
     const stored = await backend.checkpoints();
@@ -215,11 +216,11 @@ export const createReadModels = (options: ReadModelsOptions): ReadModels => {
   const mismatch = (): ReadModelMismatch | undefined => mismatches.values().next().value;
 
   /**
-   * Applies a batch, going round again when another instance committed part of it first. `behind`
-   * is how many events read from the log wait after this batch, where the caller knows it.
+   * Applies a batch, going round again when another instance committed part of it first. `lag` is
+   * how far behind the log's head the batch leaves the read models, where the caller knows it.
    */
-  const applyBatch = (events: readonly RecordedEvent[], behind?: number): Promise<E.Either<ReadModelError, void>> =>
-    telemetry.batch(events, behind, async (): Promise<E.Either<ReadModelError, readonly Checkpoint[]>> => {
+  const applyBatch = (events: readonly RecordedEvent[], lag: number | Promise<number | undefined> | undefined): Promise<E.Either<ReadModelError, void>> =>
+    telemetry.batch(events, lag, async (): Promise<E.Either<ReadModelError, readonly Checkpoint[]>> => {
       for (;;) {
         const write = await projectBatch(backend, events, checkpoints, settings);
         if (E.isLeft(write)) return write;
@@ -264,7 +265,8 @@ export const createReadModels = (options: ReadModelsOptions): ReadModels => {
         if (until !== undefined && event.globalPosition > until) break;
         batch.push(event);
         if (batch.length < batchSize) continue;
-        const applied = await applyBatch(batch);
+        // The head is read while the batch commits: one read per batch, for its lag.
+        const applied = await applyBatch(batch, lagBehindHead(store, event.globalPosition));
         if (E.isLeft(applied)) return applied;
         batch = [];
       }
@@ -272,8 +274,8 @@ export const createReadModels = (options: ReadModelsOptions): ReadModels => {
       return E.left(thrownError(thrown));
     }
     if (batch.length > 0) {
-      // The log has been read to its end (or to `until`): the last batch leaves nothing behind.
-      const applied = await applyBatch(batch, 0);
+      // The log has been read to its end (or to `until`): a store that cannot tell its head is taken to be there.
+      const applied = await applyBatch(batch, lagBehindHead(store, batch.at(-1)!.globalPosition) ?? 0);
       if (E.isLeft(applied)) return applied;
     }
     return backend.ensureIndexes();
@@ -312,7 +314,8 @@ export const createReadModels = (options: ReadModelsOptions): ReadModels => {
         const batch = queue.splice(0, batchSize);
         wakeReader?.();
         wakeReader = undefined;
-        const applied = await applyBatch(batch, queue.length);
+        const queued = queue.at(-1);
+        const applied = await applyBatch(batch, queued === undefined ? 0 : positionsBetween(store, batch.at(-1)!.globalPosition, queued.globalPosition));
         if (E.isLeft(applied)) {
           failure = applied.left;
           await subscription.close();
