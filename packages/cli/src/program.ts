@@ -35,7 +35,7 @@ export const createProgram = async (context: CliContext, argv: readonly string[]
   return program;
 };
 
-/** The words that name a subcommand: the first two arguments that are not options, after `help` if it comes first. */
+/** The words that name a subcommand: the first two arguments that are not options, passing over `help` (`aftersales help audit`, `aftersales audit help trail`). */
 const namedWords = (argv: readonly string[]): readonly string[] => {
   const words: string[] = [];
   for (const argument of argv) {
@@ -43,7 +43,7 @@ const namedWords = (argv: readonly string[]): readonly string[] => {
       if (words.length > 0) break;
       continue;
     }
-    if (words.length === 0 && argument === 'help') continue;
+    if (argument === 'help') continue;
     words.push(argument);
     if (words.length === 2) break;
   }
