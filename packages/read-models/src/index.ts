@@ -17,6 +17,7 @@ export type {
 } from './read-models.js';
 export { createReadModels } from './read-models.js';
 export type { BackendError, BatchWrite, Checkpoint, CorruptedReadModel, ItemRow, ReadModelBackend, ReadModelName, ReadModelTable, SubjectWrite, TableRow } from './backend.js';
+export { READ_MODEL_TABLES, READ_MODELS } from './backend.js';
 export { InMemoryReadModelBackend } from './memory-backend.js';
 export type { SqliteDatabase, SqliteStatement } from './sql/sqlite-backend.js';
 export { SqliteReadModelBackend } from './sql/sqlite-backend.js';
