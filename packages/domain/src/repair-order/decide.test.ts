@@ -13,7 +13,7 @@ import {
   specialistActor,
   specialistId,
   failedRepairInspection as failedRepair,
-} from '../testing/fixtures-repair-order.js';
+} from '../testing/repair-order.js';
 import type { RepairOrderEvent } from './index.js';
 import { repairOrder } from './index.js';
 
