@@ -177,7 +177,7 @@ export const measureCommandTargets = async (orders: number, progress: Progress =
   const grouped = temporarySqliteStore('grouped', { groupCommit: true });
   const concurrentRun = await runConcurrently(grouped.store, orders, 8).finally(() => grouped.remove());
   progress("commands: SQLite's own transactions");
-  const sqliteFloor = sqliteTransactionFloor(20_000);
+  const sqliteFloor = sqliteTransactionFloor(Math.min(20_000, Math.max(800, commands)));
   progress('commands: a short and a long stream');
   const shortStreamEvents = 10;
   const shortStreamCommandMs = await timeCommandOnStream(shortStreamEvents);
