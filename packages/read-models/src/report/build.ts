@@ -58,6 +58,8 @@ export interface ReportVerification {
   readonly problems: readonly { readonly kind: string; readonly streamId: string; readonly revision: number; readonly message: string; readonly expected: string; readonly found: string }[];
   readonly checkpoints: number;
   readonly checkpointsAuthenticated: boolean;
+  /** With the audit key: how many of the first events a checkpoint bearing its MAC covers. */
+  readonly vouchedEventCount: number;
   readonly anchor: string;
 }
 
@@ -94,6 +96,7 @@ const summariseVerification = (verification: VerificationReport): ReportVerifica
   problems: verification.problems.slice(0, PROBLEMS_LISTED).map(({ kind, streamId, revision, message, expected, found }) => ({ kind, streamId, revision, message, expected, found })),
   checkpoints: verification.checkpoints,
   checkpointsAuthenticated: verification.checkpointsAuthenticated,
+  vouchedEventCount: verification.vouchedEventCount,
   anchor: formatAnchor(verification.anchor),
 });
 

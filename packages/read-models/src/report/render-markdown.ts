@@ -34,7 +34,7 @@ export const renderReportMarkdown = (report: AuditReport): string => {
   lines.push('## Integrity of the log', '');
   lines.push(
     verification.intact
-      ? `**Intact.** ${verification.eventCount} events in ${verification.streamCount} streams: every hash, link and revision checked; ${verification.checkpoints} checkpoint(s)${verification.checkpoints > 0 ? (verification.checkpointsAuthenticated ? ' with MACs checked' : ', MACs not checked') : ''}.`
+      ? `**Intact.** ${verification.eventCount} events in ${verification.streamCount} streams: every hash, link and revision checked; ${verification.checkpoints} checkpoint(s)${verification.checkpoints > 0 ? (verification.checkpointsAuthenticated ? `, the audit key vouching for the first ${verification.vouchedEventCount} events` : ', MACs not checked') : ''}.`
       : `**NOT INTACT: ${verification.problemCount} problem(s)** in ${verification.eventCount} events of ${verification.streamCount} streams.`,
   );
   lines.push('', `Anchor: \`${verification.anchor}\``, '');
