@@ -3,9 +3,12 @@ import type { EventStore, VerificationReport } from '@aftersales/core';
 import { formatAnchor, isStoreFailure } from '@aftersales/core';
 import type { KpiConfig, KpiRules } from '../config.js';
 import { defaultKpiConfig, rulesOf, rulesResolver } from '../config.js';
-import { KPI_STREAM_PREFIXES, emptyKpiFacts, foldKpiFacts } from '../kpi-facts.js';
-import type { KpiId, Reason, Threshold } from '../kpis.js';
-import { computeKpis, kpiIds, kpiItems, kpiNames } from '../kpis.js';
+import { emptyKpiFacts, foldKpiFacts, KPI_STREAM_PREFIXES } from '../kpi-facts.js';
+import type { KpiId, Reason } from '../kpi-definitions.js';
+import type { Threshold } from '../kpi-targets.js';
+import { kpiIds } from '../kpi-definitions.js';
+import { kpiNames } from '../kpi-targets.js';
+import { computeKpis, kpiItems } from '../kpis.js';
 import { formatPeriod, localDateOf, parsePeriod } from '../periods.js';
 
 /** How many integrity problems a report lists; the count says how many there were. */

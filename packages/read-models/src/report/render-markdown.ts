@@ -1,6 +1,6 @@
 import { escapeMarkdown as text } from '@aftersales/core';
 import type { KpiRules } from '../config.js';
-import type { Threshold } from '../kpis.js';
+import type { Threshold } from '../kpi-targets.js';
 import type { AuditReport } from './build.js';
 
 /** A rate as people read it, rounded down to one decimal (99.96% is not 100%), or a dash where nothing was measured. */
