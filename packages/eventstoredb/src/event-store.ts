@@ -16,6 +16,8 @@ import { StreamAppender } from './append.js';
 import type { AnyClient, ClientChoice, ConfigurationError, StreamsClient } from './client.js';
 import { openStreamsClient, toStreamsClient } from './client.js';
 import { openAllSubscription } from './client-subscription.js';
+import { toStoreError } from './errors.js';
+import { logBytesBetween, toGlobalPosition } from './position.js';
 import { allFilter, readAllEvents, readStreamEvents, takeFromAll } from './reads.js';
 import type { ResubscribeOptions } from './subscription.js';
 import { resubscribingSubscription } from './subscription.js';
@@ -153,6 +155,26 @@ export class EventStoreDBEventStore implements EventStore {
     if (refused !== undefined) throw new StoreFailure(refused);
     if (options.maxCount === 0) return;
     yield* readAllEvents(this.client, this.pageSize, this.streamPrefixes, options);
+  }
+
+  /**
+   * The position of the last record in `$all`, whoever wrote it (other applications, the server
+   * itself). `positionsBetween` measures lag against it in bytes of the transaction log.
+   */
+  async headPosition(): Promise<bigint | undefined> {
+    const read = this.client.readAll({ fromPosition: 'end', direction: 'backwards', maxCount: 1 });
+    try {
+      for await (const resolved of read) if (resolved.event?.position !== undefined) return toGlobalPosition(resolved.event.position);
+      return undefined;
+    } catch (thrown) {
+      throw new StoreFailure(toStoreError(thrown, '$all'));
+    } finally {
+      await read.cancel().catch(() => undefined);
+    }
+  }
+
+  positionsBetween(from: bigint | undefined, to: bigint): number {
+    return logBytesBetween(from, to);
   }
 
   subscribeToAll(options: SubscribeOptions = {}): Subscription {
