@@ -1,16 +1,10 @@
 import type { Writable } from 'node:stream';
+import type { ExporterName, Telemetry } from './telemetry-sdk.js';
 
-export interface Telemetry {
-  /** Whether an SDK was registered (some exporter is not `none`). */
-  readonly enabled: boolean;
-  /** Exports what is pending and unregisters the SDK; call it before the process ends. */
-  shutdown(): Promise<void>;
-}
+export type { ExporterName, Telemetry };
 
 /** An exporter named in `OTEL_TRACES_EXPORTER` or `OTEL_METRICS_EXPORTER` that this program does not know. */
 export class UnknownExporter extends Error {}
-
-export type ExporterName = 'console' | 'otlp' | 'none';
 
 const exporterNamed = (env: NodeJS.ProcessEnv, variable: 'OTEL_TRACES_EXPORTER' | 'OTEL_METRICS_EXPORTER'): ExporterName => {
   const value = (env[variable] ?? '').trim().toLowerCase();
