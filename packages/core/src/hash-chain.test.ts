@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { canonicalJson } from './canonical-json.js';
 import { GENESIS_HASH, computeEventHash, sealEvents, verifyStreamChain } from './hash-chain.js';
 import type { SealedEvent } from './hash-chain.js';
-import { testEvent } from './testing/conformance.js';
+import { testEvent } from './testing/test-events.js';
 
 const chain = (count: number): SealedEvent[] =>
   sealEvents('Order-1', 0, GENESIS_HASH, Array.from({ length: count }, (_, index) => testEvent('Happened', { index })), '2026-03-02T01:00:00.000Z');

@@ -3,8 +3,8 @@ import type { DomainError, StoreError } from '@aftersales/core';
 import type { SecondWriter } from '@aftersales/core/adapter-kit';
 import { canonicalJson } from '@aftersales/core';
 import type { AuditEntry, AuditPageQuery } from './audit-trail.js';
-import type { SubjectFacts, SubjectKind, UndecodableEvent } from './kpi-facts.js';
-import type { KpiId, KpiItem, Verdict } from './kpi-judges.js';
+import type { SubjectFacts, SubjectKind, UndecodableEvent } from './facts/schema.js';
+import type { KpiId, KpiItem, Verdict } from './kpi-definitions.js';
 
 /** The two read models, each with its own checkpoint and version. */
 export const READ_MODELS = ['kpi-facts', 'audit-trail'] as const;

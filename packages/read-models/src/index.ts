@@ -1,8 +1,13 @@
 export * from './periods.js';
 export * from './config.js';
 export * from './decode.js';
-export type { KpiFacts, SubjectFacts, SubjectKind } from './kpi-facts.js';
+export type { KpiFacts } from './kpi-facts.js';
+export type { SubjectFacts, SubjectKind } from './facts/schema.js';
 export { emptyKpiFacts, foldKpiFacts } from './kpi-facts.js';
+export * from './kpi-definitions.js';
+export * from './kpi-judges.js';
+export * from './kpi-targets.js';
+export * from './kpi-query.js';
 export * from './kpis.js';
 export * from './summaries.js';
 export * from './audit-trail.js';

@@ -1,7 +1,9 @@
 import type { SubjectWrite } from './backend.js';
 import type { KpiConfig } from './config.js';
-import type { SubjectFacts } from './kpi-facts.js';
-import type { KpiItem, KpiResult, PreparedQuery } from './kpis.js';
+import type { SubjectFacts } from './facts/schema.js';
+import type { KpiItem } from './kpi-definitions.js';
+import type { PreparedQuery } from './kpi-query.js';
+import type { KpiResult } from './kpis.js';
 import { judgeInPeriod, summariseJudged } from './kpis.js';
 
 /** One query's items, judged once and kept up to date batch by batch. */

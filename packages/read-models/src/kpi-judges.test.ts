@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
-import type { EmployeeFacts, Evidence, SpellFact } from './kpi-facts.js';
+import type { EmployeeFacts, Evidence, SpellFact } from './facts/schema.js';
 import { computeKpis } from './kpis.js';
 import { parsePeriod, periodEnd, periodStart } from './periods.js';
 import { right } from './test-department.js';

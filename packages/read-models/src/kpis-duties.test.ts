@@ -2,8 +2,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { KpiConfig } from './config.js';
 import { defaultKpiRules } from './config.js';
 import type { KpiFacts } from './kpi-facts.js';
-import { decodeSubject } from './kpi-facts.js';
-import type { KpiId, KpiItem } from './kpis.js';
+import { decodeSubject } from './facts/schema.js';
+import type { KpiId, KpiItem } from './kpi-definitions.js';
 import { kpiItems } from './kpis.js';
 import { at, explainKpiItem, figures, kpi, right, testDepartment } from './test-department.js';
 

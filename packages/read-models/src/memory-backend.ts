@@ -6,9 +6,9 @@ import type { AuditEntry, AuditPageQuery } from './audit-trail.js';
 import { matchesAuditQuery } from './audit-trail.js';
 import type { BackendError, BatchWrite, Checkpoint, ItemRow, ReadModelBackend, ReadModelName, ReadModelTable, TableRow } from './backend.js';
 import { auditRowContent, compareRowKeys, corruptedReadModel, itemRowContent, itemRowKey, positionKey, subjectContent, undecodableRowContent } from './backend.js';
-import type { SubjectFacts, UndecodableEvent } from './kpi-facts.js';
-import { decodeSubject } from './kpi-facts.js';
-import type { KpiId } from './kpi-judges.js';
+import type { SubjectFacts, UndecodableEvent } from './facts/schema.js';
+import { decodeSubject } from './facts/schema.js';
+import type { KpiId } from './kpi-definitions.js';
 
 
 /**

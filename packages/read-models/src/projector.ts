@@ -9,9 +9,10 @@ import { itemRowOf, SCHEMA_VERSION } from './backend.js';
 import type { KpiConfig } from './config.js';
 import { rulesResolver } from './config.js';
 import { decodeDepartmentEvent } from './decode.js';
-import type { SubjectFacts, UndecodableEvent } from './kpi-facts.js';
-import { applyToSubject, kpiEffectOf } from './kpi-facts.js';
-import type { JudgeContext } from './kpi-judges.js';
+import type { SubjectFacts, UndecodableEvent } from './facts/schema.js';
+import { applyToSubject } from './facts/apply.js';
+import { kpiEffectOf } from './kpi-facts.js';
+import type { JudgeContext } from './kpi-definitions.js';
 import { judgeSubject, kpisOfSubject } from './kpi-judges.js';
 
 /**

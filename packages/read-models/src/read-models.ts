@@ -8,10 +8,14 @@ import type { BackendError, Checkpoint, ReadModelBackend, ReadModelName } from '
 import { READ_MODELS } from './backend.js';
 import type { KpiConfig } from './config.js';
 import { defaultKpiConfig } from './config.js';
-import type { UndecodableEvent } from './kpi-facts.js';
-import type { SubjectFacts } from './kpi-facts.js';
-import type { KpiId, KpiItem, KpiQuery, KpiResult, PreparedQuery, Verdict } from './kpis.js';
-import { candidateLookups, compareIds, explainKpiItem, judgeKpiItems, prepareKpiQuery } from './kpis.js';
+import type { UndecodableEvent } from './facts/schema.js';
+import type { SubjectFacts } from './facts/schema.js';
+import type { KpiId, KpiItem, Verdict } from './kpi-definitions.js';
+import type { KpiQuery, PreparedQuery } from './kpi-query.js';
+import type { KpiResult } from './kpis.js';
+import { compareIds } from './kpi-definitions.js';
+import { candidateLookups, prepareKpiQuery } from './kpi-query.js';
+import { explainKpiItem, judgeKpiItems } from './kpis.js';
 import { KpiQueryCache } from './kpi-cache.js';
 import { InMemoryReadModelBackend } from './memory-backend.js';
 import { projectBatch, projectionSettings } from './projector.js';

@@ -5,7 +5,8 @@ import { InMemoryEventStore, collect } from '@aftersales/core';
 import { createDepartment } from '@aftersales/domain';
 import type { KpiConfig } from './config.js';
 import type { KpiFacts } from './kpi-facts.js';
-import type { KpiId, KpiItem, KpiResult } from './kpis.js';
+import type { KpiId, KpiItem } from './kpi-definitions.js';
+import type { KpiResult } from './kpis.js';
 import { computeKpis, explainKpiItem as explainSubject } from './kpis.js';
 import { emptyKpiFacts, foldKpiFacts } from './kpi-facts.js';
 

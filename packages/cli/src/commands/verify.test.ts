@@ -71,6 +71,24 @@ describe('aftersales audit verify', () => {
     ]);
   });
 
+  it('keeps a log verifiable under the audit key across the seals that runs make without it', async () => {
+    const own = `sqlite:${scratch.file('audited.db')}`;
+    const keyFile = scratch.file('auditor.key');
+    writeFileSync(keyFile, Buffer.alloc(32, 9));
+    expect((await aftersales(['run', '-', '--store', own], { input: receive('RO-7', '王芳', '13800000000') })).code).toBe(0);
+    const beforeAudit = await aftersales(['audit', 'verify', '--store', own, '--audit-key-file', keyFile]);
+    expect(beforeAudit.code).toBe(1);
+    expect(beforeAudit.stdout).toContain('no checkpoint carries a MAC made with the audit key');
+
+    const audit = await aftersales(['audit', 'seal', '--store', own, '--audit-key-file', keyFile, '--at', '2026-03-31T18:00:00+08:00']);
+    expect(audit.stdout).toMatch(/^sealed the first 2 event\(s\).*with the audit key/);
+    expect((await aftersales(['run', '-', '--store', own], { input: confirm('RO-7') })).code).toBe(0);
+
+    const afterwards = await aftersales(['audit', 'verify', '--store', own, '--audit-key-file', keyFile]);
+    expect(afterwards.code, afterwards.stdout).toBe(0);
+    expect(afterwards.stdout).toContain('the audit key vouches for the first 2 event(s); the 3 after them rest on the hash chain');
+  });
+
   it('names an edited field, a deleted event, two swapped events and a forged hash, each by stream and revision, and exits 1', async () => {
     const edited = [...exported];
     edited[indexOf('RepairOrder-RO-1', 1)] = edited[indexOf('RepairOrder-RO-1', 1)]!.replace('"RO-1"', '"RO-9"');

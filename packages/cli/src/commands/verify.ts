@@ -70,9 +70,14 @@ export const verifyOptionsOf = (options: Pick<IntegrityOptions, 'auditKeyFile' |
 export const describeVerification = (report: VerificationReport): string[] => {
   const lines: string[] = [];
   const checkpoints = `${report.checkpoints} checkpoint(s)${report.checkpoints > 0 ? (report.checkpointsAuthenticated ? ', MACs checked with the audit key' : ', MACs not checked (no --audit-key-file)') : ''}`;
+  // Seals made between two audits carry no MAC: say how far the key itself vouches.
+  const vouched =
+    report.checkpointsAuthenticated && report.vouchedEventCount > 0
+      ? [`the audit key vouches for the first ${report.vouchedEventCount} event(s)${report.vouchedEventCount < report.eventCount ? `; the ${report.eventCount - report.vouchedEventCount} after them rest on the hash chain and checkpoints without a MAC` : ''}`]
+      : [];
   const anchors = report.anchorsChecked > 0 ? `, ${report.anchorsChecked} anchor(s)` : '';
   if (report.intact) {
-    lines.push(`intact: ${report.eventCount} event(s) in ${report.streamCount} stream(s); every hash, link and revision checked; ${checkpoints}${anchors}`);
+    lines.push(`intact: ${report.eventCount} event(s) in ${report.streamCount} stream(s); every hash, link and revision checked; ${checkpoints}${anchors}`, ...vouched);
   } else {
     lines.push(`NOT INTACT: ${report.problemCount} problem(s) in ${report.eventCount} event(s) of ${report.streamCount} stream(s); ${checkpoints}${anchors}`);
     for (const problem of report.problems.slice(0, PROBLEMS_SHOWN)) lines.push(`  ${describeProblem(problem)}`);
@@ -129,7 +134,7 @@ export const auditVerify: CliCommand = {
     audit
       .command('verify')
       .description('Prove the log unaltered: every hash, link, revision, checkpoint and anchor; exit 0 when intact, 1 naming each problem')
-      .option('--audit-key-file <file>', 'the auditor key: every checkpoint must then carry its MAC')
+      .option('--audit-key-file <file>', 'the auditor key: every MAC a checkpoint carries must be its own, and at least one checkpoint must carry one')
       .option('--anchor <count:digest|file>', 'an anchor kept from an earlier seal or verification, or a file of them (repeatable): the first <count> events must still give <digest>', repeated)
       .option('--file <export.jsonl>', 'verify an exported log (from `aftersales export`) instead of a store')
       .option('--read-models <url>', "the stored read models to compare with a replay of the log (sqlite:<path>, postgres://…); the log's SQLite file by default")

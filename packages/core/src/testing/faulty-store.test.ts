@@ -16,7 +16,7 @@ import { InMemoryProjectionStore, createProjectionRunner } from '../projection.j
 import { counter, counterCommand } from './counter.js';
 import type { FaultKind } from './faulty-store.js';
 import { FAULT_KINDS, FaultyEventStore } from './faulty-store.js';
-import { testEvent } from './conformance.js';
+import { testEvent } from './test-events.js';
 
 /** Faults injected by the properties below, summed over every run, for docs/reliability.md. */
 const tally = { faults: Object.fromEntries(FAULT_KINDS.map((kind) => [kind, 0])) as Record<FaultKind, number>, commands: 0, acknowledged: 0 };

@@ -84,9 +84,16 @@ interface PendingCheckpoint {
   readonly revision: number;
 }
 
-/** Decodes the checkpoints found in `events` (and checks their MACs with the audit key), then checks each when the log reaches what it sealed. */
+/**
+ * Decodes the checkpoints found in `events` (and checks the MACs they carry with the audit key), then
+ * checks each when the log reaches what it sealed. With an audit key, a checkpoint without a MAC is
+ * checked like any other but vouched for by nothing but the log: the seals that `run` and `import`
+ * make between two audits carry none, as the key stays with the auditor. `vouched()` tells how far
+ * the key vouches: the events covered by the furthest checkpoint whose MAC it made.
+ */
 export const createCheckpointCheck = (events: readonly RecordedEvent[], auditKey: Uint8Array | undefined, problems: ProblemLog) => {
   const pending: PendingCheckpoint[] = [];
+  let vouched = 0;
   for (const event of events) {
     if (event.type !== INTEGRITY_CHECKPOINTED) continue;
     const parsed = IntegrityCheckpoint.safeParse(event.data);
@@ -102,19 +109,19 @@ export const createCheckpointCheck = (events: readonly RecordedEvent[], auditKey
       continue;
     }
     const checkpoint = parsed.data;
-    if (auditKey !== undefined && (checkpoint.mac === undefined || !sameHex(checkpoint.mac, macOf(auditKey, checkpoint)))) {
-      problems.report({
-        kind: 'BadCheckpoint',
-        streamId: event.streamId,
-        revision: event.revision,
-        expected: 'a MAC made with the audit key',
-        found: checkpoint.mac ?? 'no MAC',
-        message:
-          checkpoint.mac === undefined
-            ? `checkpoint ${event.streamId}@${event.revision} carries no MAC, so the audit key does not vouch for it`
-            : `checkpoint ${event.streamId}@${event.revision} has a MAC the audit key did not make: the checkpoint was forged or altered`,
-      });
-      continue;
+    if (auditKey !== undefined && checkpoint.mac !== undefined) {
+      if (!sameHex(checkpoint.mac, macOf(auditKey, checkpoint))) {
+        problems.report({
+          kind: 'BadCheckpoint',
+          streamId: event.streamId,
+          revision: event.revision,
+          expected: 'a MAC made with the audit key',
+          found: checkpoint.mac,
+          message: `checkpoint ${event.streamId}@${event.revision} has a MAC the audit key did not make: the checkpoint was forged or altered`,
+        });
+        continue;
+      }
+      vouched = Math.max(vouched, checkpoint.eventCount);
     }
     pending.push({ checkpoint, streamId: event.streamId, revision: event.revision });
   }
@@ -176,6 +183,8 @@ export const createCheckpointCheck = (events: readonly RecordedEvent[], auditKey
 
   return {
     checked: (): number => checked,
+    /** How many of the log's first events a checkpoint with a valid MAC covers (0 without one, or without a key). */
+    vouched: (): number => vouched,
     /** Checks every checkpoint that sealed exactly the first `eventCount` events. */
     settle(eventCount: number, logDigest: string, heads: () => Heads): void {
       while (pending.length > 0 && pending[0]!.checkpoint.eventCount === eventCount) {

@@ -75,7 +75,7 @@ const sealOnce = async (store: EventStore, options: SealOptions): Promise<E.Eith
     const checkpointEvents: RecordedEvent[] = [];
     for await (const event of storeVerificationSource(store).readCheckpoints()) checkpointEvents.push(event);
     const verifyOptions: VerifyOptions = options.auditKey === undefined ? {} : { auditKey: options.auditKey };
-    const verifier = createLogVerifier(checkpointEvents, verifyOptions);
+    const verifier = createLogVerifier(checkpointEvents, verifyOptions, true);
     const lastSealed = eventsSealed(checkpointEvents);
     const changed = new Set<string>();
     let seen = 0;
@@ -89,9 +89,11 @@ const sealOnce = async (store: EventStore, options: SealOptions): Promise<E.Eith
     const checkpoint = verifier.checkpoint(changed, options.auditKey);
     const report = verifier.finish();
     if (!report.intact) return E.right({ sealed: false, report, anchor: report.anchor });
-    // Checkpoints appended since the last seal are no news: sealing them alone would never end.
+    // Checkpoints appended since the last seal are no news: sealing them alone would never end. A seal
+    // with the audit key is news while the key does not vouch for everything the last seal covered.
     const news = [...changed].some((streamId) => streamId !== INTEGRITY_STREAM);
-    if (!news) return E.right({ sealed: false, report, anchor: report.anchor });
+    const keyBehind = options.auditKey !== undefined && report.vouchedEventCount < lastSealed;
+    if (!news && !keyBehind) return E.right({ sealed: false, report, anchor: report.anchor });
     const lastRevision = checkpointEvents.at(-1)?.revision ?? -1;
     const commandId = options.sealId ?? `seal-${formatAnchor(report.anchor)}`;
     const appended = await store.appendToStream(INTEGRITY_STREAM, [checkpointEvent(checkpoint, options, commandId)], {

@@ -155,6 +155,48 @@ describe('verifyLog', () => {
     expect((await verify(events, { anchors: [anchor] })).problems).toEqual([expect.objectContaining({ kind: 'CheckpointMismatch', streamId: '$all', expected: anchor.logDigest })]);
   });
 
+  it('with the audit key, vouches as far as its last checkpoint and accepts the seals made between two audits without it', async () => {
+    const auditKey = Buffer.alloc(32, 7);
+    const store = await buildLog();
+    // The log was sealed by routine runs before any audit: the key vouches for none of it yet.
+    await sealLog(store, { actor, at: '2026-03-10T09:00:00+08:00' });
+    const beforeAudit = await verify(await rawEvents(store), { auditKey });
+    expect(beforeAudit.problems).toEqual([expect.objectContaining({ kind: 'BadCheckpoint', streamId: INTEGRITY_STREAM, revision: 0, found: 'no checkpoint with such a MAC' })]);
+
+    // The first audit seals with the key, though nothing but the checkpoint is new.
+    const audit = await sealLog(store, { actor, at: '2026-03-10T10:00:00+08:00', auditKey });
+    expect(audit).toMatchObject({ right: { sealed: true } });
+    const audited = (await rawEvents(store)).length;
+
+    // Routine work and its seal without the key follow: still intact under the key, vouched as far as the audit.
+    await store.appendToStream('C', [event('C', 20, { n: 20 })], { expectedRevision: 'noStream' });
+    expect(await sealLog(store, { actor, at: '2026-03-11T10:00:00+08:00' })).toMatchObject({ right: { sealed: true } });
+    const events = await rawEvents(store);
+    const report = await verify(events, { auditKey });
+    expect(report).toMatchObject({ intact: true, checkpoints: 3, vouchedEventCount: audited - 1 });
+    expect(report.vouchedEventCount).toBeLessThan(report.eventCount);
+
+    // An event the keyed checkpoint sealed cannot be forged, whatever the later checkpoints say.
+    const index = at(events, 'A', 3);
+    events[index] = reseal({ ...events[index]!, data: { n: 6, note: 'forged' } });
+    expect((await verify(events, { auditKey })).problems).toContainEqual(
+      expect.objectContaining({ kind: 'CheckpointMismatch', message: expect.stringContaining(`checkpoint ${INTEGRITY_STREAM}@1 `) }),
+    );
+  });
+
+  it('reports a keyed checkpoint whose MAC was altered as forged', async () => {
+    const auditKey = Buffer.alloc(32, 7);
+    const store = await buildLog();
+    await sealLog(store, { actor, at: '2026-03-10T10:00:00+08:00', auditKey });
+    const events = await rawEvents(store);
+    const checkpointIndex = events.findIndex((one) => one.streamId === INTEGRITY_STREAM);
+    const checkpoint = events[checkpointIndex]!;
+    events[checkpointIndex] = reseal({ ...checkpoint, data: { ...(checkpoint.data as object), mac: 'f'.repeat(64) } });
+    const report = await verify(events, { auditKey });
+    expect(report.problems).toContainEqual(expect.objectContaining({ kind: 'BadCheckpoint', streamId: INTEGRITY_STREAM, revision: 0, found: 'f'.repeat(64) }));
+    expect(report.vouchedEventCount).toBe(0);
+  });
+
   it('refuses to seal a tampered log, and seals only what changed since the last seal', async () => {
     const store = await buildLog();
     const first = await sealLog(store, { actor, at: '2026-03-10T10:00:00+08:00' });

@@ -13,7 +13,11 @@ import type { IntegrityProblem } from './problems.js';
 import { createProblemLog } from './problems.js';
 
 export interface VerifyOptions {
-  /** The auditor's key: every checkpoint must then carry a valid MAC. */
+  /**
+   * The auditor's key: every MAC a checkpoint carries must then be its own, and at least one
+   * checkpoint must carry one (else the key vouches for none of the log). Checkpoints without a MAC,
+   * such as the seals made between two audits, are checked like any other.
+   */
   readonly auditKey?: Uint8Array;
   /** Anchors kept outside the log, each checked against the log's digest at its event count. */
   readonly anchors?: readonly LogAnchor[];
@@ -31,6 +35,12 @@ export interface VerificationReport {
   /** How many checkpoints were checked, and whether their MACs were (an audit key was given). */
   readonly checkpoints: number;
   readonly checkpointsAuthenticated: boolean;
+  /**
+   * With an audit key: how many of the log's first events the furthest checkpoint bearing the key's
+   * MAC covers. The events after them rest on the hash chain and on checkpoints without a MAC. 0
+   * without an audit key.
+   */
+  readonly vouchedEventCount: number;
   readonly anchorsChecked: number;
   /** The anchor of the whole log as read: record it to prove later that nothing before it changed. */
   readonly anchor: LogAnchor;
@@ -51,8 +61,10 @@ export interface LogVerifier {
 /**
  * Verifies a log read in global order, one event at a time, holding only each stream's last revision
  * and hash (plus the checkpoints and anchors to check). Problems are located by stream and revision.
+ * `sealing` is for a seal with the audit key, which may find no checkpoint of the key yet: it is
+ * about to append the first.
  */
-export const createLogVerifier = (checkpointEvents: readonly RecordedEvent[], options: VerifyOptions = {}): LogVerifier => {
+export const createLogVerifier = (checkpointEvents: readonly RecordedEvent[], options: VerifyOptions = {}, sealing = false): LogVerifier => {
   const problems = createProblemLog(options.maxProblems ?? 1000);
   const checkpoints = createCheckpointCheck(checkpointEvents, options.auditKey, problems);
   const anchors = createAnchorCheck(options.anchors ?? [], problems);
@@ -79,6 +91,7 @@ export const createLogVerifier = (checkpointEvents: readonly RecordedEvent[], op
     finish() {
       checkpoints.finish(eventCount);
       anchors.finish(eventCount);
+      if (options.auditKey !== undefined && !sealing && checkpoints.vouched() === 0) problems.report(unvouched(checkpointEvents.at(-1)));
       return {
         intact: problems.count() === 0,
         eventCount,
@@ -87,6 +100,7 @@ export const createLogVerifier = (checkpointEvents: readonly RecordedEvent[], op
         problemCount: problems.count(),
         checkpoints: checkpoints.checked(),
         checkpointsAuthenticated: options.auditKey !== undefined,
+        vouchedEventCount: checkpoints.vouched(),
         anchorsChecked: anchors.checked(),
         anchor: { eventCount, logDigest },
       };
@@ -94,6 +108,21 @@ export const createLogVerifier = (checkpointEvents: readonly RecordedEvent[], op
     checkpoint: (changed, auditKey) => checkpointOf({ eventCount, logDigest, heads: chain.heads() }, changed, auditKey),
   };
 };
+
+/**
+ * The audit key vouches for nothing: no checkpoint carries its MAC. Either the log was never sealed
+ * with the key, or the checkpoints that were have been removed or rebuilt without it. Located at the
+ * last checkpoint, if there is one.
+ */
+const unvouched = (last: RecordedEvent | undefined): IntegrityProblem => ({
+  kind: 'BadCheckpoint',
+  streamId: last?.streamId ?? '$all',
+  revision: last?.revision ?? -1,
+  expected: 'a checkpoint with a MAC made with the audit key',
+  found: last === undefined ? 'no checkpoint' : 'no checkpoint with such a MAC',
+  message:
+    'no checkpoint carries a MAC made with the audit key, so the key vouches for none of the log: it was never sealed with this key, or its keyed checkpoints were removed or rebuilt without it',
+});
 
 export const readFailure = (thrown: unknown): StoreError =>
   isStoreFailure(thrown) ? thrown.error : storeUnavailable(`reading the log failed: ${thrown instanceof Error ? thrown.message : String(thrown)}`, thrown);

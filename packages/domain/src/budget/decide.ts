@@ -6,7 +6,8 @@ import { invalidTransition } from '../shared/errors.js';
 import type { BudgetCommand } from './commands.js';
 import { expenseIn } from './expense-ledger.js';
 import type { BudgetEvent } from './events.js';
-import type { BudgetState, BudgetStatus, Expense } from './state.js';
+import type { Expense } from './expense-ledger.js';
+import type { BudgetState, BudgetStatus } from './state.js';
 
 type Decision = E.Either<DepartmentError, readonly BudgetEvent[]>;
 type InStatus<S extends BudgetStatus> = Extract<BudgetState, { readonly status: S }>;

@@ -1,7 +1,8 @@
 import type { BudgetEvent } from './events.js';
 import { emptyLedger, expenseIn, recordExpense } from './expense-ledger.js';
 import type { ExpenseLedger } from './expense-ledger.js';
-import type { ActiveLine, BudgetState, Expense } from './state.js';
+import type { Expense } from './expense-ledger.js';
+import type { ActiveLine, BudgetState } from './state.js';
 
 type Active = Extract<BudgetState, { readonly status: 'Active' }>;
 

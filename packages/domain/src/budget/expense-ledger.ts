@@ -1,4 +1,13 @@
-import type { Expense } from './state.js';
+/** A claim on a budget line, as it now stands. */
+export interface Expense {
+  readonly expenseId: string;
+  readonly category: string;
+  readonly amount: number;
+  readonly claimantId: string;
+  /** The role the claim was made in; absent for claims recorded before the role was kept. */
+  readonly claimantRole?: string;
+  readonly status: 'Pending' | 'Approved' | 'Rejected';
+}
 
 /**
  * The claims of a budget, by expense id, as an immutable value that costs O(1) to extend.

@@ -13,8 +13,8 @@ export { BudgetCommand, BudgetLine, budgetCommandTypes } from './commands.js';
 export type { BudgetCommandType } from './commands.js';
 export { BudgetEvent } from './events.js';
 export type { BudgetEventType } from './events.js';
-export type { ActiveLine, BudgetState, BudgetStatus, Expense, PlannedBudget, RunningBudget } from './state.js';
-export type { ExpenseLedger, LedgerLog } from './expense-ledger.js';
+export type { ActiveLine, BudgetState, BudgetStatus, PlannedBudget, RunningBudget } from './state.js';
+export type { Expense, ExpenseLedger, LedgerLog } from './expense-ledger.js';
 export { expenseIn, expensesIn, ledgerWork } from './expense-ledger.js';
 export { initialBudgetState } from './state.js';
 

@@ -9,16 +9,6 @@ export interface ActiveLine {
   readonly approvedSpend: number;
 }
 
-export interface Expense {
-  readonly expenseId: string;
-  readonly category: string;
-  readonly amount: number;
-  readonly claimantId: string;
-  /** The role the claim was made in; absent for claims recorded before the role was kept. */
-  readonly claimantRole?: string;
-  readonly status: 'Pending' | 'Approved' | 'Rejected';
-}
-
 export interface PlannedBudget {
   readonly budgetId: string;
   readonly fiscalYear: number;

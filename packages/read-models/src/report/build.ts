@@ -3,9 +3,12 @@ import type { EventStore, VerificationReport } from '@aftersales/core';
 import { formatAnchor, isStoreFailure } from '@aftersales/core';
 import type { KpiConfig, KpiRules } from '../config.js';
 import { defaultKpiConfig, rulesOf, rulesResolver } from '../config.js';
-import { KPI_STREAM_PREFIXES, emptyKpiFacts, foldKpiFacts } from '../kpi-facts.js';
-import type { KpiId, Reason, Threshold } from '../kpis.js';
-import { computeKpis, kpiIds, kpiItems, kpiNames } from '../kpis.js';
+import { emptyKpiFacts, foldKpiFacts, KPI_STREAM_PREFIXES } from '../kpi-facts.js';
+import type { KpiId, Reason } from '../kpi-definitions.js';
+import type { Threshold } from '../kpi-targets.js';
+import { kpiIds } from '../kpi-definitions.js';
+import { kpiNames } from '../kpi-targets.js';
+import { computeKpis, kpiItems } from '../kpis.js';
 import { formatPeriod, localDateOf, parsePeriod } from '../periods.js';
 
 /** How many integrity problems a report lists; the count says how many there were. */
@@ -58,6 +61,8 @@ export interface ReportVerification {
   readonly problems: readonly { readonly kind: string; readonly streamId: string; readonly revision: number; readonly message: string; readonly expected: string; readonly found: string }[];
   readonly checkpoints: number;
   readonly checkpointsAuthenticated: boolean;
+  /** With the audit key: how many of the first events a checkpoint bearing its MAC covers. */
+  readonly vouchedEventCount: number;
   readonly anchor: string;
 }
 
@@ -94,6 +99,7 @@ const summariseVerification = (verification: VerificationReport): ReportVerifica
   problems: verification.problems.slice(0, PROBLEMS_LISTED).map(({ kind, streamId, revision, message, expected, found }) => ({ kind, streamId, revision, message, expected, found })),
   checkpoints: verification.checkpoints,
   checkpointsAuthenticated: verification.checkpointsAuthenticated,
+  vouchedEventCount: verification.vouchedEventCount,
   anchor: formatAnchor(verification.anchor),
 });
 

@@ -1,6 +1,6 @@
 import { escapeMarkdown as text } from '@aftersales/core';
 import type { KpiRules } from '../config.js';
-import type { Threshold } from '../kpis.js';
+import type { Threshold } from '../kpi-targets.js';
 import type { AuditReport } from './build.js';
 
 /** A rate as people read it, rounded down to one decimal (99.96% is not 100%), or a dash where nothing was measured. */
@@ -34,7 +34,7 @@ export const renderReportMarkdown = (report: AuditReport): string => {
   lines.push('## Integrity of the log', '');
   lines.push(
     verification.intact
-      ? `**Intact.** ${verification.eventCount} events in ${verification.streamCount} streams: every hash, link and revision checked; ${verification.checkpoints} checkpoint(s)${verification.checkpoints > 0 ? (verification.checkpointsAuthenticated ? ' with MACs checked' : ', MACs not checked') : ''}.`
+      ? `**Intact.** ${verification.eventCount} events in ${verification.streamCount} streams: every hash, link and revision checked; ${verification.checkpoints} checkpoint(s)${verification.checkpoints > 0 ? (verification.checkpointsAuthenticated ? `, the audit key vouching for the first ${verification.vouchedEventCount} events` : ', MACs not checked') : ''}.`
       : `**NOT INTACT: ${verification.problemCount} problem(s)** in ${verification.eventCount} events of ${verification.streamCount} streams.`,
   );
   lines.push('', `Anchor: \`${verification.anchor}\``, '');

@@ -3,7 +3,7 @@ import { subjectPseudonym } from '@aftersales/core';
 import { customerIdentifier } from '@aftersales/domain';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { defaultKpiRules } from '../config.js';
-import { kpiIds } from '../kpis.js';
+import { kpiIds } from '../kpi-definitions.js';
 import type { AuditReport } from './build.js';
 import { buildAuditReport, renderReportJson } from './build.js';
 import { simulatedLog } from './fixture.js';

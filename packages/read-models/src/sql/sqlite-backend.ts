@@ -6,29 +6,12 @@ import { secondWriter } from '@aftersales/core/adapter-kit';
 import type { AuditEntry, AuditPageQuery } from '../audit-trail.js';
 import type { BackendError, BatchWrite, Checkpoint, ReadModelBackend, ReadModelName, ReadModelTable, TableRow } from '../backend.js';
 import { auditRowContent, itemRowContent, itemRowKey, positionKey, SCHEMA_VERSION, subjectContent, undecodableRowContent } from '../backend.js';
-import type { SubjectFacts, UndecodableEvent } from '../kpi-facts.js';
-import type { KpiId } from '../kpi-judges.js';
-import type { AuditRow } from './tables.js';
-import {
-  AUDIT_COLUMNS,
-  CHECKPOINT_COLUMNS,
-  AUDIT_INDEXES,
-  CREATE_SCHEMA,
-  INDEXES_DROPPED_BY_RESET,
-  ITEM_COLUMNS,
-  TABLES_OF,
-  UNDECODABLE_COLUMNS,
-  auditEntryOfRow,
-  auditValues,
-  auditWhere,
-  checkpointOfRow,
-  checkpointValues,
-  decodeStoredSubject,
-  itemOfRow,
-  itemValues,
-  undecodableOfRow,
-  undecodableValues,
-} from './tables.js';
+import type { SubjectFacts, UndecodableEvent } from '../facts/schema.js';
+import type { KpiId } from '../kpi-definitions.js';
+import type { AuditRow } from './audit-rows.js';
+import { AUDIT_COLUMNS, auditEntryOfRow, auditValues, auditWhere } from './audit-rows.js';
+import { CHECKPOINT_COLUMNS, ITEM_COLUMNS, UNDECODABLE_COLUMNS, checkpointOfRow, checkpointValues, decodeStoredSubject, itemOfRow, itemValues, undecodableOfRow, undecodableValues } from './rows.js';
+import { AUDIT_INDEXES, CREATE_SCHEMA, INDEXES_DROPPED_BY_RESET, TABLES_OF } from './tables.js';
 
 /** The part of a better-sqlite3 statement the backend uses. */
 export interface SqliteStatement {
