@@ -62,9 +62,10 @@ export const openReadModels = (
   failuresAsValues(async () => {
     // Loaded when read models are opened, so that a program that only appends or exports starts without them.
     const { createReadModels } = await import('@aftersales/read-models');
-    const given = typeof options.at === 'object' ? options.at : undefined;
-    const location = given === undefined ? orFail(parseReadModelsUrl(options.at as string | undefined)) : undefined;
-    const { backend, close } = location === undefined ? kept(given!) : await openBackend(log, location);
-    const models = createReadModels({ store, backend, ...(options.config === undefined ? {} : { config: options.config }) });
-    return { models, location, close };
+    const over = (backend: ReadModelBackend) => createReadModels({ store, backend, ...(options.config === undefined ? {} : { config: options.config }) });
+    const { at } = options;
+    if (typeof at === 'object') return { models: over(at), location: undefined, close: async () => undefined };
+    const location = orFail(parseReadModelsUrl(at));
+    const { backend, close } = await openBackend(log, location);
+    return { models: over(backend), location, close };
   });
