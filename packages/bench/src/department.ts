@@ -1,7 +1,6 @@
 import type { AnyAggregateDefinition, EventStore } from '@aftersales/core';
-import { departmentAggregates, departmentUpcasting, repairOrder } from '@aftersales/domain';
-import type { DepartmentCommands } from '@aftersales/service';
-import { departmentCommands } from '@aftersales/service';
+import type { Department } from '@aftersales/domain';
+import { createDepartment, departmentAggregates, departmentUpcasting, repairOrder } from '@aftersales/domain';
 
 export { repairOrder };
 
@@ -13,9 +12,6 @@ export const upcasting = departmentUpcasting;
 /** How many events a load reads past a stream's snapshot before it takes a new one. */
 export const SNAPSHOT_EVERY = 100;
 
-/**
- * The whole command pipeline over a store, as a program on `@aftersales/service` runs it: decode,
- * authorize, load, decide, hash, append, idempotency, refusals in the security log.
- */
-export const openDepartment = (store: EventStore, options: { readonly telemetry?: boolean } = {}): DepartmentCommands =>
-  departmentCommands(store, { snapshotEvery: SNAPSHOT_EVERY, ...options });
+/** The whole command pipeline over a store: decode, authorize, load, decide, hash, append, idempotency. */
+export const openDepartment = (store: EventStore, options: { readonly telemetry?: boolean } = {}): Department =>
+  createDepartment({ store, snapshotEvery: SNAPSHOT_EVERY, ...options });
