@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { deliberateRefusals } from '@aftersales/domain/simulation';
 import { runBenchmark } from './benchmark.js';
-import { readSideTargets } from './read-side.js';
+import { readSideTargets } from './read-side-report.js';
 import { formatTable } from './report.js';
 import { formatTelemetryCost, measureTelemetryCost } from './telemetry-cost.js';
 import { ordersFor } from './workload.js';

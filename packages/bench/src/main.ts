@@ -1,7 +1,7 @@
 import { runBenchmark, runReadSideBenchmark } from './benchmark.js';
 import { formatCommandTargets, measureCommandGrowth, measureCommandTargets } from './command-targets.js';
 import { formatEventStoreDB, measureEventStoreDB } from './eventstoredb.js';
-import { formatReadSide } from './read-side.js';
+import { formatReadSide } from './read-side-report.js';
 import { describeMachine, formatTable, machine } from './report.js';
 import { formatTelemetryCost, measureTelemetryCost } from './telemetry-cost.js';
 import { fullSizes, ordersFor } from './workload.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import type { EventStore, ReadAllOptions, VerificationReport } from '@aftersales/core';
-import { createLogVerifier } from '@aftersales/core';
+import { createLogVerifier, logHeadOf } from '@aftersales/core';
 import type { ReadModelBackend } from '@aftersales/read-models';
 import { InMemoryReadModelBackend, PostgresReadModelBackend, SqliteReadModelBackend, createReadModels } from '@aftersales/read-models';
 import type { SqliteEventStore } from '@aftersales/sqlite';
@@ -26,6 +26,7 @@ export interface RebuildRun {
  * way: one read of the log serves the verification and both read models.
  */
 const verifying = (store: EventStore, verifier: ReturnType<typeof createLogVerifier>, counted: { events: number; peakAnonymousRssMb: number }): EventStore => ({
+  ...logHeadOf(store),
   appendToStream: (...args) => store.appendToStream(...args),
   readStream: (...args) => store.readStream(...args),
   subscribeToAll: (options) => store.subscribeToAll(options),

@@ -1,7 +1,7 @@
 import { cpus, loadavg, totalmem } from 'node:os';
 import Table from 'cli-table3';
-import type { ReadSideResult } from './read-side.js';
-import { formatReadSide } from './read-side.js';
+import type { ReadSideResult } from './read-side-report.js';
+import { formatReadSide } from './read-side-report.js';
 import type { SizeFigures } from './run.js';
 
 /** The targets for this machine class (one core of two). */

@@ -14,7 +14,7 @@ export interface CliContext {
   readonly env: NodeJS.ProcessEnv;
 }
 
-/** A subcommand module: adds itself to the program. New subcommands are one file under `commands/`. */
+/** A subcommand module: adds itself, its options and its action to the program. New subcommands are one file under `commands/`, listed in `commands/index.ts`. */
 export interface CliCommand {
   register(program: Command, context: CliContext): void;
 }
@@ -56,5 +56,4 @@ export const action =
 export const repeated = (value: string, previous: readonly string[] = []): string[] => [...previous, value];
 
 /** A group such as `audit`, shared by the modules that add subcommands to it (`audit trail`, `audit verify`). */
-export const commandGroup = (program: Command, name: string, description: string): Command =>
-  program.commands.find((command) => command.name() === name) ?? program.command(name).description(description);
+export const commandGroup = (program: Command, name: string): Command => program.commands.find((command) => command.name() === name) ?? program.command(name);

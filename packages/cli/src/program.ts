@@ -3,9 +3,14 @@ import { Command, CommanderError } from 'commander';
 import { CliError, ExitCode } from './cli-error.js';
 import type { CliContext } from './context.js';
 import { exitCodeOf } from './context.js';
-import { commands } from './commands/index.js';
+import { commands, groups } from './commands/index.js';
 
-export const createProgram = (context: CliContext): Command => {
+/**
+ * The program with every subcommand listed, but only the modules of the one `argv` names loaded
+ * (all of a group's when it names only the group): the others are their name and description,
+ * enough for `--help`.
+ */
+export const createProgram = async (context: CliContext, argv: readonly string[]): Promise<Command> => {
   const program = new Command('aftersales')
     .description('The after-sales service department, event-sourced: run commands, read KPIs and the audit trail, export and import the log, and a demo year.')
     .version('0.1.0')
@@ -16,9 +21,33 @@ export const createProgram = (context: CliContext): Command => {
       outputError: (text, write) => write(usageLine(`${text.replace(/^error: /, '').trim()} (run \`aftersales --help\` for usage)`)),
     })
     .exitOverride();
+  const [first, second] = namedWords(argv);
   // Subcommands inherit the exit override and the output streams, as they are created after them.
-  for (const command of commands) command.register(program, context);
+  for (const entry of commands) {
+    const [head, leaf] = entry.path;
+    const parent = leaf === undefined ? program : (program.commands.find((command) => command.name() === head) ?? program.command(head).description(groups[head] ?? ''));
+    const name = leaf ?? head;
+    const wanted = head === first && (leaf === undefined || second === undefined || leaf === second);
+    if (wanted) (await entry.load()).register(program, context);
+    const command = parent.commands.find((one) => one.name() === name) ?? parent.command(name);
+    command.description(entry.description);
+  }
   return program;
+};
+
+/** The words that name a subcommand: the first two arguments that are not options, passing over `help` (`aftersales help audit`, `aftersales audit help trail`). */
+const namedWords = (argv: readonly string[]): readonly string[] => {
+  const words: string[] = [];
+  for (const argument of argv) {
+    if (argument.startsWith('-')) {
+      if (words.length > 0) break;
+      continue;
+    }
+    if (argument === 'help') continue;
+    words.push(argument);
+    if (words.length === 2) break;
+  }
+  return words;
 };
 
 /** One line of stderr: `aftersales: …`, with anything a terminal would act on shown escaped, line breaks included. */
@@ -33,7 +62,7 @@ const errorLines = (message: string): string => `aftersales: ${message.split('\n
  */
 export const runProgram = async (argv: readonly string[], context: CliContext): Promise<number> => {
   try {
-    const program = createProgram(context);
+    const program = await createProgram(context, argv);
     await program.parseAsync([...argv], { from: 'user' });
     return exitCodeOf(program);
   } catch (thrown) {

@@ -1,79 +1,36 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
-import { context, metrics, trace } from '@opentelemetry/api';
-import type { DataPoint, Histogram, MetricData } from '@opentelemetry/sdk-metrics';
-import { AggregationTemporality, InMemoryMetricExporter, MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
+import { trace } from '@opentelemetry/api';
+import type { Histogram } from '@opentelemetry/sdk-metrics';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import type { RecordedEvent } from '@aftersales/core';
-import { collect, InMemoryEventStore } from '@aftersales/core';
+import { collect, createProjectionRunner, InMemoryEventStore } from '@aftersales/core';
 import { verifyStreamChain } from '@aftersales/core/adapter-kit';
 import { createDepartment } from '@aftersales/domain';
 import { createReadModels } from '@aftersales/read-models';
 import { SqliteEventStore } from '@aftersales/sqlite';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { confirm, inMemoryTelemetry, ordersReceived, pointsOf, receive } from './telemetry.fixture.js';
 import { aftersales, repositoryRoot, scratchDirectory } from './testing.js';
-
-const endpoint = { id: 'EP-01', role: 'BusinessEndpoint' };
-const manager = { id: 'DM-01', role: 'DepartmentManager' };
-const receive = (orderId: string, metadata: Record<string, unknown> = {}) => ({
-  type: 'ReceiveRepairOrder',
-  data: { orderId, endpointId: 'EP-01', customer: { name: 'Wang Fang', phone: '13800000000' }, garment: 'wool coat', workItems: ['hemming'], requirements: 'shorten 2cm' },
-  metadata: { commandId: `${orderId}/receive`, actor: endpoint, at: '2026-03-02T09:00:00+08:00', ...metadata },
-});
-const confirm = (orderId: string) => ({ type: 'ConfirmReceipt', data: { orderId }, metadata: { commandId: `${orderId}/confirm`, actor: manager, at: '2026-03-02T10:00:00+08:00' } });
 
 const CALLER_TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
 const CALLER_SPAN = '00f067aa0ba902b7';
 const fixedClock = () => new Date('2026-03-03T00:00:00Z');
 
-const spans = new InMemorySpanExporter();
-const metricExporter = new InMemoryMetricExporter(AggregationTemporality.DELTA);
-const reader = new PeriodicExportingMetricReader({ exporter: metricExporter, exportIntervalMillis: 3_600_000, exportTimeoutMillis: 1000 });
-const tracerProvider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(spans)] });
-const meterProvider = new MeterProvider({ readers: [reader] });
-
-const register = () => {
-  tracerProvider.register();
-  metrics.setGlobalMeterProvider(meterProvider);
-};
-const unregister = () => {
-  trace.disable();
-  metrics.disable();
-  context.disable();
-};
-
-const named = (name: string): ReadableSpan[] => spans.getFinishedSpans().filter((span) => span.name === name);
-const one = (name: string): ReadableSpan => {
-  const found = named(name);
-  expect(found, `spans named ${name}`).toHaveLength(1);
-  return found[0]!;
-};
+const telemetry = inMemoryTelemetry();
+const { spans, register, unregister, named, one, collectedMetrics, metricValues } = telemetry;
 const childrenOf = (parent: ReadableSpan): string[] =>
   spans
     .getFinishedSpans()
     .filter((span) => span.parentSpanContext?.spanId === parent.spanContext().spanId)
     .map((span) => span.name);
 
-const collectedMetrics = async (): Promise<MetricData[]> => {
-  await reader.forceFlush();
-  return metricExporter.getMetrics().at(-1)?.scopeMetrics.flatMap((scope) => scope.metrics) ?? [];
-};
-/** What was recorded since the last collection, without the collection times. */
-const metricValues = async () => (await collectedMetrics()).map((metric) => [metric.descriptor.name, metric.dataPoints.map((point) => [point.attributes, point.value])]);
-const pointsOf = (all: readonly MetricData[], name: string): DataPoint<unknown>[] => (all.find((metric) => metric.descriptor.name === name)?.dataPoints ?? []) as DataPoint<unknown>[];
-
 describe('telemetry with an SDK registered', () => {
   beforeAll(register);
   afterAll(unregister);
   // Each test sees only its own metrics: deltas, collected and dropped after every test.
-  afterEach(async () => {
-    await reader.forceFlush();
-    spans.reset();
-    metricExporter.reset();
-  });
+  afterEach(telemetry.reset);
 
   it('gives each command a handle span with load, decide and append children and the documented attributes', async () => {
     const department = createDepartment({ store: new InMemoryEventStore() });
@@ -235,6 +192,7 @@ describe('telemetry with an SDK registered', () => {
     await department.handleUntrusted(receive('RO-1'));
     await department.handleUntrusted(confirm('RO-9'));
     await createReadModels({ store }).catchUp();
+    await createProjectionRunner({ store, projection: ordersReceived }).catchUp();
     const emitted = new Map<string, Set<string>>();
     const note = (name: string, attributes: Iterable<string>) => {
       const known = emitted.get(name) ?? new Set<string>();
@@ -259,6 +217,7 @@ describe('telemetry without an SDK', () => {
     expect(E.isRight(await department.handleUntrusted(receive('RO-1')))).toBe(true);
     expect(E.isLeft(await department.handleUntrusted(confirm('RO-9')))).toBe(true);
     expect(E.isRight(await createReadModels({ store }).catchUp())).toBe(true);
+    expect(await createProjectionRunner({ store, projection: ordersReceived }).catchUp()).toEqual(E.right(1));
     const [event] = await readStream(store, 'RepairOrder-RO-1');
     expect(event!.metadata.trace).toBeUndefined();
     expect(spans.getFinishedSpans()).toEqual([]);

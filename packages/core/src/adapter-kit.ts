@@ -5,7 +5,7 @@ export { checkExpectedRevision, findIdempotentAppend, validateBatch } from './ap
 export type { ChainProblem, SealedEvent } from './hash-chain.js';
 export { GENESIS_HASH, computeEventHash, sealEvents, sha256Hex, verifyStreamChain } from './hash-chain.js';
 export { EventMetadataToAppendSchema, RecordedEventMetadataSchema } from './messages.js';
-export { matchesFilter } from './event-store.js';
+export { matchesFilter, positionsBetween } from './event-store.js';
 export type { CatchUpSource } from './subscription.js';
 export { catchUpSubscription } from './subscription.js';
 export type { SecondWriter } from './projection.js';
@@ -13,4 +13,6 @@ export { secondWriter } from './projection.js';
 export { newKeyId } from './personal-data.js';
 export { decodeRecordedEvent } from './command-handling/index.js';
 export type { LibraryInstruments } from './telemetry.js';
-export { appendLinksOf, attributeCache, commandParentContext, libraryInstruments, libraryTracer, secondsSince, spanContextOf, traceContextOf } from './telemetry.js';
+export { attributeCache, commandParentContext, libraryInstruments, libraryTracer, secondsSince, spanContextOf, traceContextOf } from './telemetry.js';
+export type { BatchOutcome, BatchTelemetry } from './projection-telemetry.js';
+export { lagBehindHead, projectionTelemetry } from './projection-telemetry.js';

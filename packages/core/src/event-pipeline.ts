@@ -9,6 +9,7 @@ import type {
   SubscribeOptions,
   Subscription,
 } from './event-store.js';
+import { logHeadOf } from './event-store.js';
 import type { StoreError } from './errors.js';
 import { StoreFailure, corruptedEvent, isStoreFailure, storeUnavailable } from './errors.js';
 import type { EventToAppend, RecordedEvent } from './messages.js';
@@ -99,6 +100,7 @@ export const withEventPipeline = (store: EventStore, options: EventPipelineOptio
   }
   return {
     ...(store.dbSystem === undefined ? {} : { dbSystem: store.dbSystem }),
+    ...logHeadOf(store),
     appendToStream: async (streamId: string, events: readonly EventToAppend[], appendOptions: AppendOptions) => {
       const encoded: EventToAppend[] = [];
       try {

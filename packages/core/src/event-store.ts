@@ -76,6 +76,18 @@ export interface EventStore {
    * `eventstoredb`, …): the attribute command handling puts on its load and append spans.
    */
   readonly dbSystem?: string;
+  /**
+   * The global position of the log's last record now, undefined while it holds none: a `readAll`
+   * after it yields nothing until more is stored. Projections ask it once per batch to measure how
+   * far behind the head they are; without it they know that only from what they have read.
+   */
+  headPosition?(): Promise<bigint | undefined>;
+  /**
+   * How far a reader that has taken in the log up to `from` (nothing yet: undefined) is behind `to`,
+   * in the unit the store's positions count. Absent, positions number the events (`to - from`), as
+   * in memory and SQLite; EventStoreDB's count bytes of its transaction log.
+   */
+  positionsBetween?(from: bigint | undefined, to: bigint): number;
   appendToStream(
     streamId: string,
     events: readonly EventToAppend[],
@@ -107,3 +119,13 @@ export const matchesFilter = (filter: EventFilter | undefined, streamId: string,
   if (filter.eventTypes !== undefined && !filter.eventTypes.includes(type)) return false;
   return true;
 };
+
+/** A wrapper's pass-through of the store's head and the distance between its positions, where the store has them. */
+export const logHeadOf = (store: EventStore): Pick<EventStore, 'headPosition' | 'positionsBetween'> => ({
+  ...(store.headPosition === undefined ? {} : { headPosition: () => store.headPosition!() }),
+  ...(store.positionsBetween === undefined ? {} : { positionsBetween: (from: bigint | undefined, to: bigint) => store.positionsBetween!(from, to) }),
+});
+
+/** How far `from` is behind `to` in the store's positions (see `EventStore.positionsBetween`); never below 0. */
+export const positionsBetween = (store: EventStore, from: bigint | undefined, to: bigint): number =>
+  Math.max(0, store.positionsBetween === undefined ? Number(to - (from ?? 0n)) : store.positionsBetween(from, to));

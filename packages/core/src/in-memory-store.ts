@@ -101,6 +101,10 @@ export class InMemoryEventStore implements EventStore {
     }
   }
 
+  async headPosition(): Promise<bigint | undefined> {
+    return this.all.at(-1)?.globalPosition;
+  }
+
   subscribeToAll(options: SubscribeOptions = {}): Subscription {
     return catchUpSubscription(
       {

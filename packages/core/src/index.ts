@@ -39,7 +39,7 @@ export type { Decider } from './decider.js';
 export { fold } from './decider.js';
 export type { AggregateDefinition, AnyAggregateDefinition, SnapshotPolicy } from './aggregate.js';
 export type { AppendOptions, AppendResult, EventFilter, EventStore, ReadAllOptions, ReadStreamOptions, SubscribeOptions, Subscription } from './event-store.js';
-export { collect } from './event-store.js';
+export { collect, logHeadOf } from './event-store.js';
 export type { InMemoryEventStoreOptions } from './in-memory-store.js';
 export { InMemoryEventStore } from './in-memory-store.js';
 export { canonicalJson } from './canonical-json.js';

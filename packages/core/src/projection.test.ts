@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { EventStore, ReadAllOptions } from './event-store.js';
 import { deterministicEventId } from './event-ids.js';
 import { InMemoryEventStore } from './in-memory-store.js';
-import type { Projection } from './projection.js';
+import type { Projection, ProjectionStore } from './projection.js';
 import { InMemoryProjectionStore, createProjectionRunner } from './projection.js';
 import { JsonProjectionStore } from './testing/json-projection-store.js';
 
@@ -149,6 +149,33 @@ describe('projection runner', () => {
     await resumed.stop();
     expectRight(await runningAgain);
     expect(resumed.state().applied).toEqual(['1', '2', '3', '4']);
+  });
+
+  it('saves the events applied while a save was under way with the next save', async () => {
+    const store = new InMemoryEventStore();
+    const saved = new InMemoryProjectionStore();
+    let release: (() => void) | undefined;
+    // The first save waits until released, as a store far away would.
+    const slow: ProjectionStore = {
+      load: (name) => saved.load(name),
+      reset: (name) => saved.reset(name),
+      save: async (name, snapshot, expected) => {
+        if (release === undefined) await new Promise<void>((resolve) => (release = resolve));
+        return saved.save(name, snapshot, expected);
+      },
+    };
+    const runner = createProjectionRunner({ store, projection: totals(), projectionStore: slow, flushAfterMs: 1 });
+    let live = false;
+    const running = runner.run({ onCaughtUp: () => (live = true) });
+    await vi.waitFor(() => expect(live).toBe(true), patience);
+    await increment(store, 1);
+    await vi.waitFor(() => expect(release).toBeDefined(), patience);
+    await increment(store, 2);
+    await vi.waitFor(() => expect(runner.position()).toBe(2n), patience);
+    release!();
+    await runner.stop();
+    expectRight(await running);
+    expect(await saved.load('totals')).toEqual(E.right({ state: { total: 3, applied: ['1', '2'] }, position: 2n }));
   });
 
   it('stops when asked while still catching up, without going live', async () => {

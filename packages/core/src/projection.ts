@@ -3,6 +3,8 @@ import type { EventFilter, EventStore } from './event-store.js';
 import type { DomainError, StoreError } from './errors.js';
 import { isStoreFailure, storeUnavailable } from './errors.js';
 import type { RecordedEvent } from './messages.js';
+import type { BatchTelemetry } from './projection-telemetry.js';
+import { lagBehindHead, projectionTelemetry } from './projection-telemetry.js';
 
 /**
  * A read model built from the log: an initial state, a pure `evolve` over recorded events, and the
@@ -33,6 +35,8 @@ export interface ProjectionSnapshot {
  * runner notice that another runner of the same projection has written since it loaded.
  */
 export interface ProjectionStore {
+  /** What it keeps projections in, as OpenTelemetry's `db.system` names it: the attribute of the runner's batches. */
+  readonly dbSystem?: string;
   load(name: string): Promise<E.Either<StoreError, ProjectionSnapshot | undefined>>;
   save(
     name: string,
@@ -56,6 +60,7 @@ export const secondWriter = (projection: string, expected: bigint | undefined, f
 
 /** A projection store in memory: the default for tests and for read models rebuilt at every start. */
 export class InMemoryProjectionStore implements ProjectionStore {
+  readonly dbSystem = 'memory';
   private readonly snapshots = new Map<string, ProjectionSnapshot>();
 
   async load(name: string) {
@@ -121,6 +126,9 @@ export const createProjectionRunner = <S>(options: ProjectionRunnerOptions<S>): 
   // Set by a stop() that arrives while `run` is still catching up, before there is a subscription to close.
   let stopRequested = false;
   let running: Promise<unknown> | undefined;
+  const telemetry = projectionTelemetry(projectionStore.dbSystem);
+  // The batch under way: the events applied since the last save, which commits them.
+  let batch: BatchTelemetry | undefined;
 
   const load = async (): Promise<E.Either<ProjectionError, void>> => {
     if (loaded) return E.right(undefined);
@@ -142,28 +150,44 @@ export const createProjectionRunner = <S>(options: ProjectionRunnerOptions<S>): 
     return E.right(undefined);
   };
 
+  /**
+   * How a save measures the lag it leaves: `caughtUp` when the log has just been read to its end;
+   * `head` by reading the store's head while the save commits; `unknown` when the head says nothing
+   * about this projection (a filtered one following live events may be at its last event while the
+   * head is another stream's).
+   */
+  type Lag = 'caughtUp' | 'head' | 'unknown';
+  const liveLag: Lag = projection.filter === undefined ? 'head' : 'unknown';
+
   // Saves run one at a time, so two saves never race each other's compare-and-set.
   let saving: Promise<unknown> = Promise.resolve();
-  const save = (): Promise<E.Either<ProjectionError, void>> => {
-    const next = saving.then(saveNow);
+  const save = (lag: Lag): Promise<E.Either<ProjectionError, void>> => {
+    const next = saving.then(() => saveNow(lag));
     saving = next;
     return next;
   };
-  const saveNow = async (): Promise<E.Either<ProjectionError, void>> => {
+  const saveNow = async (lag: Lag): Promise<E.Either<ProjectionError, void>> => {
     if (position === undefined || position === savedPosition) return E.right(undefined);
-    const saved = await projectionStore.save(projection.name, { state: projection.serialize(state), position }, savedPosition);
-    if (E.isLeft(saved)) return saved;
-    savedPosition = position;
+    // Events applied while the store writes belong to the next save, which must expect this one's position.
+    const at = position;
+    const committing = batch;
+    batch = undefined;
     unsaved = 0;
+    const behind = lag === 'caughtUp' ? 0 : lag === 'head' ? lagBehindHead(store, at) : undefined;
+    const saved = await projectionStore.save(projection.name, { state: projection.serialize(state), position: at }, savedPosition);
+    await committing?.end(E.isLeft(saved) ? { failed: saved.left.code } : { moved: [projection.name] }, behind);
+    if (E.isLeft(saved)) return saved;
+    savedPosition = at;
     return E.right(undefined);
   };
 
-  const apply = async (event: RecordedEvent): Promise<E.Either<ProjectionError, void>> => {
+  const apply = async (event: RecordedEvent, lag: Lag): Promise<E.Either<ProjectionError, void>> => {
     if (position !== undefined && event.globalPosition <= position) return E.right(undefined);
     state = projection.evolve(state, event);
     position = event.globalPosition;
     unsaved += 1;
-    return unsaved >= saveEvery ? save() : E.right(undefined);
+    (batch ??= telemetry.begin(projection.name)).add(event);
+    return unsaved >= saveEvery ? save(lag) : E.right(undefined);
   };
 
   const failure = (thrown: unknown): ProjectionError =>
@@ -175,13 +199,13 @@ export const createProjectionRunner = <S>(options: ProjectionRunnerOptions<S>): 
     try {
       const readOptions = { ...(position === undefined ? {} : { after: position }), ...(projection.filter ? { filter: projection.filter } : {}) };
       for await (const event of store.readAll(readOptions)) {
-        const applied = await apply(event);
+        const applied = await apply(event, 'head');
         if (E.isLeft(applied)) return applied;
       }
     } catch (thrown) {
       return E.left(failure(thrown));
     }
-    const saved = await save();
+    const saved = await save('caughtUp');
     return E.isLeft(saved) ? saved : E.right(state);
   };
 
@@ -231,7 +255,7 @@ export const createProjectionRunner = <S>(options: ProjectionRunnerOptions<S>): 
       if (flushTimer !== undefined) return;
       flushTimer = setTimeout(() => {
         flushTimer = undefined;
-        void save().then((saved) => {
+        void save(liveLag).then((saved) => {
           if (E.isLeft(saved)) {
             flushFailure = saved.left;
             void subscription.close();
@@ -241,13 +265,13 @@ export const createProjectionRunner = <S>(options: ProjectionRunnerOptions<S>): 
     };
     try {
       for await (const event of subscription) {
-        const applied = await apply(event);
+        const applied = await apply(event, liveLag);
         if (E.isLeft(applied)) return applied;
         if (unsaved > 0) scheduleFlush();
       }
       clearTimeout(flushTimer);
       if (flushFailure !== undefined) return E.left(flushFailure);
-      const saved = await save();
+      const saved = await save(liveLag);
       return E.isLeft(saved) ? saved : E.right(undefined);
     } catch (thrown) {
       return E.left(failure(thrown));

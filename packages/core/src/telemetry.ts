@@ -1,4 +1,4 @@
-import type { Attributes, Context, Counter, Histogram, Link, Meter, MeterProvider, Span, SpanContext, Tracer, TracerProvider } from '@opentelemetry/api';
+import type { Attributes, Context, Counter, Histogram, Meter, MeterProvider, Span, SpanContext, Tracer, TracerProvider } from '@opentelemetry/api';
 import { context, isSpanContextValid, metrics, trace, TraceFlags } from '@opentelemetry/api';
 import { z } from 'zod';
 
@@ -96,20 +96,6 @@ export const libraryTracer = (): Tracer => {
   return tracerOf.tracer;
 };
 
-/** The links of a projection batch: one per distinct span that appended its events, as their metadata names it. */
-export const appendLinksOf = (traceContexts: Iterable<unknown>): Link[] => {
-  const links: Link[] = [];
-  const seen = new Set<string>();
-  for (const carried of traceContexts) {
-    if (typeof carried !== 'object' || carried === null) continue;
-    const spanContext = spanContextOf(carried as { traceparent?: unknown });
-    if (spanContext === undefined || seen.has(spanContext.spanId)) continue;
-    seen.add(spanContext.spanId);
-    links.push({ context: spanContext });
-  }
-  return links;
-};
-
 /** The library's five metric instruments, taken from one meter provider. */
 export interface LibraryInstruments {
   readonly commands: Counter;
@@ -137,7 +123,10 @@ export const libraryInstruments = (): LibraryInstruments => {
     commands: meter.createCounter(names.commands, { description: 'Commands handled, by type and outcome', unit: '{command}' }),
     commandDuration: meter.createHistogram(names.commandDuration, { description: 'Time to handle a command, from decoding to the stored events', unit: 's', advice: SECONDS }),
     appendDuration: meter.createHistogram(names.appendDuration, { description: 'Time the event store took to append one command’s events', unit: 's', advice: SECONDS }),
-    projectionLag: meter.createGauge(names.projectionLag, { description: 'Events read from the log that a read model has not applied yet', unit: '{event}' }),
+    projectionLag: meter.createGauge(names.projectionLag, {
+      description: 'How far behind the log’s head a read model is after a batch, in the event store’s positions: events in memory and SQLite, bytes of the transaction log on EventStoreDB',
+      unit: '{position}',
+    }),
     checkpointAge: meter.createGauge(names.checkpointAge, {
       description: 'Time between the recording of the last event a read model applied and that batch’s commit',
       unit: 's',

@@ -111,7 +111,8 @@ export interface WireReadStreamOptions {
 }
 
 export interface WireReadAllOptions {
-  readonly fromPosition: Position | 'start';
+  readonly fromPosition: Position | 'start' | 'end';
+  readonly direction?: 'forwards' | 'backwards';
   readonly maxCount: number;
 }
 

@@ -1,5 +1,5 @@
 import type { CorruptedEvent, RecordedEvent } from '@aftersales/core';
-import { corruptedEvent } from '@aftersales/core';
+import { corruptedEvent, deterministicEventId } from '@aftersales/core';
 import { RecordedEventMetadataSchema } from '@aftersales/core/adapter-kit';
 import type { SealedEvent } from '@aftersales/core/adapter-kit';
 import * as E from 'fp-ts/lib/Either.js';
@@ -8,18 +8,30 @@ import type { EventData, WireEvent } from './client.js';
 import { toGlobalPosition } from './position.js';
 
 /**
- * The metadata written with every event: the library's fields, plus `$correlationId` and
- * `$causationId`, the names EventStoreDB's projections and UI use to link related events.
+ * The metadata written with every event: the library's fields, the library's event id (see
+ * `serverEventId`), and `$correlationId` and `$causationId`, the names EventStoreDB's projections
+ * and UI use to link related events.
  */
 export const metadataToWrite = (event: SealedEvent): Record<string, unknown> => ({
   $correlationId: event.metadata.correlationId,
   $causationId: event.metadata.causationId,
+  eventId: event.eventId,
   ...event.metadata,
 });
 
+/**
+ * The id EventStoreDB stores an event under: a name-based UUID of the event's hash, which
+ * covers the library's event id, stream, revision, data and metadata with `recordedAt` and
+ * `prevHash`. The server answers an append whose ids it already holds after the expected revision
+ * as stored; with these ids it does so only for the very same sealed events, never for the same
+ * command sealed by another process at another instant, so the head an append leaves is known
+ * without reading it. The library's own id travels in the metadata (`eventId`).
+ */
+export const serverEventId = (event: SealedEvent): string => deterministicEventId(event.streamId, event.metadata.hash, event.revision);
+
 // The clients serialize data with JSON.stringify, which takes any JSON value; their type is narrower.
 export const toEventData = (event: SealedEvent): EventData => ({
-  id: event.eventId,
+  id: serverEventId(event),
   contentType: 'application/json',
   type: event.type,
   data: event.data as Record<string, unknown>,
@@ -50,6 +62,8 @@ const NO_POSITION = 2n ** 64n - 1n;
 export const UNKNOWN_GLOBAL_POSITION = -1n;
 
 const Revision = z.bigint().nonnegative().max(BigInt(Number.MAX_SAFE_INTEGER));
+/** The library's event id in the metadata; events written before it was kept there are stored under it. */
+const LibraryEventId = z.object({ eventId: z.string().optional() });
 
 /** Decodes an event read back, checking everything the library wrote rather than trusting it. */
 export const decodeEvent = (event: WireEvent): E.Either<CorruptedEvent, RecordedEvent> => {
@@ -61,12 +75,14 @@ export const decodeEvent = (event: WireEvent): E.Either<CorruptedEvent, Recorded
   if (!metadata.success) {
     return E.left(corruptedEvent(event.streamId, at, `metadata does not decode: ${z.prettifyError(metadata.error).replaceAll('\n', ' ')}`));
   }
+  const libraryId = LibraryEventId.safeParse(event.metadata);
+  if (!libraryId.success) return E.left(corruptedEvent(event.streamId, at, 'metadata.eventId is not a string'));
   if (event.position === undefined) return E.left(corruptedEvent(event.streamId, at, 'the event has no position in $all'));
   return E.right({
     streamId: event.streamId,
     revision: at,
     globalPosition: event.position.commit === NO_POSITION ? UNKNOWN_GLOBAL_POSITION : toGlobalPosition(event.position),
-    eventId: event.id,
+    eventId: libraryId.data.eventId ?? event.id,
     type: event.type,
     data: event.data,
     metadata: metadata.data,

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fromGlobalPosition, toGlobalPosition } from './position.js';
+import { fromGlobalPosition, logBytesBetween, toGlobalPosition } from './position.js';
 
 const uint64 = fc.bigInt({ min: 0n, max: 2n ** 64n - 1n });
 const position = fc.record({ commit: uint64, prepare: uint64 });
@@ -19,5 +19,12 @@ describe('global positions', () => {
         expect(toGlobalPosition(left) < toGlobalPosition(right)).toBe(byLog);
       }),
     );
+  });
+
+  it('are apart by the bytes between their commit positions, whatever their prepare positions', () => {
+    const at = (commit: bigint, prepare: bigint) => toGlobalPosition({ commit, prepare });
+    expect(logBytesBetween(at(1_000n, 900n), at(1_250n, 1_250n))).toBe(250);
+    expect(logBytesBetween(at(1_250n, 1_100n), at(1_250n, 1_200n))).toBe(0);
+    expect(logBytesBetween(undefined, at(4_096n, 4_000n))).toBe(4_096);
   });
 });

@@ -15,3 +15,10 @@ export const fromGlobalPosition = (globalPosition: bigint): Position => ({
   commit: globalPosition >> PREPARE_BITS,
   prepare: globalPosition & PREPARE_MASK,
 });
+
+/**
+ * Bytes of the transaction log between two global positions: the difference of their commit
+ * positions, which are byte offsets into the log, not event counts. From the log's start when `from` is undefined.
+ */
+export const logBytesBetween = (from: bigint | undefined, to: bigint): number =>
+  Number(fromGlobalPosition(to).commit - (from === undefined ? 0n : fromGlobalPosition(from).commit));

@@ -44,6 +44,7 @@ interface Head {
  * read, so a second runner of the same projection makes the slower one fail with `SecondWriter`.
  */
 export class EventStoreDBProjectionStore implements ProjectionStore {
+  readonly dbSystem = 'eventstoredb';
   private readonly client: StreamsClient;
   private readonly keepSnapshots: number;
   private readonly deadlineMs: number;

@@ -1,15 +1,11 @@
 import * as E from 'fp-ts/lib/Either.js';
-import type { DomainError, EventStore, RecordedEvent, StoreError, Subscription } from '@aftersales/core';
-import type { SecondWriter } from '@aftersales/core/adapter-kit';
-import { isStoreFailure, storeUnavailable } from '@aftersales/core';
+import type { EventStore } from '@aftersales/core';
 import type { AuditEntry, AuditPageQuery, AuditQuery } from './audit-trail.js';
 import { DEFAULT_AUDIT_PAGE, MAX_AUDIT_PAGE } from './audit-trail.js';
 import type { BackendError, Checkpoint, ReadModelBackend, ReadModelName } from './backend.js';
-import { READ_MODELS } from './backend.js';
 import type { KpiConfig } from './config.js';
 import { defaultKpiConfig } from './config.js';
-import type { UndecodableEvent } from './facts/schema.js';
-import type { SubjectFacts } from './facts/schema.js';
+import type { SubjectFacts, UndecodableEvent } from './facts/schema.js';
 import type { KpiId, KpiItem, Verdict } from './kpi-definitions.js';
 import type { KpiQuery, PreparedQuery } from './kpi-query.js';
 import type { KpiResult } from './kpis.js';
@@ -18,16 +14,12 @@ import { candidateLookups, prepareKpiQuery } from './kpi-query.js';
 import { explainKpiItem, judgeKpiItems } from './kpis.js';
 import { KpiQueryCache } from './kpi-cache.js';
 import { InMemoryReadModelBackend } from './memory-backend.js';
-import { projectBatch, projectionSettings } from './projector.js';
-import { projectionTelemetry } from './telemetry.js';
+import { projectionSettings } from './projector.js';
+import type { InvalidQuery, ReadModelError } from './runner.js';
+import { createRunner } from './runner.js';
 
-/** The head a read model recorded is not in the log as recorded: the log or the read model was changed. */
-export interface ReadModelMismatch extends DomainError<'ReadModelMismatch'> {
-  readonly readModel: ReadModelName;
-}
-export type InvalidQuery = DomainError<'InvalidQuery'>;
-export type ReadModelTimeout = DomainError<'ReadModelTimeout'>;
-export type ReadModelError = BackendError | SecondWriter | ReadModelMismatch | InvalidQuery | ReadModelTimeout;
+export type { InvalidQuery, ReadModelError, ReadModelMismatch, ReadModelTimeout } from './runner.js';
+export { headInLog } from './runner.js';
 
 const invalidQuery = (message: string): InvalidQuery => ({ code: 'InvalidQuery', message });
 
@@ -116,22 +108,6 @@ export interface ReadModels {
   readonly backend: ReadModelBackend;
 }
 
-const thrownError = (thrown: unknown): StoreError =>
-  isStoreFailure(thrown) ? thrown.error : storeUnavailable(`reading the log failed: ${thrown instanceof Error ? thrown.message : String(thrown)}`, thrown);
-
-/** Whether the event a checkpoint names is in the log as recorded: same stream, revision, position and hash. */
-export const headInLog = async (store: EventStore, checkpoint: Checkpoint): Promise<E.Either<StoreError, boolean>> => {
-  try {
-    for await (const event of store.readStream(checkpoint.streamId, { from: checkpoint.revision, maxCount: 1 })) {
-      return E.right(event.revision === checkpoint.revision && event.globalPosition === checkpoint.position && event.metadata.hash === checkpoint.hash);
-    }
-    return E.right(false);
-  } catch (thrown) {
-    const error = thrownError(thrown);
-    return error.code === 'StreamNotFound' ? E.right(false) : E.left(error);
-  }
-};
-
 /** The subjects that can give an item of the query's KPIs in its period (`candidateLookups`), by key. */
 const candidateSubjects = async (backend: ReadModelBackend, prepared: PreparedQuery): Promise<E.Either<BackendError, Map<string, SubjectFacts>>> => {
   const lookups = candidateLookups(prepared);
@@ -145,8 +121,6 @@ const candidateSubjects = async (backend: ReadModelBackend, prepared: PreparedQu
   return E.right(subjects);
 };
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /**
  * The read side a service embeds: the KPI facts and the audit trail as rows in a backend, fed by one
  * pass over the log in batches (each batch one transaction with its checkpoints), and the queries
@@ -154,186 +128,21 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * committed first is refused to this one, which skips what is already applied and goes on.
  */
 export const createReadModels = (options: ReadModelsOptions): ReadModels => {
-  const { store } = options;
   const backend = options.backend ?? new InMemoryReadModelBackend();
   const config = options.config ?? defaultKpiConfig;
-  const settings = projectionSettings(config);
-  const { versions } = settings;
   const clock = options.clock ?? (() => new Date());
-  const batchSize = options.batchSize ?? 2000;
-  const pollMs = options.pollMs ?? 25;
-  const followBatchMs = options.followBatchMs ?? 10;
-  let opened: Promise<E.Either<ReadModelError, void>> | undefined;
-  let checkpoints: ReadonlyMap<ReadModelName, Checkpoint> = new Map();
-  const mismatches = new Map<ReadModelName, ReadModelMismatch>();
-  const committed = new Set<() => void>();
-  let follower: { subscription: Subscription; done: Promise<E.Either<ReadModelError, void>> } | undefined;
   const kpiCache = new KpiQueryCache();
-  const telemetry = projectionTelemetry(backend.kind);
-
-  const reload = async (): Promise<E.Either<ReadModelError, void>> => {
-    const stored = await backend.checkpoints();
-    if (E.isLeft(stored)) return stored;
-    checkpoints = stored.right;
-    return E.right(undefined);
-  };
-
-  const open = async (): Promise<E.Either<ReadModelError, void>> => {
-    const ready = await backend.open();
-    if (E.isLeft(ready)) return ready;
-    const loaded = await reload();
-    if (E.isLeft(loaded)) return loaded;
-    for (const readModel of READ_MODELS) {
-      const checkpoint = checkpoints.get(readModel);
-      if (checkpoint === undefined) continue;
-      if (checkpoint.version !== versions[readModel]) {
-        const reset = await backend.reset(readModel);
-        if (E.isLeft(reset)) return reset;
-        continue;
-      }
-      const proven = await headInLog(store, checkpoint);
-      if (E.isLeft(proven)) return proven;
-      if (!proven.right) {
-        mismatches.set(readModel, {
-          code: 'ReadModelMismatch',
-          readModel,
-          message: `read model ${readModel}: its checkpoint names ${checkpoint.streamId}@${checkpoint.revision} at position ${checkpoint.position} with hash ${checkpoint.hash.slice(0, 12)}…, which the log does not hold; it will not answer until it is rebuilt`,
-        });
-      }
-    }
-    return reload();
-  };
-
-  const ensureOpen = (): Promise<E.Either<ReadModelError, void>> => {
-    opened ??= open().then((result) => {
-      if (E.isLeft(result)) opened = undefined;
-      return result;
-    });
-    return opened;
-  };
-
-  const mismatch = (): ReadModelMismatch | undefined => mismatches.values().next().value;
-
-  /**
-   * Applies a batch, going round again when another instance committed part of it first. `behind`
-   * is how many events read from the log wait after this batch, where the caller knows it.
-   */
-  const applyBatch = (events: readonly RecordedEvent[], behind?: number): Promise<E.Either<ReadModelError, void>> =>
-    telemetry.batch(events, behind, async (): Promise<E.Either<ReadModelError, readonly Checkpoint[]>> => {
-      for (;;) {
-        const write = await projectBatch(backend, events, checkpoints, settings);
-        if (E.isLeft(write)) return write;
-        if (write.right.checkpoints.length === 0) return E.right([]);
-        const result = await backend.commit(write.right);
-        if (E.isRight(result)) {
-          const next = new Map(checkpoints);
-          for (const moved of write.right.checkpoints) {
-            next.set(moved.next.readModel, moved.next);
-            if (moved.next.readModel === 'kpi-facts') kpiCache.committed(moved.expected, moved.next.position, write.right.subjects);
-          }
-          checkpoints = next;
-          for (const wake of committed) wake();
-          return E.right(write.right.checkpoints.map((moved) => moved.next));
-        }
-        if (result.left.code !== 'SecondWriter') return result;
-        const loaded = await reload();
-        if (E.isLeft(loaded)) return loaded;
-      }
-    });
-
-  const lowestPosition = (): bigint | undefined => {
-    let lowest: bigint | undefined;
-    for (const readModel of READ_MODELS) {
-      const position = checkpoints.get(readModel)?.position;
-      if (position === undefined) return undefined;
-      if (lowest === undefined || position < lowest) lowest = position;
-    }
-    return lowest;
-  };
-
-  const catchUp = async (catchUpOptions: { readonly until?: bigint } = {}): Promise<E.Either<ReadModelError, void>> => {
-    const { until } = catchUpOptions;
-    const ready = await ensureOpen();
-    if (E.isLeft(ready)) return ready;
-    const refused = mismatch();
-    if (refused !== undefined) return E.left(refused);
-    const after = lowestPosition();
-    let batch: RecordedEvent[] = [];
-    try {
-      for await (const event of store.readAll(after === undefined ? {} : { after })) {
-        if (until !== undefined && event.globalPosition > until) break;
-        batch.push(event);
-        if (batch.length < batchSize) continue;
-        const applied = await applyBatch(batch);
-        if (E.isLeft(applied)) return applied;
-        batch = [];
-      }
-    } catch (thrown) {
-      return E.left(thrownError(thrown));
-    }
-    if (batch.length > 0) {
-      // The log has been read to its end (or to `until`): the last batch leaves nothing behind.
-      const applied = await applyBatch(batch, 0);
-      if (E.isLeft(applied)) return applied;
-    }
-    return backend.ensureIndexes();
-  };
-
-  /** Follows live events: a reader fills a queue, a writer commits whatever has queued up (after `followBatchMs`) as one batch. */
-  const follow = (subscription: Subscription): Promise<E.Either<ReadModelError, void>> => {
-    const queue: RecordedEvent[] = [];
-    let ended = false;
-    let failure: ReadModelError | undefined;
-    let wakeWriter: (() => void) | undefined;
-    let wakeReader: (() => void) | undefined;
-    const reading = (async () => {
-      try {
-        for await (const event of subscription) {
-          queue.push(event);
-          wakeWriter?.();
-          if (queue.length >= batchSize * 4) await new Promise<void>((resolve) => (wakeReader = resolve));
-        }
-      } catch (thrown) {
-        failure ??= thrownError(thrown);
-      } finally {
-        ended = true;
-        wakeWriter?.();
-      }
-    })();
-    const writing = async (): Promise<E.Either<ReadModelError, void>> => {
-      while (failure === undefined) {
-        if (queue.length === 0) {
-          if (ended) break;
-          await new Promise<void>((resolve) => (wakeWriter = resolve));
-          wakeWriter = undefined;
-          continue;
-        }
-        if (queue.length < batchSize && !ended && followBatchMs > 0) await sleep(followBatchMs);
-        const batch = queue.splice(0, batchSize);
-        wakeReader?.();
-        wakeReader = undefined;
-        const applied = await applyBatch(batch, queue.length);
-        if (E.isLeft(applied)) {
-          failure = applied.left;
-          await subscription.close();
-        }
-      }
-      await reading;
-      return failure === undefined ? E.right(undefined) : E.left(failure);
-    };
-    return writing();
-  };
-
-  const answeredAt = (readModel: ReadModelName): AnsweredAt => ({ position: checkpoints.get(readModel)?.position });
-
-  /** Reads committed rows: first what other instances committed since, without waiting on any batch. */
-  const beforeQuery = async (readModel: ReadModelName): Promise<E.Either<ReadModelError, void>> => {
-    const ready = await ensureOpen();
-    if (E.isLeft(ready)) return ready;
-    const refused = mismatches.get(readModel);
-    if (refused !== undefined) return E.left(refused);
-    return follower === undefined ? reload() : E.right(undefined);
-  };
+  const runner = createRunner({
+    store: options.store,
+    backend,
+    settings: projectionSettings(config),
+    kpiCache,
+    batchSize: options.batchSize ?? 2000,
+    pollMs: options.pollMs ?? 25,
+    followBatchMs: options.followBatchMs ?? 10,
+  });
+  const { beforeQuery } = runner;
+  const answeredAt = (readModel: ReadModelName): AnsweredAt => ({ position: runner.position(readModel) });
 
   const withDefaults = <Q extends { readonly asOf?: string | Date; readonly config?: KpiConfig }>(query: Q): Q & { asOf: string | Date; config: KpiConfig } => ({
     ...query,
@@ -343,71 +152,19 @@ export const createReadModels = (options: ReadModelsOptions): ReadModels => {
 
   const readModels: ReadModels = {
     backend,
-    catchUp,
-    start: async (startOptions = {}) => {
-      if (follower !== undefined) return E.right(undefined);
-      const caughtUp = await catchUp();
-      if (E.isLeft(caughtUp)) return caughtUp;
-      const after = lowestPosition();
-      const subscription = store.subscribeToAll(after === undefined ? {} : { after });
-      const done = follow(subscription);
-      follower = { subscription, done };
-      void done.then((result) => startOptions.onStopped?.(result));
-      return E.right(undefined);
-    },
-    stop: async () => {
-      if (follower === undefined) return E.right(undefined);
-      const { subscription, done } = follower;
-      await subscription.close();
-      const result = await done;
-      follower = undefined;
-      return result;
-    },
-    rebuild: async (readModel) => {
-      const ready = await ensureOpen();
-      if (E.isLeft(ready)) return ready;
-      for (const name of readModel === undefined ? READ_MODELS : [readModel]) {
-        const reset = await backend.reset(name);
-        if (E.isLeft(reset)) return reset;
-        mismatches.delete(name);
-      }
-      const loaded = await reload();
-      if (E.isLeft(loaded)) return loaded;
-      return catchUp();
-    },
-    checkpoints: async () => {
-      const ready = await ensureOpen();
-      if (E.isLeft(ready)) return ready;
-      const loaded = await reload();
-      return E.isLeft(loaded) ? loaded : E.right(checkpoints);
-    },
-    waitFor: async (position, waitOptions = {}) => {
-      const deadline = Date.now() + (waitOptions.timeoutMs ?? 5000);
-      const reached = () => READ_MODELS.every((name) => (checkpoints.get(name)?.position ?? -1n) >= position);
-      for (;;) {
-        if (follower === undefined) {
-          const loaded = await beforeQuery('audit-trail');
-          if (E.isLeft(loaded)) return loaded;
-        }
-        if (reached()) return E.right(undefined);
-        const left = deadline - Date.now();
-        if (left <= 0) {
-          return E.left({ code: 'ReadModelTimeout', message: `the read models did not reach position ${position} within ${waitOptions.timeoutMs ?? 5000} ms` });
-        }
-        let wake!: () => void;
-        const woken = new Promise<void>((resolve) => (wake = resolve));
-        committed.add(wake);
-        await Promise.race([woken, sleep(Math.min(pollMs, left))]);
-        committed.delete(wake);
-      }
-    },
+    catchUp: runner.catchUp,
+    start: runner.start,
+    stop: runner.stop,
+    rebuild: runner.rebuild,
+    checkpoints: runner.storedCheckpoints,
+    waitFor: runner.waitFor,
     kpis: async (query) => {
       const ready = await beforeQuery('kpi-facts');
       if (E.isLeft(ready)) return ready;
       const asked = withDefaults(query);
       const prepared = prepareKpiQuery(asked);
       if (E.isLeft(prepared)) return E.left(invalidQuery(prepared.left));
-      const position = checkpoints.get('kpi-facts')?.position;
+      const position = runner.position('kpi-facts');
       const key = kpiCache.keyOf(prepared.right, asked.config);
       let results = kpiCache.answer(key, position);
       if (results === undefined) {

@@ -1,61 +1,34 @@
 import * as E from 'fp-ts/lib/Either.js';
-import { SpanStatusCode } from '@opentelemetry/api';
 import type { RecordedEvent } from '@aftersales/core';
-import { TELEMETRY } from '@aftersales/core';
-import { appendLinksOf, attributeCache, libraryInstruments, libraryTracer } from '@aftersales/core/adapter-kit';
-import type { Checkpoint, ReadModelBackend, ReadModelName } from './backend.js';
-
-const { attributes: names, spans } = TELEMETRY;
+import type { BatchOutcome } from '@aftersales/core/adapter-kit';
+import { projectionTelemetry } from '@aftersales/core/adapter-kit';
+import type { Checkpoint, ReadModelBackend } from './backend.js';
 
 /**
- * The telemetry of the read side over one backend: a `project batch` span per batch, linked to the
- * spans that appended its events, and the lag and checkpoint age of each read model after each commit.
+ * The telemetry of the read side over one backend: a `project batch` span per batch (one batch
+ * serves both read models), and the lag and checkpoint age of each read model after each commit.
  */
-export const projectionTelemetry = (dbSystem: ReadModelBackend['kind']) => {
-  const readModelAttributes = attributeCache((readModel: ReadModelName) => ({ [names.readModel]: readModel, [names.dbSystem]: dbSystem }));
+export const readModelsTelemetry = (dbSystem: ReadModelBackend['kind']) => {
+  const telemetry = projectionTelemetry(dbSystem);
   return {
     /**
-     * Applies one batch in its span. `behind` is how many events the runner has read from the log
-     * beyond this batch, when it knows (while following live events); `apply` answers the checkpoints
-     * the batch moved.
+     * Applies one batch in its span. `lag` is how far behind the log's head the batch leaves the
+     * read models, where the caller knows it or is reading it; `apply` answers the checkpoints the batch moved.
      */
     batch: async <L extends { readonly code: string }>(
       events: readonly RecordedEvent[],
-      behind: number | undefined,
+      lag: number | Promise<number | undefined> | undefined,
       apply: () => Promise<E.Either<L, readonly Checkpoint[]>>,
     ): Promise<E.Either<L, void>> => {
-      const span = libraryTracer().startSpan(spans.projectBatch);
-      if (span.isRecording()) {
-        const first = events[0];
-        const last = events.at(-1);
-        span.setAttributes({
-          [names.dbSystem]: dbSystem,
-          [names.events]: events.length,
-          ...(first === undefined ? {} : { [names.firstPosition]: first.globalPosition.toString() }),
-          ...(last === undefined ? {} : { [names.lastPosition]: last.globalPosition.toString() }),
-        });
-        span.addLinks(appendLinksOf(events.map((event) => event.metadata.trace)));
-      }
+      const batch = telemetry.begin();
+      for (const event of events) batch.add(event);
+      let outcome: BatchOutcome = { failed: 'Thrown' };
       try {
         const applied = await apply();
-        if (E.isLeft(applied)) {
-          span.setAttribute(names.errorCode, applied.left.code);
-          span.setStatus({ code: SpanStatusCode.ERROR, message: applied.left.code });
-          return applied;
-        }
-        const last = events.at(-1);
-        if (last !== undefined && applied.right.length > 0) {
-          const { projectionLag, checkpointAge } = libraryInstruments();
-          const age = Math.max(0, (Date.now() - Date.parse(last.metadata.recordedAt)) / 1000);
-          for (const checkpoint of applied.right) {
-            const attributes = readModelAttributes(checkpoint.readModel);
-            if (behind !== undefined) projectionLag.record(behind, attributes);
-            if (Number.isFinite(age)) checkpointAge.record(age, attributes);
-          }
-        }
-        return E.right(undefined);
+        outcome = E.isLeft(applied) ? { failed: applied.left.code } : { moved: applied.right.map((checkpoint) => checkpoint.readModel) };
+        return E.isLeft(applied) ? applied : E.right(undefined);
       } finally {
-        span.end();
+        await batch.end(outcome, lag);
       }
     },
   };

@@ -306,6 +306,11 @@ export class SqliteEventStore implements EventStore {
     }
   }
 
+  async headPosition(): Promise<bigint | undefined> {
+    const head = this.query('reading the head of $all', () => this.db.prepare<[], { head: number | null }>('SELECT max(position) AS head FROM events').get());
+    return head?.head === null || head?.head === undefined ? undefined : BigInt(head.head);
+  }
+
   subscribeToAll(options: SubscribeOptions = {}): Subscription {
     // A page is read in one query, so an append made while the page is being delivered is not in
     // it; the subscription then reads again at once instead of waiting for the next wake-up.

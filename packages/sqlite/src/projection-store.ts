@@ -25,6 +25,7 @@ interface Statements {
  * process resumes each read model from its checkpoint instead of rebuilding it.
  */
 export class SqliteProjectionStore implements ProjectionStore {
+  readonly dbSystem = 'sqlite';
   private readonly statements: Statements;
 
   private constructor(

@@ -39,9 +39,8 @@ const trailTable = (entries: readonly AuditEntry[]): string => {
 
 export const auditTrail: CliCommand = {
   register(program, context) {
-    commandGroup(program, 'audit', 'The audit trail and the integrity of the log')
+    commandGroup(program, 'audit')
       .command('trail')
-      .description('Who did what, when, in which role: every event of the log and every refused command, as an auditor reads them')
       .option('--stream <streamId>', 'only this stream (e.g. RepairOrder-RO-2026-000001), or a whole category (e.g. Budget)')
       .option('--actor <id>', 'only what this person or endpoint did or tried to do')
       .option('--limit <n>', 'at most n entries, then the cursor of the next page (all entries by default, printed as they are read)')

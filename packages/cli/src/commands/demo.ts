@@ -197,7 +197,6 @@ export const demo: CliCommand = {
   register(program, context) {
     program
       .command('demo')
-      .description('Simulate a year of the department through the library, then show the eighteen KPIs for the year and each quarter')
       .option('--orders <n>', 'repair orders over the year (each about 13 events)', String(DEFAULT_ORDERS))
       .option('--seed <n>', 'the same seed gives the same year', String(DEFAULT_SEED))
       .option('--year <yyyy>', 'the calendar year simulated', String(DEFAULT_YEAR))

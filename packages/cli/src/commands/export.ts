@@ -10,7 +10,6 @@ export const exportLog: CliCommand = {
   register(program, context) {
     program
       .command('export')
-      .description('Write the whole log to stdout as JSON Lines: every event with all its metadata and its global position')
       .addOption(storeOption(context))
       .action(
         action(async (options: { readonly store: string }) =>

@@ -40,9 +40,8 @@ const plaintextEventsOf = async (raw: EventStore, customer: string): Promise<str
 
 export const gdpr: CliCommand = {
   register(program, context) {
-    commandGroup(program, 'gdpr', "Customers' and employees' personal data")
+    commandGroup(program, 'gdpr')
       .command('erase')
-      .description("Erase a customer's name and phone from every order by destroying their key; the log and its hashes stay as they are")
       .argument('<customer>', 'the customer: their phone number as on their orders (or, with --employee, an employee id; with --key, a key id from the raw log)')
       .option('--key', 'the argument is a key id (k-…) as it appears in the exported log')
       .option('--employee', "the argument is an employee id: erase that employee's name, leave reasons and care notes")

@@ -62,7 +62,6 @@ export const importLog: CliCommand = {
   register(program, context) {
     program
       .command('import')
-      .description('Load an exported log into an empty store, all or nothing; the streams read back identical, hashes included')
       .argument('<file>', 'a JSON Lines file written by `aftersales export`')
       .addOption(storeOption(context))
       .action(

@@ -124,7 +124,6 @@ export const kpi: CliCommand = {
   register(program, context) {
     program
       .command('kpi')
-      .description('The eighteen KPIs (达标率) of a period, as of an instant, or the items of one KPI')
       .option('--period <period>', 'a month (2026-03), a quarter (2026-Q1) or a year (2026); the year of --as-of by default')
       .option('--as-of <instant>', 'count only what had happened by then (an instant with offset, or a date); now by default')
       .option('--settings <file>', 'the versioned KPI settings to judge by (a JSON array; see docs/kpis.md); the defaults otherwise')

@@ -53,7 +53,6 @@ export const report: CliCommand = {
   register(program, context) {
     program
       .command('report')
-      .description('Replay the log into an audit report: report.json, report.md and a self-contained report.html; exit 1 if the log is not intact')
       .requiredOption('--as-of <instant>', 'count what had happened by then (business time; an instant with offset, or a date)')
       .option('--period <period>', 'a month (2026-03), a quarter (2026-Q1) or a year (2026); the year of --as-of by default')
       .option('--known-at <instant>', 'count only what had been recorded by then (metadata.recordedAt)')

@@ -65,7 +65,6 @@ export const run: CliCommand = {
   register(program, context) {
     program
       .command('run')
-      .description('Send commands, one JSON object a line, in order; print one JSON result a line')
       .argument('<file>', 'a JSON Lines file of commands, or - for stdin')
       .option('--no-seal', 'do not seal the log when done (by default an integrity checkpoint covers what was written)')
       .addOption(storeOption(context))

@@ -130,10 +130,8 @@ export const verifyCommand = (context: CliContext) =>
 
 export const auditVerify: CliCommand = {
   register(program, context) {
-    const audit = commandGroup(program, 'audit', 'The audit trail and the integrity of the log');
-    audit
+    commandGroup(program, 'audit')
       .command('verify')
-      .description('Prove the log unaltered: every hash, link, revision, checkpoint and anchor; exit 0 when intact, 1 naming each problem')
       .option('--audit-key-file <file>', 'the auditor key: every MAC a checkpoint carries must be its own, and at least one checkpoint must carry one')
       .option('--anchor <count:digest|file>', 'an anchor kept from an earlier seal or verification, or a file of them (repeatable): the first <count> events must still give <digest>', repeated)
       .option('--file <export.jsonl>', 'verify an exported log (from `aftersales export`) instead of a store')
@@ -141,10 +139,13 @@ export const auditVerify: CliCommand = {
       .option('--json', 'print the full report as JSON')
       .addOption(storeOption(context))
       .action(verifyCommand(context));
+  },
+};
 
-    audit
+export const auditSeal: CliCommand = {
+  register(program, context) {
+    commandGroup(program, 'audit')
       .command('seal')
-      .description('Verify the log and, if intact, append an integrity checkpoint naming the head of every stream changed since the last one')
       .option('--audit-key-file <file>', 'sign the checkpoint with the auditor key (HMAC-SHA256)')
       .option('--at <instant>', 'the business time of the seal (now by default)')
       .option('--actor <id>', 'who seals (recorded as an Auditor)', 'auditor')

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import * as E from 'fp-ts/lib/Either.js';
 import { expect, it } from 'vitest';
 import type { EventStore } from '../event-store.js';
-import { collect } from '../event-store.js';
+import { collect, positionsBetween } from '../event-store.js';
 import { verifyStreamChain } from '../hash-chain.js';
 import type { RecordedEvent } from '../messages.js';
 import { readAllOf, readStream, right, testEvent, testEvents, uniqueStream } from './test-events.js';
@@ -12,7 +12,7 @@ import { readAllOf, readStream, right, testEvent, testEvents, uniqueStream } fro
  * catch-up subscriptions, concurrent appenders and volume. `current` gives the store of the test
  * that runs.
  */
-export const describeLogConformance = (current: () => EventStore): void => {
+export const describeLogConformance = (current: () => EventStore, options: { readonly withoutHeadPosition?: boolean } = {}): void => {
   it('orders $all across streams by append, with strictly increasing positions', async () => {
     const store = current();
     const streams = [uniqueStream(), uniqueStream(), uniqueStream()];
@@ -29,6 +29,31 @@ export const describeLogConformance = (current: () => EventStore): void => {
     for (let index = 1; index < all.length; index += 1) {
       expect(all[index]!.globalPosition > all[index - 1]!.globalPosition).toBe(true);
     }
+  });
+
+  it('tells the head of $all: nothing to read after it, at or after the last event stored, and how far an earlier position is behind it', async () => {
+    const store = current();
+    if (options.withoutHeadPosition === true) {
+      expect(store.headPosition).toBeUndefined();
+      return;
+    }
+    expect(store.headPosition, 'headPosition').toBeTypeOf('function');
+    const head = () => store.headPosition!();
+    const before = await head();
+    expect(right(await collect(store.readAll(before === undefined ? {} : { after: before })))).toEqual([]);
+    const first = right(await store.appendToStream(uniqueStream(), testEvents(3), { expectedRevision: 'noStream' })).events;
+    const second = right(await store.appendToStream(uniqueStream(), testEvents(2), { expectedRevision: 'noStream' })).events;
+    const last = second.at(-1)!.globalPosition;
+    const after = (await head())!;
+    expect(after >= last).toBe(true);
+    expect(right(await collect(store.readAll({ after })))).toEqual([]);
+    expect(positionsBetween(store, after, after)).toBe(0);
+    const fromFirst = positionsBetween(store, first[0]!.globalPosition, after);
+    expect(fromFirst).toBeGreaterThan(0);
+    expect(fromFirst).toBeGreaterThanOrEqual(positionsBetween(store, last, after));
+    expect(positionsBetween(store, undefined, after)).toBeGreaterThanOrEqual(fromFirst);
+    // Without a measure of its own a store's positions number its events: four were stored after the first.
+    if (store.positionsBetween === undefined) expect(fromFirst).toBe(4);
   });
 
   it('reads $all after a position, up to a count, filtered by stream prefix and event type', async () => {

@@ -17,6 +17,8 @@ export interface StoreUnderTest {
 export interface ConformanceOptions {
   /** Per-test timeout in ms for adapters over a network (default 20 000). */
   readonly timeout?: number;
+  /** The store has no `headPosition` (an adapter that cannot tell where its log ends): the suite checks that it offers none. */
+  readonly withoutHeadPosition?: boolean;
 }
 
 /**
@@ -185,6 +187,6 @@ export const describeEventStoreConformance = (
       expect(await readStream(store, fresh)).toHaveLength(2);
     });
 
-    describeLogConformance(() => store);
+    describeLogConformance(() => store, options);
   });
 };

@@ -8,6 +8,7 @@ import type {
   SubscribeOptions,
   Subscription,
 } from '../event-store.js';
+import { logHeadOf } from '../event-store.js';
 import type { StoreError } from '../errors.js';
 import { StoreFailure, storeUnavailable } from '../errors.js';
 import type { EventToAppend, RecordedEvent } from '../messages.js';
@@ -113,11 +114,14 @@ export class FaultyEventStore implements EventStore {
   private sequence = 0;
   private active = true;
   readonly log: InjectedFault[] = [];
+  declare readonly headPosition?: NonNullable<EventStore['headPosition']>;
+  declare readonly positionsBetween?: NonNullable<EventStore['positionsBetween']>;
 
   constructor(
     readonly inner: EventStore,
     private readonly options: FaultyStoreOptions,
   ) {
+    Object.assign(this, logHeadOf(inner));
     this.random = seededRandom(options.seed);
     this.maxDelayMs = options.maxDelayMs ?? 5;
     this.maxEventsBeforeBreak = options.maxEventsBeforeBreak ?? 5;

@@ -1,40 +1,17 @@
 import * as grpc from '@grpc/grpc-js';
 import type * as StreamsPb from '@eventstore/db-client/generated/streams_pb.js';
 import type { Principal, StreamOperation, TestUser } from './access.js';
-import { ALL_STREAM, accessFor, authenticate, mayAccess } from './access.js';
-import { emptyPb, serverFeaturesGrpcPb, serverFeaturesPb, sharedPb, streamsGrpcPb, streamsPb } from './generated.js';
-import type { CommitMode, ExpectedState, ProposedRecord, StoredRecord } from './log.js';
-import { InMemoryLog, comparePositions } from './log.js';
+import { accessFor, authenticate, mayAccess } from './access.js';
+import { serveAppend, serveBatchAppend } from './append-service.js';
+import { serveDelete, serveTombstone } from './delete-service.js';
+import { serverFeaturesGrpcPb, serverFeaturesPb, streamsGrpcPb } from './generated.js';
+import type { CommitMode } from './log.js';
+import { InMemoryLog } from './log.js';
+import { serveRead } from './read-service.js';
+import type { BatchCall, CallKind, ReadCall, ServedNode } from './served-node.js';
 import type { TestCertificates } from './tls.js';
 import { makeTestCertificates } from './tls.js';
-import {
-  accessDeniedError,
-  accessDeniedStatus,
-  checkpointResponse,
-  eventResponse,
-  eventSize,
-  expectedOf,
-  expectedVersionNumber,
-  identifierFor,
-  matchesFilter,
-  maxAppendEventSizeError,
-  maxAppendEventSizeStatus,
-  maxAppendSizeError,
-  maxAppendSizeStatus,
-  notLeaderError,
-  positionOf,
-  serverError,
-  streamDeletedError,
-  streamDeletedStatus,
-  streamNameOf,
-  timeoutStatus,
-  uuidToString,
-  wrongExpectedVersionStatus,
-} from './wire.js';
-
-type ReadCall = grpc.ServerWritableStream<StreamsPb.ReadReq, StreamsPb.ReadResp>;
-type FilterOptions = StreamsPb.ReadReq.Options.FilterOptions;
-type BatchCall = grpc.ServerDuplexStream<StreamsPb.BatchAppendReq, StreamsPb.BatchAppendResp>;
+import { accessDeniedError, notLeaderError } from './wire.js';
 
 export interface EventStoreDBTestServerOptions {
   /** The port to listen on; a free one is chosen when absent. Restarts reuse the same port. */
@@ -63,8 +40,7 @@ export interface EventStoreDBTestServerOptions {
   readonly seed?: { readonly systemRecords?: boolean; readonly foreignEvent?: boolean };
 }
 
-/** What a node answers a client about; counted to show how many round trips an operation costs. */
-export type CallKind = 'read' | 'append' | 'batchAppend' | 'delete' | 'tombstone' | 'serverFeatures';
+export type { CallKind } from './served-node.js';
 
 /** The stream and type of the foreign event `seed.foreignEvent` writes. */
 export const FOREIGN_STREAM = 'billing-invoice-7';
@@ -151,17 +127,18 @@ export class EventStoreDBTestServer {
   async start(): Promise<void> {
     if (this.server !== undefined) return;
     const server = new grpc.Server();
+    const node = this.served;
     server.addService(streamsGrpcPb.StreamsService, {
-      read: (call: ReadCall) => this.read(call),
+      read: (call: ReadCall) => serveRead(node, call),
       append: (call: grpc.ServerReadableStream<StreamsPb.AppendReq, StreamsPb.AppendResp>, callback: grpc.sendUnaryData<StreamsPb.AppendResp>) =>
-        this.append(call, callback),
-      batchAppend: (call: BatchCall) => this.batchAppend(call),
+        serveAppend(node, call, callback),
+      batchAppend: (call: BatchCall) => serveBatchAppend(node, call),
       delete: (call: grpc.ServerUnaryCall<StreamsPb.DeleteReq, StreamsPb.DeleteResp>, callback: grpc.sendUnaryData<StreamsPb.DeleteResp>) =>
-        this.delete(call, callback),
+        serveDelete(node, call, callback),
       tombstone: (
         call: grpc.ServerUnaryCall<StreamsPb.TombstoneReq, StreamsPb.TombstoneResp>,
         callback: grpc.sendUnaryData<StreamsPb.TombstoneResp>,
-      ) => this.tombstone(call, callback),
+      ) => serveTombstone(node, call, callback),
     });
     if (this.options.serverVersion !== undefined || !('serverVersion' in this.options)) {
       server.addService(serverFeaturesGrpcPb.ServerFeaturesService, {
@@ -227,6 +204,26 @@ export class EventStoreDBTestServer {
     if (records.length > 0) this.log.ingest(records);
   }
 
+  /** What the services see of this node. */
+  private get served(): ServedNode {
+    return {
+      log: this.log,
+      writeLog: this.writeLog,
+      clock: this.clock,
+      maxAppendSize: this.options.maxAppendSize ?? 1_048_576,
+      maxAppendEventSize: this.options.maxAppendEventSize,
+      appendsStalled: () => this.appendsStalled,
+      liveCalls: this.liveCalls,
+      batchCalls: this.batchCalls,
+      count: (kind) => this.count(kind),
+      admit: (metadata) => this.admit(metadata),
+      allows: (principal, streamName, write) => this.allows(principal, streamName, write),
+      allowsOperation: (principal, streamName, operation) => this.allowsOperation(principal, streamName, operation),
+      runBeforeAppend: () => this.runBeforeAppend(),
+      nextSubscriptionId: () => `test-subscription-${(this.subscriptionCount += 1)}`,
+    };
+  }
+
   private count(kind: CallKind): void {
     this.calls.set(kind, (this.calls.get(kind) ?? 0) + 1);
   }
@@ -263,355 +260,4 @@ export class EventStoreDBTestServer {
   private allowsOperation(principal: Principal | undefined, streamName: string, operation: StreamOperation): boolean {
     return principal === undefined || mayAccess(this.log, principal, streamName, operation);
   }
-
-  private read(call: ReadCall): void {
-    this.count('read');
-    const admitted = this.admit(call.metadata);
-    if ('error' in admitted) return void call.emit('error', admitted.error);
-    const options = call.request.getOptions();
-    if (options === undefined) {
-      call.emit('error', serverError(grpc.status.INVALID_ARGUMENT, 'invalid-argument', 'read options are required'));
-      return;
-    }
-    const streamName = options.hasStream() ? streamNameOf(options.getStream()!.getStreamIdentifier()) : ALL_STREAM;
-    if (!(options.hasStream() ? this.allows(admitted.principal, streamName, false) : this.allowsOperation(admitted.principal, ALL_STREAM, '$r'))) {
-      call.emit('error', accessDeniedError());
-      return;
-    }
-    const structuredIds = options.getUuidOption()?.hasStructured() ?? false;
-    const filter = options.hasFilter() ? options.getFilter() : undefined;
-    if (options.hasSubscription()) {
-      this.subscribe(call, options, filter, structuredIds);
-      return;
-    }
-    const backwards = options.getReadDirection() === streamsPb.ReadReq.Options.ReadDirection.BACKWARDS;
-    const count = options.hasCount() ? BigInt(options.getCount()) : BigInt(Number.MAX_SAFE_INTEGER);
-    let selected: StoredRecord[];
-    if (options.hasStream()) {
-      const streamOptions = options.getStream()!;
-      const view = this.log.view(streamName);
-      if (view.kind === 'deleted') return void call.emit('error', streamDeletedError(streamName));
-      if (view.kind === 'notFound') {
-        call.write(new streamsPb.ReadResp().setStreamNotFound(new streamsPb.ReadResp.StreamNotFound().setStreamIdentifier(identifierFor(streamName))));
-        call.end();
-        return;
-      }
-      const records = view.records;
-      if (streamOptions.hasRevision()) {
-        const from = BigInt(streamOptions.getRevision());
-        selected = backwards ? records.filter((record) => record.revision <= from).reverse() : records.filter((record) => record.revision >= from);
-      } else if (streamOptions.hasEnd()) {
-        selected = backwards ? [...records].reverse() : [];
-      } else {
-        selected = backwards ? [] : records;
-      }
-    } else {
-      const allOptions = options.getAll();
-      const records = this.log.all;
-      if (allOptions?.hasPosition()) {
-        const from = positionOf(allOptions.getPosition()!);
-        // Forwards reads include the event at the position; backwards reads start before it.
-        selected = backwards
-          ? records.filter((record) => comparePositions(record.position, from) < 0).reverse()
-          : records.filter((record) => comparePositions(record.position, from) >= 0);
-      } else if (allOptions?.hasEnd()) {
-        selected = backwards ? [...records].reverse() : [];
-      } else {
-        selected = backwards ? [] : [...records];
-      }
-      selected = selected.filter((record) => matchesFilter(filter, record));
-    }
-    let sent = 0n;
-    for (const record of selected) {
-      if (sent >= count) break;
-      call.write(eventResponse(record, structuredIds));
-      sent += 1n;
-    }
-    call.end();
-  }
-
-  private subscribe(call: ReadCall, options: StreamsPb.ReadReq.Options, filter: FilterOptions | undefined, structuredIds: boolean): void {
-    this.subscriptionCount += 1;
-    let accepts: (record: StoredRecord) => boolean;
-    let history: StoredRecord[];
-    if (options.hasStream()) {
-      const streamOptions = options.getStream()!;
-      const streamName = streamNameOf(streamOptions.getStreamIdentifier());
-      if (this.log.isTombstoned(streamName)) {
-        call.emit('error', streamDeletedError(streamName));
-        return;
-      }
-      const records = this.log.visibleRecords(streamName) ?? [];
-      // A stream subscription starts after the given revision; `end` means live events only.
-      const after = streamOptions.hasRevision() ? BigInt(streamOptions.getRevision()) : undefined;
-      history = streamOptions.hasEnd() ? [] : records.filter((record) => after === undefined || record.revision > after);
-      accepts = (record) => record.streamName === streamName;
-    } else {
-      const allOptions = options.getAll();
-      // A subscription to `$all` starts strictly after the given position.
-      const after = allOptions?.hasPosition() ? positionOf(allOptions.getPosition()!) : undefined;
-      history = allOptions?.hasEnd()
-        ? []
-        : this.log.all.filter((record) => after === undefined || comparePositions(record.position, after) > 0);
-      accepts = (record) => matchesFilter(filter, record);
-    }
-    const window = filter === undefined ? undefined : (filter.hasMax() ? filter.getMax() : 32) * Math.max(1, filter.getCheckpointintervalmultiplier());
-    let scannedSinceCheckpoint = 0;
-    const deliver = (record: StoredRecord): void => {
-      if (accepts(record)) call.write(eventResponse(record, structuredIds));
-      else scannedSinceCheckpoint += 1;
-      if (window !== undefined && scannedSinceCheckpoint >= window) {
-        call.write(checkpointResponse(record.position));
-        scannedSinceCheckpoint = 0;
-      }
-    };
-    call.write(new streamsPb.ReadResp().setConfirmation(new streamsPb.ReadResp.SubscriptionConfirmation().setSubscriptionId(`test-subscription-${this.subscriptionCount}`)));
-    for (const record of history) deliver(record);
-    // A filtered subscription to `$all` reports where its catch-up read ended, then (since 23.10)
-    // marks the switch to live events with a caught-up message.
-    if (filter !== undefined && !options.hasStream()) call.write(checkpointResponse(this.log.lastPosition()));
-    call.write(new streamsPb.ReadResp().setCaughtUp(new streamsPb.ReadResp.CaughtUp()));
-    // History and the live hook are set up in one turn of the event loop, so no append falls between.
-    const detach = this.log.onAppend((records) => {
-      for (const record of records) deliver(record);
-    });
-    this.liveCalls.add(call);
-    const end = () => {
-      detach();
-      this.liveCalls.delete(call);
-    };
-    call.on('cancelled', end);
-    call.on('close', end);
-    call.on('error', end);
-  }
-
-  /** The checks of one append, in the server's order; undefined when it may be written. */
-  private refuseAppend(
-    principal: Principal | undefined,
-    streamName: string,
-    proposed: readonly ProposedRecord[],
-  ): { readonly kind: 'accessDenied' } | { readonly kind: 'tooLarge' } | { readonly kind: 'eventTooLarge'; readonly eventId: string; readonly size: number } | undefined {
-    if (!this.allows(principal, streamName, true)) return { kind: 'accessDenied' };
-    const limit = this.options.maxAppendEventSize;
-    for (const record of proposed) {
-      const size = eventSize(record);
-      if (limit !== undefined && size > limit) return { kind: 'eventTooLarge', eventId: record.eventId, size };
-    }
-    return proposed.reduce((sum, record) => sum + eventSize(record), 0) > this.maxAppendSize ? { kind: 'tooLarge' } : undefined;
-  }
-
-  private get maxAppendSize(): number {
-    return this.options.maxAppendSize ?? 1_048_576;
-  }
-
-  private append(
-    call: grpc.ServerReadableStream<StreamsPb.AppendReq, StreamsPb.AppendResp>,
-    callback: grpc.sendUnaryData<StreamsPb.AppendResp>,
-  ): void {
-    this.count('append');
-    let options: StreamsPb.AppendReq.Options | undefined;
-    const proposed: ProposedRecord[] = [];
-    let invalid: grpc.ServiceError | undefined;
-    call.on('data', (request: StreamsPb.AppendReq) => {
-      if (request.hasOptions()) {
-        options = request.getOptions();
-        return;
-      }
-      const message = request.getProposedMessage();
-      if (message === undefined) return;
-      const record = proposedRecord(message);
-      if (record === undefined) invalid = missingMetadataError();
-      else proposed.push(record);
-    });
-    call.on('error', () => undefined);
-    call.on('end', () => {
-      if (this.appendsStalled) return;
-      const admitted = this.admit(call.metadata);
-      if ('error' in admitted) return callback(admitted.error);
-      if (invalid !== undefined) return callback(invalid);
-      if (options === undefined) return callback(serverError(grpc.status.INVALID_ARGUMENT, 'invalid-argument', 'append options are required'));
-      const streamName = streamNameOf(options.getStreamIdentifier());
-      const refused = this.refuseAppend(admitted.principal, streamName, proposed);
-      if (refused?.kind === 'accessDenied') return callback(accessDeniedError());
-      if (refused?.kind === 'tooLarge') return callback(maxAppendSizeError(this.maxAppendSize));
-      if (refused?.kind === 'eventTooLarge') return callback(maxAppendEventSizeError(refused.eventId, refused.size, this.options.maxAppendEventSize!));
-      const expected = expectedOf(options);
-      this.runBeforeAppend();
-      const outcome = this.writeLog.append(streamName, expected, proposed);
-      const response = new streamsPb.AppendResp();
-      switch (outcome.kind) {
-        case 'streamDeleted':
-          return callback(streamDeletedError(streamName));
-        case 'wrongExpectedVersion': {
-          const wrong = new streamsPb.AppendResp.WrongExpectedVersion();
-          if (outcome.currentRevision === undefined) wrong.setCurrentNoStream(new sharedPb.Empty());
-          else wrong.setCurrentRevision(outcome.currentRevision.toString());
-          if (expected.kind === 'revision') wrong.setExpectedRevision(expected.revision.toString());
-          else if (expected.kind === 'noStream') wrong.setExpectedNoStream(new sharedPb.Empty());
-          else if (expected.kind === 'streamExists') wrong.setExpectedStreamExists(new sharedPb.Empty());
-          else wrong.setExpectedAny(new sharedPb.Empty());
-          return callback(null, response.setWrongExpectedVersion(wrong));
-        }
-        case 'written':
-        case 'idempotent': {
-          const success = new streamsPb.AppendResp.Success();
-          if (outcome.currentRevision < 0n) success.setNoStream(new sharedPb.Empty());
-          else success.setCurrentRevision(outcome.currentRevision.toString());
-          success.setPosition(
-            new streamsPb.AppendResp.Position()
-              .setCommitPosition(outcome.position.commit.toString())
-              .setPreparePosition(outcome.position.prepare.toString()),
-          );
-          return callback(null, response.setSuccess(success));
-        }
-      }
-    });
-  }
-
-  /**
-   * BatchAppend: one duplex call shared by all of a client's appends, each a correlation id with
-   * options, events and a final flag. Each append's failure is a `google.rpc.Status` in its response;
-   * a NotLeader ends the whole call, as the server throws it. The deadline is a point in time on the
-   * client's clock, compared here with the server's own.
-   */
-  private batchAppend(call: BatchCall): void {
-    const pending = new Map<string, { options: StreamsPb.BatchAppendReq.Options; proposed: ProposedRecord[]; invalid: boolean }>();
-    this.batchCalls.add(call);
-    const admitted = this.admit(call.metadata);
-    call.on('data', (request: StreamsPb.BatchAppendReq) => {
-      if (this.appendsStalled) return;
-      const correlation = uuidToString(request.getCorrelationId());
-      const respond = (streamName: string) =>
-        new streamsPb.BatchAppendResp().setCorrelationId(request.getCorrelationId()).setStreamIdentifier(identifierFor(streamName));
-      const options = request.getOptions();
-      if (options !== undefined) pending.set(correlation, { options, proposed: [], invalid: false });
-      const entry = pending.get(correlation);
-      if (entry === undefined) return;
-      for (const message of request.getProposedMessagesList()) {
-        const record = proposedRecord(message);
-        if (record === undefined) entry.invalid = true;
-        else entry.proposed.push(record);
-      }
-      if (!request.getIsFinal()) return;
-      pending.delete(correlation);
-      this.count('batchAppend');
-      if ('error' in admitted) {
-        call.emit('error', admitted.error);
-        return;
-      }
-      const streamName = streamNameOf(entry.options.getStreamIdentifier());
-      const deadline = entry.options.getDeadline()?.toDate();
-      if (deadline !== undefined && deadline.getTime() <= this.clock().getTime()) return void call.write(respond(streamName).setError(timeoutStatus()));
-      const refused = this.refuseAppend(admitted.principal, streamName, entry.proposed);
-      if (refused?.kind === 'accessDenied') return void call.write(respond(streamName).setError(accessDeniedStatus()));
-      if (refused?.kind === 'tooLarge') return void call.write(respond(streamName).setError(maxAppendSizeStatus(this.maxAppendSize)));
-      if (refused?.kind === 'eventTooLarge') {
-        return void call.write(respond(streamName).setError(maxAppendEventSizeStatus(refused.eventId, refused.size, this.options.maxAppendEventSize!)));
-      }
-      if (entry.invalid) return void call.emit('error', missingMetadataError());
-      const expected = batchExpectedOf(entry.options);
-      this.runBeforeAppend();
-      const outcome = this.writeLog.append(streamName, expected, entry.proposed);
-      switch (outcome.kind) {
-        case 'streamDeleted':
-          return void call.write(respond(streamName).setError(streamDeletedStatus(streamName)));
-        case 'wrongExpectedVersion':
-          return void call.write(respond(streamName).setError(wrongExpectedVersionStatus(outcome.currentRevision, expected)));
-        case 'written':
-        case 'idempotent': {
-          const success = new streamsPb.BatchAppendResp.Success();
-          if (outcome.currentRevision < 0n) success.setNoStream(new emptyPb.Empty());
-          else success.setCurrentRevision(outcome.currentRevision.toString());
-          success.setPosition(new sharedPb.AllStreamPosition().setCommitPosition(outcome.position.commit.toString()).setPreparePosition(outcome.position.prepare.toString()));
-          return void call.write(respond(streamName).setSuccess(success));
-        }
-      }
-    });
-    call.on('error', () => undefined);
-    call.on('end', () => {
-      this.batchCalls.delete(call);
-      call.end();
-    });
-  }
-
-  private delete(call: grpc.ServerUnaryCall<StreamsPb.DeleteReq, StreamsPb.DeleteResp>, callback: grpc.sendUnaryData<StreamsPb.DeleteResp>): void {
-    this.count('delete');
-    const admitted = this.admit(call.metadata);
-    if ('error' in admitted) return callback(admitted.error);
-    const options = call.request.getOptions()!;
-    const streamName = streamNameOf(options.getStreamIdentifier());
-    if (!this.allowsOperation(admitted.principal, streamName, '$d')) return callback(accessDeniedError());
-    const expected = expectedOf(options);
-    const outcome = this.writeLog.delete(streamName, expected);
-    if (outcome.kind === 'streamDeleted') return callback(streamDeletedError(streamName));
-    if (outcome.kind === 'wrongExpectedVersion') return callback(this.wrongExpectedVersionError(streamName, expected, outcome.currentRevision));
-    callback(
-      null,
-      new streamsPb.DeleteResp().setPosition(
-        new streamsPb.DeleteResp.Position().setCommitPosition(outcome.position.commit.toString()).setPreparePosition(outcome.position.prepare.toString()),
-      ),
-    );
-  }
-
-  private tombstone(
-    call: grpc.ServerUnaryCall<StreamsPb.TombstoneReq, StreamsPb.TombstoneResp>,
-    callback: grpc.sendUnaryData<StreamsPb.TombstoneResp>,
-  ): void {
-    this.count('tombstone');
-    const admitted = this.admit(call.metadata);
-    if ('error' in admitted) return callback(admitted.error);
-    const options = call.request.getOptions()!;
-    const streamName = streamNameOf(options.getStreamIdentifier());
-    if (!this.allowsOperation(admitted.principal, streamName, '$d')) return callback(accessDeniedError());
-    const expected = expectedOf(options);
-    const outcome = this.writeLog.tombstone(streamName, expected);
-    if (outcome.kind === 'streamDeleted') return callback(streamDeletedError(streamName));
-    if (outcome.kind === 'wrongExpectedVersion') return callback(this.wrongExpectedVersionError(streamName, expected, outcome.currentRevision));
-    callback(
-      null,
-      new streamsPb.TombstoneResp().setPosition(
-        new streamsPb.TombstoneResp.Position()
-          .setCommitPosition(outcome.position.commit.toString())
-          .setPreparePosition(outcome.position.prepare.toString()),
-      ),
-    );
-  }
-
-  private wrongExpectedVersionError(streamName: string, expected: ExpectedState, current: bigint | undefined): grpc.ServiceError {
-    return serverError(grpc.status.FAILED_PRECONDITION, 'wrong-expected-version', `Wrong expected version for stream '${streamName}'.`, {
-      'stream-name': streamName,
-      'expected-version': expectedVersionNumber(expected),
-      ...(current === undefined ? {} : { 'actual-version': current.toString() }),
-    });
-  }
 }
-
-interface ProposedMessage {
-  getId(): InstanceType<typeof sharedPb.UUID> | undefined;
-  getMetadataMap(): { get(key: string): string | undefined };
-  getData_asU8(): Uint8Array;
-  getCustomMetadata_asU8(): Uint8Array;
-}
-
-/** An event as proposed by the client, or undefined when `type` or `content-type` is missing. */
-const proposedRecord = (message: ProposedMessage): ProposedRecord | undefined => {
-  const metadata = message.getMetadataMap();
-  const type = metadata.get('type');
-  const contentType = metadata.get('content-type');
-  if (type === undefined || contentType === undefined) return undefined;
-  return { eventId: uuidToString(message.getId()), type, contentType, data: message.getData_asU8(), customMetadata: message.getCustomMetadata_asU8() };
-};
-
-const missingMetadataError = (): grpc.ServiceError =>
-  serverError(grpc.status.INVALID_ARGUMENT, 'missing-required-metadata-property', 'type and content-type are required', {
-    'required-properties': 'type,content-type',
-  });
-
-const batchExpectedOf = (options: StreamsPb.BatchAppendReq.Options): ExpectedState =>
-  options.hasStreamPosition()
-    ? { kind: 'revision', revision: BigInt(options.getStreamPosition()) }
-    : options.hasNoStream()
-      ? { kind: 'noStream' }
-      : options.hasStreamExists()
-        ? { kind: 'streamExists' }
-        : { kind: 'any' };
