@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { deliberateRefusals } from '@aftersales/domain/simulation';
 import { runBenchmark } from './benchmark.js';
+import { formatCommandTargets, measureCommandTargets } from './command-targets.js';
 import { readSideTargets } from './read-side-report.js';
 import { formatTable } from './report.js';
 import { formatTelemetryCost, measureTelemetryCost } from './telemetry-cost.js';
@@ -16,6 +17,16 @@ describe('the benchmark', () => {
     expect(figures.spansPerCommand).toBeLessThan(4);
     expect(formatTelemetryCost(figures)).toContain('no SDK registered');
   }, 120_000);
+
+  it('measures the command targets beside the best the guarantees leave reachable', async () => {
+    const figures = await measureCommandTargets(ordersFor(1_000), () => undefined, 200);
+    expect(figures.commands).toBeGreaterThan(0);
+    for (const rate of [figures.floorCommandsPerSecond, figures.guaranteeFloorCommandsPerSecond, figures.memoryCommandsPerSecond, figures.sqliteCommandsPerSecond]) expect(rate).toBeGreaterThan(0);
+    expect(figures.sqliteFloor.oneAppendMicros).toBeGreaterThan(0);
+    expect(figures.sqliteFloor.groupOf8Micros).toBeGreaterThan(0);
+    for (const best of Object.values(figures.reachable)) expect(best).toBeGreaterThan(0);
+    expect(formatCommandTargets(figures)).toContain('best reachable with the guarantees');
+  }, 300_000);
 
   it('measures every figure on a tiny log, with the JSON names the issue asks for and a table for people', async () => {
     const result = await runBenchmark({ sizes: [1_000, 2_000], longStreamEvents: 300, serviceOrders: 40 });

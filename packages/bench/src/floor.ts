@@ -1,7 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { AnyAggregateDefinition, Command, DomainEvent, RecordedEvent } from '@aftersales/core';
 import { computeEventHash } from '@aftersales/core/adapter-kit';
-import { auditEntryOf, decodeDepartmentEvent, emptyKpiFacts, foldKpiFacts } from '@aftersales/read-models';
+import { auditEntryOf, decodeDepartmentEvent, emptyKpiFacts, foldKpiFacts } from '@aftersales/read-models/folding';
 import { definitions } from './department.js';
 import type { Timing } from './stopwatch.js';
 import { Stopwatch } from './stopwatch.js';

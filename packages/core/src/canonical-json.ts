@@ -19,18 +19,18 @@ export const canonicalJson = (value: unknown): string => {
     }
     return `${json}]`;
   }
-  return canonicalJsonWithout(value, undefined);
+  return canonicalJsonWithout(value);
 };
 
 /**
- * The canonical form of an object as if it lacked the members `omitted` and `alsoOmitted`: what a
- * hash stored beside its content covers.
+ * The canonical form of an object as if it lacked the members named in `omitted`: what a hash
+ * stored beside its content covers.
  */
-export const canonicalJsonWithout = (record: object, omitted: string | undefined, alsoOmitted?: string): string => {
+export const canonicalJsonWithout = (record: object, omitted?: ReadonlySet<string>): string => {
   let json = '{';
   for (const key of Object.keys(record).sort()) {
     const member = (record as Readonly<Record<string, unknown>>)[key];
-    if (member === undefined || key === omitted || key === alsoOmitted) continue;
+    if (member === undefined || omitted?.has(key) === true) continue;
     if (json.length > 1) json += ',';
     json += `${JSON.stringify(key)}:${canonicalJson(member)}`;
   }

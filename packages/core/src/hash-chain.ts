@@ -23,6 +23,7 @@ export type SealedEvent = Omit<RecordedEvent, 'globalPosition'>;
  * the same business content under the same hashes, and the trace ids are random.
  */
 export const HASH_EXCLUDED_METADATA = ['hash', 'trace'] as const;
+const EXCLUDED: ReadonlySet<string> = new Set(HASH_EXCLUDED_METADATA);
 
 /** The members of stored metadata besides those excluded, in canonical (sorted) order. */
 const METADATA_MEMBERS = ['actor', 'causationId', 'commandId', 'correlationId', 'occurredAt', 'prevHash', 'recordedAt', 'schemaVersion'] as const;
@@ -35,7 +36,7 @@ const METADATA_MEMBERS = ['actor', 'causationId', 'commandId', 'correlationId', 
  */
 const metadataContent = (metadata: RecordedEventMetadata): string => {
   let members = 0;
-  for (const key in metadata) if (key !== 'hash' && key !== 'trace' && (metadata as unknown as Record<string, unknown>)[key] !== undefined) members += 1;
+  for (const key in metadata) if (!EXCLUDED.has(key) && (metadata as unknown as Record<string, unknown>)[key] !== undefined) members += 1;
   const { actor, schemaVersion } = metadata;
   const standard =
     members === METADATA_MEMBERS.length &&
@@ -46,7 +47,7 @@ const metadataContent = (metadata: RecordedEventMetadata): string => {
     typeof actor.role === 'string' &&
     Number.isFinite(schemaVersion) &&
     METADATA_MEMBERS.every((key) => key === 'actor' || key === 'schemaVersion' || typeof metadata[key] === 'string');
-  if (!standard) return canonicalJsonWithout(metadata, HASH_EXCLUDED_METADATA[0], HASH_EXCLUDED_METADATA[1]);
+  if (!standard) return canonicalJsonWithout(metadata, EXCLUDED);
   const text = JSON.stringify;
   return `{"actor":{"id":${text(actor.id)},"role":${text(actor.role)}},"causationId":${text(metadata.causationId)},"commandId":${text(metadata.commandId)},"correlationId":${text(metadata.correlationId)},"occurredAt":${text(metadata.occurredAt)},"prevHash":${text(metadata.prevHash)},"recordedAt":${text(metadata.recordedAt)},"schemaVersion":${text(schemaVersion)}}`;
 };

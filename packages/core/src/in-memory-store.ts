@@ -18,10 +18,12 @@ export class InMemoryEventStore implements EventStore {
   readonly dbSystem = 'memory';
   private readonly streams = new Map<string, RecordedEvent[]>();
   private readonly all: RecordedEvent[] = [];
-  /** Event id → its stream and revision, so a retried append is recognized without a scan. */
-  private readonly eventIds = new Map<string, { readonly streamId: string; readonly revision: number }>();
+  /** Event id → the event stored under it, so a retried append is recognized without a scan. */
+  private readonly eventIds = new Map<string, RecordedEvent>();
   private waiters: Array<() => void> = [];
   private readonly clock: () => Date;
+  private lastTime = Number.NaN;
+  private lastRecordedAt = '';
 
   constructor(options: InMemoryEventStoreOptions = {}) {
     this.clock = options.clock ?? (() => new Date());
@@ -51,7 +53,7 @@ export class InMemoryEventStore implements EventStore {
     if (stored !== undefined) return E.left(invalidAppend(`stream ${streamId}: event id ${stored.eventId} of the batch is already stored`));
 
     const last = stream[stream.length - 1];
-    const sealed = sealEvents(streamId, stream.length, last?.metadata.hash ?? GENESIS_HASH, events, this.clock().toISOString());
+    const sealed = sealEvents(streamId, stream.length, last?.metadata.hash ?? GENESIS_HASH, events, this.recordedAt());
     // Written out member by member: a spread copy given a new member is slow to build in V8.
     const recorded = sealed.map(({ streamId: id, revision, eventId, type, data, metadata }, index): RecordedEvent => ({
       streamId: id,
@@ -66,9 +68,9 @@ export class InMemoryEventStore implements EventStore {
     for (const event of recorded) {
       stream.push(event);
       this.all.push(event);
-      this.eventIds.set(event.eventId, { streamId, revision: event.revision });
+      this.eventIds.set(event.eventId, event);
     }
-    this.notify();
+    if (this.waiters.length > 0) this.notify();
     return E.right({ nextExpectedRevision: stream.length - 1, events: recorded });
   }
 
@@ -126,6 +128,16 @@ export class InMemoryEventStore implements EventStore {
 
   async close(): Promise<void> {
     this.notify();
+  }
+
+  /** The clock's time as ISO text, written out again only when the millisecond has changed: appends come faster than that. */
+  private recordedAt(): string {
+    const now = this.clock().getTime();
+    if (now !== this.lastTime) {
+      this.lastTime = now;
+      this.lastRecordedAt = new Date(now).toISOString();
+    }
+    return this.lastRecordedAt;
   }
 
   private notify(): void {

@@ -4,7 +4,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
 import type { BudgetCommandType } from './budget/index.js';
 import { createDepartment, departmentAggregates, departmentEventSchema, departmentUpcasting } from './department.js';
-import { budgetCommand } from './testing/fixtures-budget.js';
+import { budgetCommand } from './testing/budget.js';
 
 /** Commands exactly as a JSON Lines file would carry them, one per line. */
 const jsonLines = `

@@ -52,6 +52,30 @@ describe('SqliteEventStore', () => {
     expect(verifyStreamChain(right(await collect(second.readStream('RepairOrder-1'))))).toEqual([]);
   });
 
+  it('chains a batch to the head hash the caller expects, and to the stored one without it, the same way', async () => {
+    const store = open();
+    const first = right(await store.appendToStream('RepairOrder-1', events(2), { expectedRevision: 'noStream' }));
+    right(await store.appendToStream('RepairOrder-1', events(1), { expectedRevision: 1, expectedHash: first.events[1]!.metadata.hash }));
+    right(await store.appendToStream('RepairOrder-1', events(1), { expectedRevision: 2 }));
+    const stream = right(await collect(store.readStream('RepairOrder-1')));
+    expect(stream.map((event) => event.metadata.prevHash)).toEqual([expect.any(String), ...stream.slice(0, -1).map((event) => event.metadata.hash)]);
+    expect(verifyStreamChain(stream)).toEqual([]);
+  });
+
+  it('stores every event of a group that holds one-event and several-event appends, and none of a several-event append that fails halfway', async () => {
+    const store = open({ groupCommit: true });
+    const taken = testEvent('Counted', { index: 0 });
+    const results = await Promise.all([
+      store.appendToStream('RepairOrder-1', events(1), { expectedRevision: 'noStream' }),
+      store.appendToStream('RepairOrder-2', [taken], { expectedRevision: 'noStream' }),
+      store.appendToStream('RepairOrder-3', [testEvent('Counted', { index: 1 }), { ...taken }], { expectedRevision: 'noStream' }),
+      store.appendToStream('RepairOrder-4', events(3), { expectedRevision: 'noStream' }),
+    ]);
+    expect(results.map((result) => (E.isRight(result) ? result.right.events.length : result.left.code))).toEqual([1, 1, 'InvalidAppend', 3]);
+    const streams = right(await collect(store.readAll())).map((event) => event.streamId);
+    expect(streams).toEqual(['RepairOrder-1', 'RepairOrder-2', 'RepairOrder-4', 'RepairOrder-4', 'RepairOrder-4']);
+  });
+
   it('sets recordedAt from the injected clock', async () => {
     const store = open({ clock: () => new Date('2026-03-02T01:00:00.000Z') });
     const appended = right(await store.appendToStream('Budget-1', events(1), { expectedRevision: 'noStream' }));

@@ -1,4 +1,3 @@
-import type Database from 'better-sqlite3';
 import * as E from 'fp-ts/lib/Either.js';
 import type {
   AppendOptions,
@@ -6,7 +5,6 @@ import type {
   EventFilter,
   EventStore,
   EventToAppend,
-  ExpectedRevision,
   ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
@@ -15,10 +13,13 @@ import type {
   SubscribeOptions,
   Subscription,
 } from '@aftersales/core';
-import { StoreFailure, concurrencyConflict, corruptedEvent, invalidAppend, isStoreFailure, storeUnavailable, streamNotFound } from '@aftersales/core';
-import { GENESIS_HASH, RecordedEventMetadataSchema, catchUpSubscription, checkExpectedRevision, sealEvents, validateBatch } from '@aftersales/core/adapter-kit';
+import { StoreFailure, invalidAppend, storeUnavailable, streamNotFound } from '@aftersales/core';
+import { catchUpSubscription, validateBatch } from '@aftersales/core/adapter-kit';
+import { Appender } from './appender.js';
 import type { Connection, SqliteOptions } from './database.js';
-import { describeThrown, openConnection, unavailable } from './database.js';
+import { openConnection, unavailable } from './database.js';
+import type { EventRow, ReadAllStatement, Statements } from './event-rows.js';
+import { decodeEventRow, filterParameters, prepareStatements, readAllSql } from './event-rows.js';
 import { SqliteProjectionStore } from './projection-store.js';
 
 export interface SqliteEventStoreOptions extends SqliteOptions {
@@ -36,90 +37,6 @@ export interface SqliteEventStoreOptions extends SqliteOptions {
   readonly groupCommit?: boolean;
 }
 
-interface PendingAppend {
-  readonly streamId: string;
-  readonly events: readonly EventToAppend[];
-  readonly expected: ExpectedRevision;
-  readonly settle: (result: E.Either<StoreError, AppendResult>) => void;
-}
-
-/** A row of `events` in column order: rows are read as arrays, which is markedly faster than objects. */
-type EventRow = readonly [position: number, streamId: string, revision: number, eventId: string, type: string, data: string, metadata: string];
-
-interface StreamHead {
-  readonly stream_id: string;
-  readonly revision: number;
-  readonly metadata: string;
-}
-
-type EventColumns = [stream_id: string, revision: number, event_id: string, type: string, data: string, metadata: string];
-
-const COLUMNS = 'position, stream_id, revision, event_id, type, data, metadata';
-
-/** Keeps members it does not know, so an event's hash still verifies after a round trip. */
-const MetadataSchema = RecordedEventMetadataSchema.loose();
-
-const parseJson = (text: string): E.Either<string, unknown> => {
-  try {
-    return E.right(JSON.parse(text));
-  } catch (thrown) {
-    return E.left(describeThrown(thrown));
-  }
-};
-
-/** Decodes a stored row; a row that does not decode is reported, naming its stream and revision. */
-export const decodeEventRow = ([position, streamId, revision, eventId, type, dataText, metadataText]: EventRow): RecordedEvent => {
-  const data = parseJson(dataText);
-  if (E.isLeft(data)) throw new StoreFailure(corruptedEvent(streamId, revision, `the data is not JSON (${data.left})`));
-  const metadataJson = parseJson(metadataText);
-  if (E.isLeft(metadataJson)) throw new StoreFailure(corruptedEvent(streamId, revision, `the metadata is not JSON (${metadataJson.left})`));
-  const metadata = MetadataSchema.safeParse(metadataJson.right);
-  if (!metadata.success) {
-    const detail = metadata.error.issues.map((issue) => `${issue.path.map(String).join('.')}: ${issue.message}`).join('; ');
-    throw new StoreFailure(corruptedEvent(streamId, revision, `the metadata does not decode (${detail})`));
-  }
-  return { streamId, revision, globalPosition: BigInt(position), eventId, type, data: data.right, metadata: metadata.data };
-};
-
-interface Statements {
-  readonly head: Database.Statement<[string], StreamHead>;
-  readonly byEventId: Database.Statement<[string], Pick<StreamHead, 'stream_id' | 'revision'>>;
-  readonly streamFrom: Database.Statement<[string, number, number], EventRow>;
-  readonly streamBackwardsFrom: Database.Statement<[string, number, number], EventRow>;
-  readonly streamExists: Database.Statement<[string], { readonly found: number }>;
-  readonly insert: Database.Statement<EventColumns>;
-}
-
-const prepareStatements = (db: Connection): Statements => ({
-  head: db.prepare(`SELECT stream_id, revision, metadata FROM events WHERE stream_id = ? ORDER BY revision DESC LIMIT 1`),
-  byEventId: db.prepare(`SELECT stream_id, revision FROM events WHERE event_id = ?`),
-  streamFrom: db.prepare<[string, number, number], EventRow>(`SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?`).raw(true),
-  streamBackwardsFrom: db
-    .prepare<[string, number, number], EventRow>(`SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`)
-    .raw(true),
-  streamExists: db.prepare(`SELECT 1 AS found FROM events WHERE stream_id = ? LIMIT 1`),
-  insert: db.prepare(`INSERT INTO events (stream_id, revision, event_id, type, data, metadata) VALUES (?, ?, ?, ?, ?, ?)`),
-});
-
-type ReadAllStatement = Database.Statement<unknown[], EventRow>;
-
-/** Filters are applied in SQL, so a filtered page holds `maxCount` matching events, not fewer. */
-const readAllSql = (filter: EventFilter | undefined): string => {
-  const conditions = ['position > ?'];
-  if (filter?.streamPrefixes !== undefined) {
-    const prefixes = filter.streamPrefixes.map(() => 'instr(stream_id, ?) = 1');
-    conditions.push(prefixes.length === 0 ? '0' : `(${prefixes.join(' OR ')})`);
-  }
-  if (filter?.eventTypes !== undefined) {
-    conditions.push(filter.eventTypes.length === 0 ? '0' : `type IN (${filter.eventTypes.map(() => '?').join(', ')})`);
-  }
-  return `SELECT ${COLUMNS} FROM events WHERE ${conditions.join(' AND ')} ORDER BY position LIMIT ?`;
-};
-
-const filterParameters = (filter: EventFilter | undefined): string[] => [...(filter?.streamPrefixes ?? []), ...(filter?.eventTypes ?? [])];
-
-const actualRevision = (revision: number): number | 'noStream' => (revision < 0 ? 'noStream' : revision);
-
 /**
  * The event-store port on an embedded SQLite file: one write transaction per append, WAL so readers
  * never wait for writers, and polling so subscriptions also see what other processes append.
@@ -136,12 +53,8 @@ export class SqliteEventStore implements EventStore {
   /** Counts this connection's appends, so a subscription can tell whether one happened while it was reading. */
   private appends = 0;
   private readonly subscriptions = new Set<Subscription>();
-  private readonly appendTransaction: Database.Transaction<
-    (streamId: string, events: readonly EventToAppend[], expected: ExpectedRevision) => E.Either<StoreError, AppendResult>
-  >;
-  private readonly groupTransaction: Database.Transaction<(pending: readonly PendingAppend[]) => Array<E.Either<StoreError, AppendResult>>>;
+  private readonly appender: Appender;
   private readonly groupCommit: boolean;
-  private pending: PendingAppend[] = [];
   private closed = false;
 
   private constructor(
@@ -155,18 +68,16 @@ export class SqliteEventStore implements EventStore {
     this.pollIntervalMs = db.memory ? undefined : (options.pollIntervalMs ?? 200);
     this.pageSize = Math.max(1, options.readPageSize ?? 1000);
     this.statements = prepareStatements(db);
-    this.appendTransaction = db.transaction((streamId, events, expected) => this.appendInTransaction(streamId, events, expected));
     this.groupCommit = options.groupCommit ?? false;
-    // Inside the group's transaction, each append's transaction function runs as a savepoint.
-    this.groupTransaction = db.transaction((pending) =>
-      pending.map(({ streamId, events, expected }) => {
-        try {
-          return this.appendTransaction(streamId, events, expected);
-        } catch (thrown) {
-          return E.left(this.appendFailure(streamId, expected, thrown));
-        }
-      }),
-    );
+    this.appender = new Appender(db, this.statements, {
+      clock: this.clock,
+      busyTimeoutMs: this.busyTimeoutMs,
+      isClosed: () => this.closed,
+      onAppended: () => {
+        this.appends += 1;
+        this.notify();
+      },
+    });
   }
 
   /** Opens or creates the store at `path` (`:memory:` for a database that lives as long as the store). */
@@ -250,20 +161,7 @@ export class SqliteEventStore implements EventStore {
   ): Promise<E.Either<StoreError, AppendResult>> {
     const invalid = validateBatch(streamId, events);
     if (invalid !== undefined) return E.left(invalidAppend(invalid));
-    if (this.groupCommit) return this.appendInGroup(streamId, events, options.expectedRevision);
-    let result: E.Either<StoreError, AppendResult>;
-    try {
-      // IMMEDIATE takes the write lock before reading the stream's head, so the head cannot move
-      // between the expected-revision check and the insert, in this process or any other.
-      result = this.appendTransaction.immediate(streamId, events, options.expectedRevision);
-    } catch (thrown) {
-      return E.left(this.appendFailure(streamId, options.expectedRevision, thrown));
-    }
-    if (E.isRight(result)) {
-      this.appends += 1;
-      this.notify();
-    }
-    return result;
+    return this.groupCommit ? this.appender.appendInNextGroup(streamId, events, options) : this.appender.append(streamId, events, options);
   }
 
   async *readStream(streamId: string, options: ReadStreamOptions = {}): AsyncGenerator<RecordedEvent> {
@@ -344,107 +242,13 @@ export class SqliteEventStore implements EventStore {
   async close(): Promise<void> {
     if (this.closed) return;
     // Appends already accepted into a group are committed, not dropped.
-    this.commitGroup();
+    this.appender.commitGroup();
     this.closed = true;
     const subscriptions = [...this.subscriptions];
     this.subscriptions.clear();
     await Promise.all(subscriptions.map((subscription) => subscription.close()));
     this.notify();
     this.db.close();
-  }
-
-  private appendInGroup(streamId: string, events: readonly EventToAppend[], expected: ExpectedRevision): Promise<E.Either<StoreError, AppendResult>> {
-    return new Promise((settle) => {
-      this.pending.push({ streamId, events, expected, settle });
-      if (this.pending.length === 1) setImmediate(() => this.commitGroup());
-    });
-  }
-
-  private commitGroup(): void {
-    const pending = this.pending;
-    if (pending.length === 0) return;
-    this.pending = [];
-    let results: Array<E.Either<StoreError, AppendResult>>;
-    try {
-      results = this.closed
-        ? pending.map(({ streamId }) => E.left(storeUnavailable(`appending to ${streamId}: the store is closed`)))
-        : this.groupTransaction.immediate(pending);
-    } catch (thrown) {
-      results = pending.map(({ streamId, expected }) => E.left(this.appendFailure(streamId, expected, thrown)));
-    }
-    if (results.some(E.isRight)) {
-      this.appends += 1;
-      this.notify();
-    }
-    pending.forEach(({ settle }, index) => settle(results[index]!));
-  }
-
-  private appendInTransaction(streamId: string, events: readonly EventToAppend[], expected: ExpectedRevision): E.Either<StoreError, AppendResult> {
-    const head = this.statements.head.get(streamId);
-    const current = head?.revision ?? -1;
-    // A numeric or `noStream` expectation that holds cannot be a retry: the retried events would
-    // sit after the head. Otherwise the first event id, looked up by index, tells whether it is one.
-    const conflict = checkExpectedRevision(streamId, expected, current);
-    if (conflict !== undefined || expected === 'any' || expected === 'streamExists') {
-      const retry = this.findRetry(streamId, events, expected, current);
-      if (retry !== undefined) return retry;
-      if (conflict !== undefined) return E.left(conflict);
-    }
-    const prevHash = head === undefined ? GENESIS_HASH : this.headHash(head);
-    const sealed = sealEvents(streamId, current + 1, prevHash, events, this.clock().toISOString());
-    const recorded = sealed.map((event): RecordedEvent => {
-      const data = JSON.stringify(event.data);
-      if (data === undefined) throw new StoreFailure(invalidAppend(`stream ${streamId}: event ${event.eventId} has no JSON data`));
-      const inserted = this.statements.insert.run(streamId, event.revision, event.eventId, event.type, data, JSON.stringify(event.metadata));
-      return { ...event, globalPosition: BigInt(inserted.lastInsertRowid) };
-    });
-    return E.right({ nextExpectedRevision: current + events.length, events: recorded });
-  }
-
-  /** The same rule as `findIdempotentAppend`, answered from the indexes instead of the whole stream. */
-  private findRetry(
-    streamId: string,
-    events: readonly EventToAppend[],
-    expected: ExpectedRevision,
-    current: number,
-  ): E.Either<StoreError, AppendResult> | undefined {
-    const first = this.statements.byEventId.get(events[0]!.eventId);
-    if (first === undefined || first.stream_id !== streamId) return undefined;
-    const start = typeof expected === 'number' ? expected + 1 : expected === 'noStream' ? 0 : first.revision;
-    if (first.revision !== start) return undefined;
-    const stored = this.statements.streamFrom.all(streamId, start, events.length);
-    const matched: RecordedEvent[] = [];
-    for (const [offset, event] of events.entries()) {
-      const row = stored[offset];
-      if (row?.[3] !== event.eventId) break;
-      matched.push(decodeEventRow(row));
-    }
-    return matched.length === events.length
-      ? E.right({ nextExpectedRevision: current, events: matched })
-      : E.left(concurrencyConflict(streamId, expected, actualRevision(current)));
-  }
-
-  private headHash(head: StreamHead): string {
-    const metadata = parseJson(head.metadata);
-    const hash = E.isRight(metadata) && typeof metadata.right === 'object' && metadata.right !== null && 'hash' in metadata.right ? metadata.right.hash : undefined;
-    if (typeof hash !== 'string') {
-      throw new StoreFailure(corruptedEvent(head.stream_id, head.revision, 'the metadata holds no hash to continue the chain from'));
-    }
-    return hash;
-  }
-
-  private appendFailure(streamId: string, expected: ExpectedRevision, thrown: unknown): StoreError {
-    if (isStoreFailure(thrown)) return thrown.error;
-    if (thrown instanceof TypeError) return invalidAppend(`stream ${streamId}: the events are not JSON (${thrown.message})`);
-    const message = describeThrown(thrown);
-    if (message.includes('UNIQUE constraint failed: events.event_id')) {
-      return invalidAppend(`stream ${streamId}: an event id of the batch is already stored`);
-    }
-    if (message.includes('UNIQUE constraint failed: events.stream_id, events.revision')) {
-      const head = this.query(`reading ${streamId}`, () => this.statements.head.get(streamId));
-      return concurrencyConflict(streamId, expected, actualRevision(head?.revision ?? -1));
-    }
-    return unavailable(`appending to ${streamId}`, thrown, this.busyTimeoutMs);
   }
 
   private attempt<A>(doing: string, run: () => A): E.Either<StoreUnavailable, A> {

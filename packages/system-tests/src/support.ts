@@ -6,7 +6,11 @@ import type { EventStore, RecordedEvent } from '@aftersales/core';
 import { EncryptedField, INTEGRITY_STREAM, collect } from '@aftersales/core';
 import { simulateYear } from '@aftersales/domain/simulation';
 import { SqliteEventStore } from '@aftersales/sqlite';
-import { repositoryRoot } from '@aftersales/cli/testing';
+import { aftersales, repositoryRoot } from '@aftersales/cli/testing';
+import type { scratchDirectory } from '@aftersales/cli/testing';
+import { expect } from 'vitest';
+
+type ScratchDirectory = ReturnType<typeof scratchDirectory>;
 
 /** A seeded year of the department as JSON Lines, the way a caller feeds `aftersales run`. */
 export const simulatedCommandLines = (seed: number, orders: number): string[] => [...simulateYear({ seed, orders })].map((command) => JSON.stringify(command));
@@ -104,3 +108,22 @@ const withoutCiphertext = (value: unknown): unknown => {
   if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([key, member]) => [key, withoutCiphertext(member)]));
   return value;
 };
+
+/** A `ReceiveRepairOrder` command line for one customer, as `aftersales run` reads it. */
+export const receiveOrderLine = (orderId: string, phone: string) =>
+  JSON.stringify({
+    type: 'ReceiveRepairOrder',
+    data: { orderId, endpointId: 'EP-01', customer: { name: '王芳', phone }, garment: 'wool coat', workItems: ['hemming'], requirements: 'shorten 2cm' },
+    metadata: { commandId: `${orderId}/receive`, actor: { id: 'EP-01', role: 'BusinessEndpoint' }, at: '2026-03-02T09:00:00+08:00' },
+  });
+
+/** A store of `count` customers' orders, in the scratch directory, written by `aftersales run`, with its keys file beside it. */
+export const storeOfCustomers = async (scratch: ScratchDirectory, name: string, count: number): Promise<{ readonly path: string; readonly url: string; readonly phones: readonly string[] }> => {
+  const path = scratch.file(name);
+  const phones = Array.from({ length: count }, (_, index) => `1380000${String(index).padStart(4, '0')}`);
+  const ran = await aftersales(['run', '-', '--store', `sqlite:${path}`], { input: phones.map((phone, index) => receiveOrderLine(`RO-${index + 1}`, phone)).join('\n') });
+  expect(ran.code, ran.stderr).toBe(0);
+  return { path, url: `sqlite:${path}`, phones };
+};
+
+export const eventCount = (path: string): Promise<number> => withSqlite(path, async (store) => (await readAllEvents(store)).length);

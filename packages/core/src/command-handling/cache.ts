@@ -38,29 +38,44 @@ export interface StreamCache {
 }
 
 /**
- * The heads of the streams most recently used, least recently used first out. A cached head is only
- * ever a guess: a decision made on it is kept only if the store accepts the append at the cached
- * revision, so a stream changed by another process or handler costs one more read, never a wrong
- * answer.
+ * The heads of the streams most recently used, in two generations: a head is looked up in the
+ * newer, then in the older (and moved to the newer); once the newer holds half the capacity, the
+ * older is dropped whole and the newer takes its place. So at most `capacity` heads are kept, at
+ * least the `capacity / 2` most recently used, and a hit costs one map lookup instead of the delete
+ * and insert a strict LRU order needs on every command. A cached head is only ever a guess: a
+ * decision made on it is kept only if the store accepts the append at the cached revision, so a
+ * stream changed by another process or handler costs one more read, never a wrong answer.
  */
 export const streamCache = (capacity: number): StreamCache => {
-  const entries = new Map<string, StreamHead>();
+  const generation = Math.max(1, Math.ceil(capacity / 2));
+  let newer = new Map<string, StreamHead>();
+  let older = new Map<string, StreamHead>();
+  const keep = (streamId: string, head: StreamHead): void => {
+    newer.set(streamId, head);
+    if (newer.size >= generation) {
+      older = newer;
+      newer = new Map();
+    }
+  };
   return {
     lookup: (streamId, commandId) => {
-      const entry = entries.get(streamId);
-      if (entry === undefined) return undefined;
-      entries.delete(streamId);
-      entries.set(streamId, entry);
+      let entry = newer.get(streamId);
+      if (entry === undefined) {
+        entry = older.get(streamId);
+        if (entry === undefined) return undefined;
+        older.delete(streamId);
+        keep(streamId, entry);
+      }
       return entry.commandIds.has(commandId) ? undefined : entry;
     },
     remember: (streamId, head) => {
       if (capacity <= 0) return;
-      entries.delete(streamId);
-      entries.set(streamId, head);
-      if (entries.size > capacity) entries.delete(entries.keys().next().value!);
+      older.delete(streamId);
+      keep(streamId, head);
     },
     forget: (streamId) => {
-      entries.delete(streamId);
+      newer.delete(streamId);
+      older.delete(streamId);
     },
   };
 };

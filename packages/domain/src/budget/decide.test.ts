@@ -13,7 +13,7 @@ import {
   financeActor,
   fiscalYear,
   generalManagerActor,
-} from '../testing/fixtures-budget.js';
+} from '../testing/budget.js';
 import type { BudgetEvent } from './index.js';
 import { budget } from './index.js';
 

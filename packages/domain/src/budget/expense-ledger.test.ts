@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { activeBudgetHistory, expenseApproved, expenseClaimed } from '../testing/fixtures-budget.js';
+import { activeBudgetHistory, expenseApproved, expenseClaimed } from '../testing/budget.js';
 import { expenseIn, expensesIn, ledgerWork } from './expense-ledger.js';
 import type { BudgetEvent, BudgetState } from './index.js';
 import { budget } from './index.js';

@@ -2,7 +2,7 @@ import { fold } from '@aftersales/core';
 import fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
 import { afterAll, describe, expect, it } from 'vitest';
-import { activeBudgetHistory, arbitraryBudgetStep, budgetStep, draftedAt, expenseApproved, expenseClaimed } from '../testing/fixtures-budget.js';
+import { activeBudgetHistory, arbitraryBudgetStep, budgetStep, draftedAt, expenseApproved, expenseClaimed } from '../testing/budget.js';
 import type { BudgetEvent, BudgetEventType, BudgetState, BudgetStatus } from './index.js';
 import { BudgetEvent as BudgetEventSchema, budget } from './index.js';
 

@@ -12,7 +12,7 @@ import {
 } from '@aftersales/core';
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
-import { storedRepairOrderReceivedV1 } from '../testing/fixtures-repair-order.js';
+import { storedRepairOrderReceivedV1 } from '../testing/repair-order.js';
 import { employee } from '../employee/index.js';
 import { repairOrder, repairOrderUpcasters } from '../repair-order/index.js';
 import { customerIdentifier, departmentEventPipeline, departmentPersonalData, employeeIdentifier, normalizePhone } from './personal-data.js';

@@ -2,7 +2,7 @@ import { fold } from '@aftersales/core';
 import fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
 import { afterAll, describe, expect, it } from 'vitest';
-import { arbitraryRepairOrderStep, receivedAt, repairOrderHistory, repairOrderStep } from '../testing/fixtures-repair-order.js';
+import { arbitraryRepairOrderStep, receivedAt, repairOrderHistory, repairOrderStep } from '../testing/repair-order.js';
 import type { RepairOrderEvent, RepairOrderEventType, RepairOrderState, RepairOrderStatus } from './index.js';
 import { RepairOrderEvent as RepairOrderEventSchema, repairOrder } from './index.js';
 

@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { repairOrderCommand, storedRepairOrderReceivedV1 } from '../testing/fixtures-repair-order.js';
+import { repairOrderCommand, storedRepairOrderReceivedV1 } from '../testing/repair-order.js';
 import { WorkItem, repairOrder, repairOrderReceivedV1, repairOrderUpcasters } from './index.js';
 
 const storedV1: RecordedEvent = storedRepairOrderReceivedV1();

@@ -110,6 +110,12 @@ export const repairOrderLifecycle = (id: string = orderId, start: string = recei
 };
 
 /** The events of `RO-1`'s happy path, in order. */
+/** A first repair inspection that failed: the garment goes back for rework. */
+export const failedRepairInspection: RepairOrderEvent = {
+  type: 'RepairInspected',
+  data: { orderId, passed: false, defects: ['uneven hem'], attempt: 1 },
+};
+
 export const repairOrderHistory: readonly RepairOrderEvent[] = [
   { type: 'RepairOrderReceived', data: repairOrderData.ReceiveRepairOrder },
   { type: 'ReceiptConfirmed', data: { orderId } },
