@@ -269,7 +269,7 @@ const checkHttpExample = async (directory) => {
 
 const npmProject = createProject(
   'npm',
-  ['@aftersales/core', '@aftersales/domain', '@aftersales/read-models', '@aftersales/sqlite', '@aftersales/cli'],
+  ['@aftersales/core', '@aftersales/domain', '@aftersales/read-models', '@aftersales/sqlite', '@aftersales/service', '@aftersales/cli'],
   {
     tsx: versionOf('tsx'),
     hono: readJson(join(root, 'examples/http-service/package.json')).dependencies.hono,
@@ -285,7 +285,7 @@ checkCli(npmProject);
 step('npm: the examples from the tarballs');
 await checkExamples(npmProject);
 
-const pnpmProject = createProject('pnpm', ['@aftersales/core', '@aftersales/domain', '@aftersales/read-models', '@aftersales/sqlite', '@aftersales/eventstoredb'], {});
+const pnpmProject = createProject('pnpm', ['@aftersales/core', '@aftersales/domain', '@aftersales/read-models', '@aftersales/sqlite', '@aftersales/eventstoredb', '@aftersales/service'], {});
 step('pnpm: the typed service, NodeNext and bundler resolution, skipLibCheck false');
 checkService(pnpmProject);
 checkLean(pnpmProject);

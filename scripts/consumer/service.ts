@@ -2,19 +2,15 @@
 // code, the untrusted entry point for JSON, and the KPIs read back. The consumer test runs it with
 // plain node and checks what it prints.
 import * as E from 'fp-ts/lib/Either.js';
-import { createSecurityLog } from '@aftersales/core';
 import type { DepartmentActor, DepartmentCommand, Role } from '@aftersales/domain';
-import { commandMetadata, createDepartment, departmentEventPipeline } from '@aftersales/domain';
-import { SqliteReadModelBackend, createReadModels } from '@aftersales/read-models';
-import { SqliteEventStore, SqliteKeyStore } from '@aftersales/sqlite';
+import { commandMetadata } from '@aftersales/domain';
+import { openDepartment } from '@aftersales/service';
 
 const directory = process.argv[2] ?? '.';
-const log = SqliteEventStore.open(`${directory}/service.db`);
-if (E.isLeft(log)) throw new Error(`cannot open the event store: ${log.left.code}: ${log.left.message}`);
-const keys = SqliteKeyStore.open(`${directory}/service.keys.db`);
-if (E.isLeft(keys)) throw new Error(`cannot open the key store: ${keys.left.code}: ${keys.left.message}`);
-const store = departmentEventPipeline(log.right, keys.right);
-const department = createDepartment({ store, onRefused: createSecurityLog({ store }).onRefused });
+// The log in service.db, the customers' keys in service.keys.db beside it, the read models in the log's file.
+const opened = await openDepartment({ store: `sqlite:${directory}/service.db` });
+if (E.isLeft(opened)) throw new Error(`cannot open the department: ${opened.left.code}: ${opened.left.message}`);
+const { department, readModels } = opened.right;
 
 const endpointRole: Role = 'BusinessEndpoint';
 const endpoint: DepartmentActor = { id: 'EP-01', role: endpointRole };
@@ -45,12 +41,10 @@ const untrusted: unknown = JSON.parse('{"type":"NoSuchCommand","data":{},"metada
 const malformed = await department.handleUntrusted(untrusted);
 console.log('untrusted', E.isLeft(malformed) ? `${malformed.left.code}: ${malformed.left.message}` : 'accepted');
 
-const readModels = createReadModels({ store, backend: new SqliteReadModelBackend(log.right.database()) });
-const caughtUp = await readModels.catchUp();
+const caughtUp = await readModels.models.catchUp();
 if (E.isLeft(caughtUp)) throw new Error(caughtUp.left.message);
-const kpis = await readModels.kpis({ period: '2026-03', asOf: '2026-03-04T09:00:00+08:00' });
+const kpis = await readModels.models.kpis({ period: '2026-03', asOf: '2026-03-04T09:00:00+08:00' });
 if (E.isLeft(kpis)) throw new Error(kpis.left.message);
 const timelyReceipt = kpis.right.results.find((kpi) => kpi.kpi === 'timelyReceipt');
 console.log('timelyReceipt', `${timelyReceipt?.numerator}/${timelyReceipt?.denominator}`, 'missed', (timelyReceipt?.missed ?? []).join(','));
-await store.close();
-keys.right.close();
+await opened.right.close();

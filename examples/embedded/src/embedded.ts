@@ -1,9 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
-import { createSecurityLog } from '@aftersales/core';
-import { createDepartment, departmentEventPipeline } from '@aftersales/domain';
 import type { KpiResult } from '@aftersales/read-models';
-import { SqliteReadModelBackend, createReadModels } from '@aftersales/read-models';
-import { SqliteEventStore, SqliteKeyStore } from '@aftersales/sqlite';
+import { openDepartment } from '@aftersales/service';
 
 const endpoint = { id: 'EP-01', role: 'BusinessEndpoint' };
 const manager = { id: 'DM-01', role: 'DepartmentManager' };
@@ -51,14 +48,12 @@ export interface EmbeddedRun {
  * reads only what is new; the commands carry ids, so a second run appends nothing twice.
  */
 export const runEmbedded = async (path: string): Promise<EmbeddedRun> => {
-  const opened = SqliteEventStore.open(path);
+  // The log, the customers' keys in a file of their own beside it (bound to the log, so that a wrong
+  // or lost keys file is refused), the security log and the read models, in the log's own file.
+  const opened = await openDepartment({ store: `sqlite:${path}` });
   if (E.isLeft(opened)) throw new Error(opened.left.message);
-  const keys = SqliteKeyStore.open(path.replace(/\.db$/, '') + '.keys.db');
-  if (E.isLeft(keys)) throw new Error(keys.left.message);
-  // Customers' names and phones are stored encrypted under their keys, kept in a file of their own.
-  const store = departmentEventPipeline(opened.right, keys.right);
+  const { department, readModels, close } = opened.right;
   try {
-    const department = createDepartment({ store, onRefused: createSecurityLog({ store }).onRefused });
     let accepted = 0;
     const refused: string[] = [];
     const tooLate = {
@@ -72,15 +67,13 @@ export const runEmbedded = async (path: string): Promise<EmbeddedRun> => {
       else refused.push(`${command.type}: ${result.left.code} (${result.left.message})`);
     }
 
-    // The read models' tables live in the log's own file; `PostgresReadModelBackend` shares them between services.
-    const readModels = createReadModels({ store, backend: new SqliteReadModelBackend(opened.right.database()) });
-    const caughtUp = await readModels.catchUp();
+    // `openDepartment({ …, readModels: 'postgres://…' })` shares the read models between services.
+    const caughtUp = await readModels.models.catchUp();
     if (E.isLeft(caughtUp)) throw new Error(caughtUp.left.message);
-    const answer = await readModels.kpis({ period: '2026-03', asOf: '2026-03-31T23:59:59+08:00' });
+    const answer = await readModels.models.kpis({ period: '2026-03', asOf: '2026-03-31T23:59:59+08:00' });
     if (E.isLeft(answer)) throw new Error(answer.left.message);
     return { accepted, refused, kpis: answer.right.results };
   } finally {
-    await store.close();
-    keys.right.close();
+    await close();
   }
 };

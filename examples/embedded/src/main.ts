@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { startTelemetry } from '@aftersales/cli/telemetry';
+import { startTelemetry } from '@aftersales/service/telemetry';
 import { runEmbedded } from './embedded.js';
 
 // Traces and metrics as the OTEL_* variables ask (OTEL_TRACES_EXPORTER=console|otlp, …), console output on stderr.

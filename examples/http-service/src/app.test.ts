@@ -1,5 +1,7 @@
+import * as E from 'fp-ts/lib/Either.js';
 import { InMemoryEventStore } from '@aftersales/core';
 import type { DepartmentActor } from '@aftersales/domain';
+import { openDepartment } from '@aftersales/service';
 import { describe, expect, it } from 'vitest';
 import { apiKeys } from './api-keys.js';
 import { createApp } from './app.js';
@@ -14,7 +16,12 @@ const actors = [manager, endpoint, specialist, auditor, gm, finance];
 /** Each actor's API key: its id, padded to the length the key table asks for. */
 const keyOf = (actor: DepartmentActor) => `key-of-${actor.id}`.padEnd(32, '0');
 const keys = apiKeys(Object.fromEntries(actors.map((actor) => [keyOf(actor), actor])));
-const newApp = (maxBodyBytes?: number) => createApp({ store: new InMemoryEventStore(), apiKeys: keys, ...(maxBodyBytes === undefined ? {} : { maxBodyBytes }) });
+const newApp = async (maxBodyBytes?: number) => {
+  const opened = await openDepartment({ store: new InMemoryEventStore() });
+  if (E.isLeft(opened)) throw new Error(opened.left.message);
+  const { department, readModels } = opened.right;
+  return createApp({ department, readModels: readModels.models, apiKeys: keys, ...(maxBodyBytes === undefined ? {} : { maxBodyBytes }) });
+};
 
 let sequence = 0;
 /** A command as a client sends it: no actor in the body, the credential says who acts. */
@@ -30,7 +37,7 @@ const receive = command(
   'receive-RO-1',
 );
 
-const post = (app: ReturnType<typeof createApp>, sent: { as?: DepartmentActor; body: unknown }) =>
+const post = (app: Awaited<ReturnType<typeof newApp>>, sent: { as?: DepartmentActor; body: unknown }) =>
   app.request('/commands', {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(sent.as ? { authorization: `Bearer ${keyOf(sent.as)}` } : {}) },
@@ -39,7 +46,7 @@ const post = (app: ReturnType<typeof createApp>, sent: { as?: DepartmentActor; b
 
 describe('the HTTP service', () => {
   it('answers each outcome of a command with its own status', async () => {
-    const app = newApp();
+    const app = await newApp();
     const created = await post(app, receive);
     expect(created.status).toBe(201);
     expect(await created.json()).toMatchObject({ streamId: 'RepairOrder-RO-1', duplicate: false, events: [{ revision: 0, type: 'RepairOrderReceived', globalPosition: '1' }] });
@@ -52,7 +59,7 @@ describe('the HTTP service', () => {
   });
 
   it('refuses an expense over its line with 422', async () => {
-    const app = newApp();
+    const app = await newApp();
     const steps = [
       command('DraftBudget', { budgetId: 'B-1', fiscalYear: 2026, lines: [{ category: 'materials', amount: 10_000 }] }, manager, '2026-01-02T10:00:00+08:00'),
       command('SubmitBudget', { budgetId: 'B-1' }, manager, '2026-01-03T10:00:00+08:00'),
@@ -67,7 +74,7 @@ describe('the HTTP service', () => {
   });
 
   it('serves the KPIs of a period as of an instant, with what was just sent', async () => {
-    const app = newApp();
+    const app = await newApp();
     await post(app, receive);
     const asAuditor = { headers: { authorization: `Bearer ${keyOf(auditor)}` } };
     const response = await app.request(`/kpis?period=2026-03&asOf=${encodeURIComponent('2026-03-31T23:59:59+08:00')}`, asAuditor);
@@ -101,7 +108,7 @@ describe('the HTTP service', () => {
   });
 
   it('answers 401 to a request without a credential or with an unknown key, before reading its body', async () => {
-    const app = newApp();
+    const app = await newApp();
     for (const authorization of [undefined, 'Bearer not-a-key-of-anyone-0000000000000', `Basic ${keyOf(manager)}`]) {
       const response = await app.request('/commands', {
         method: 'POST',
@@ -115,7 +122,7 @@ describe('the HTTP service', () => {
   });
 
   it('answers 403 to a credential whose role may not send the command, and to a body naming another actor', async () => {
-    const app = newApp();
+    const app = await newApp();
     expect((await post(app, receive)).status).toBe(201);
     const forbidden = await post(app, command('ConfirmReceipt', { orderId: 'RO-1' }, auditor, '2026-03-02T10:00:00+08:00'));
     expect(forbidden.status).toBe(403);
@@ -130,7 +137,7 @@ describe('the HTTP service', () => {
   });
 
   it('answers 413 to a body over the limit, whether it declares its length or streams without end', async () => {
-    const app = newApp(1024);
+    const app = await newApp(1024);
     const declared = await post(app, { as: endpoint, body: { ...receive.body, data: { ...receive.body.data, requirements: 'x'.repeat(2000) } } });
     expect(declared.status).toBe(413);
     expect(await declared.json()).toMatchObject({ code: 'PayloadTooLarge' });
@@ -147,7 +154,7 @@ describe('the HTTP service', () => {
   });
 
   it('answers health checks without a credential, and unknown routes with a structured 404', async () => {
-    const app = newApp();
+    const app = await newApp();
     const health = await app.request('/health');
     expect(health.status).toBe(200);
     expect(await health.json()).toEqual({ status: 'ok' });

@@ -4,12 +4,9 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { createMiddleware } from 'hono/factory';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import type { EventStore } from '@aftersales/core';
-import { createSecurityLog } from '@aftersales/core';
 import type { DepartmentActor } from '@aftersales/domain';
-import { createDepartment } from '@aftersales/domain';
-import type { ReadModelBackend, ReadModelError } from '@aftersales/read-models';
-import { createReadModels } from '@aftersales/read-models';
+import type { ReadModelError, ReadModels } from '@aftersales/read-models';
+import type { DepartmentCommands } from '@aftersales/service';
 import type { ApiKeys } from './api-keys.js';
 
 /**
@@ -42,13 +39,13 @@ export const statusOf = (code: string): ContentfulStatusCode => {
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
 
 export interface ServiceOptions {
-  /** The department's log as commands and read models see it (see `departmentEventPipeline`). */
-  readonly store: EventStore;
+  /** The department's command side, its refusals recorded in the security log (`openDepartment`'s `department`). */
+  readonly department: DepartmentCommands;
   /**
-   * Where the read models' rows live: `SqliteReadModelBackend` over the log's file for one instance,
-   * `PostgresReadModelBackend` for a read side that many instances share; memory when absent.
+   * The department's read models (`openDepartment`'s `readModels.models`): in the log's file for one
+   * instance, in PostgreSQL for a read side that many instances share.
    */
-  readonly readModels?: ReadModelBackend;
+  readonly readModels: ReadModels;
   /** Who each API key acts as: the only source of a command's actor. */
   readonly apiKeys: ApiKeys;
   /** A larger body is answered 413 as soon as that many bytes have arrived, never read whole. */
@@ -98,8 +95,7 @@ const actingAs = (body: unknown, actor: DepartmentActor): E.Either<string, unkno
 };
 
 export const createApp = (options: ServiceOptions) => {
-  const department = createDepartment({ store: options.store, onRefused: createSecurityLog({ store: options.store }).onRefused });
-  const readModels = createReadModels({ store: options.store, ...(options.readModels ? { backend: options.readModels } : {}) });
+  const { department, readModels } = options;
   // The read models follow the log in the background from the first query on; a query never waits
   // for them, unless it asks to see at least a given position (read-your-writes).
   let following: Promise<E.Either<ReadModelError, void>> | undefined;

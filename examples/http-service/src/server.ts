@@ -1,11 +1,8 @@
 import { resolve } from 'node:path';
 import { serve } from '@hono/node-server';
-import { startTelemetry } from '@aftersales/cli/telemetry';
 import * as E from 'fp-ts/lib/Either.js';
-import { departmentEventPipeline } from '@aftersales/domain';
-import pg from 'pg';
-import { PostgresReadModelBackend, SqliteReadModelBackend } from '@aftersales/read-models';
-import { SqliteEventStore, SqliteKeyStore } from '@aftersales/sqlite';
+import { describeReadModels, openDepartment } from '@aftersales/service';
+import { startTelemetry } from '@aftersales/service/telemetry';
 import { loadApiKeys } from './api-keys.js';
 import { DEFAULT_MAX_BODY_BYTES, createApp } from './app.js';
 
@@ -27,21 +24,15 @@ const apiKeys = loadApiKeys(keyFile);
 if (E.isLeft(apiKeys)) fail(apiKeys.left);
 // Traces and metrics as the OTEL_* variables ask (OTEL_TRACES_EXPORTER=console|otlp, …), console output on stderr.
 const telemetry = await startTelemetry(process.env, process.stderr, 'aftersales-http-service');
-const opened = SqliteEventStore.open(path);
-if (E.isLeft(opened)) fail(`cannot open the store ${path}: ${opened.left.code}: ${opened.left.message}`);
-const keys = SqliteKeyStore.open(path.replace(/\.db$/, '') + '.keys.db');
-if (E.isLeft(keys)) fail(`cannot open the key store beside ${path}: ${keys.left.code}: ${keys.left.message}`);
-
-// Customers' personal data is encrypted under their keys, kept in a file of its own beside the log.
-const store = departmentEventPipeline(opened.right, keys.right);
-// The read models live in the log's file, or in a PostgreSQL database that many instances of this
-// service share when AFTERSALES_READ_MODELS names one (postgres://user@host:5432/db).
-const readModelsUrl = process.env['AFTERSALES_READ_MODELS'];
-const pool = readModelsUrl === undefined || readModelsUrl === '' ? undefined : new pg.Pool({ connectionString: readModelsUrl });
-const readModels = pool === undefined ? new SqliteReadModelBackend(opened.right.database()) : new PostgresReadModelBackend(pool);
-const app = createApp({ store, readModels, apiKeys: apiKeys.right, maxBodyBytes });
+// Customers' personal data is encrypted under their keys, kept in a file of its own beside the log
+// and bound to it. The read models live in the log's file, or in a PostgreSQL database that many
+// instances of this service share when AFTERSALES_READ_MODELS names one (postgres://user@host:5432/db).
+const opened = await openDepartment({ store: `sqlite:${path}`, ...(process.env['AFTERSALES_READ_MODELS'] ? { readModels: process.env['AFTERSALES_READ_MODELS'] } : {}) });
+if (E.isLeft(opened)) fail(`cannot open the department at ${path}: ${opened.left.code}: ${opened.left.message}`);
+const { department, readModels } = opened.right;
+const app = createApp({ department, readModels: readModels.models, apiKeys: apiKeys.right, maxBodyBytes });
 const server = serve({ fetch: app.fetch, hostname, port }, (info) => {
-  console.log(`aftersales service on http://${info.address}:${info.port} (store: ${path}; read models: ${pool === undefined ? 'in the store file' : 'PostgreSQL'})`);
+  console.log(`aftersales service on http://${info.address}:${info.port} (store: ${path}; read models: ${describeReadModels(readModels.location)})`);
   console.log('  GET  /health');
   console.log('  POST /commands   a command as JSON, with Authorization: Bearer <API key>');
   console.log('  GET  /kpis?period=2026-Q1&asOf=2026-03-31T23:59:59%2B08:00  (&atLeast=<globalPosition> to read your own writes)');
@@ -61,8 +52,7 @@ const shutdown = (signal: string) => {
   }, SHUTDOWN_GRACE_MS);
   cut.unref();
   server.close(() => {
-    void Promise.all([store.close(), pool?.end(), telemetry.shutdown()]).then(() => {
-      keys.right.close();
+    void Promise.all([opened.right.close(), telemetry.shutdown()]).then(() => {
       // Nothing is left to keep the process alive: it ends with status 0 once the output is written.
       console.log('stopped');
     });

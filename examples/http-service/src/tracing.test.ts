@@ -2,6 +2,8 @@ import { context, propagation, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { InMemoryEventStore } from '@aftersales/core';
+import { openDepartment } from '@aftersales/service';
+import * as E from 'fp-ts/lib/Either.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiKeys } from './api-keys.js';
 import { createApp } from './app.js';
@@ -20,7 +22,9 @@ afterAll(() => {
 
 describe('the HTTP service with tracing', () => {
   it('handles a command in a server span that joins the caller’s trace', async () => {
-    const app = createApp({ store: new InMemoryEventStore(), apiKeys: apiKeys({ [key]: endpoint }) });
+    const opened = await openDepartment({ store: new InMemoryEventStore() });
+    if (E.isLeft(opened)) throw new Error(opened.left.message);
+    const app = createApp({ department: opened.right.department, readModels: opened.right.readModels.models, apiKeys: apiKeys({ [key]: endpoint }) });
     const callerTrace = '0af7651916cd43dd8448eb211c80319c';
     const callerSpan = 'b7ad6b7169203331';
     const response = await app.request('/commands', {

@@ -27,7 +27,7 @@ const repositoryRoot = join(here, '..', '..', '..');
 const cliMain = join(repositoryRoot, 'packages', 'cli', 'dist', 'main.js');
 
 /** The packages the CLI and the rebuild's child process run on, each after those it imports. */
-const COMPILED_PACKAGES = ['core', 'domain', 'eventstoredb', 'sqlite', 'read-models', 'cli', 'bench'] as const;
+const COMPILED_PACKAGES = ['core', 'domain', 'eventstoredb', 'sqlite', 'read-models', 'service', 'cli', 'bench'] as const;
 const packageFolder = (name: string): string => join(repositoryRoot, 'packages', name);
 const rebuildChild = join(packageFolder('bench'), 'dist', 'rebuild-child.js');
 

@@ -1,9 +1,8 @@
 import type { Readable, Writable } from 'node:stream';
 import { Command, Option } from 'commander';
-import * as E from 'fp-ts/lib/Either.js';
-import { ExitCode, usageError } from './cli-error.js';
-import type { OpenOptions, OpenedStore, StoreLocation } from './store-url.js';
-import { DEFAULT_STORE, openStore, parseStoreUrl } from './store-url.js';
+import { ExitCode } from './cli-error.js';
+import type { OpenOptions, OpenedStore } from './store-url.js';
+import { DEFAULT_STORE, locate, openStore } from './store-url.js';
 
 /** What every subcommand gets: its streams and the way to its store. Tests and embedders can swap them. */
 export interface CliContext {
@@ -26,15 +25,9 @@ export const storeOption = (context: CliContext): Option =>
     context.env['AFTERSALES_STORE'] || DEFAULT_STORE,
   );
 
-export const locate = (url: string): StoreLocation => {
-  const parsed = parseStoreUrl(url);
-  if (E.isLeft(parsed)) throw usageError(parsed.left);
-  return parsed.right;
-};
-
-/** Opens the store, runs `work` with it, and closes it whatever happens. */
-export const withStore = async <A>(url: string, options: OpenOptions, work: (opened: OpenedStore) => Promise<A>): Promise<A> => {
-  const opened = await openStore(locate(url), options);
+/** Opens the store in the command's environment, runs `work` with it, and closes it whatever happens. */
+export const withStore = async <A>(context: CliContext, url: string, options: Omit<OpenOptions, 'env'>, work: (opened: OpenedStore) => Promise<A>): Promise<A> => {
+  const opened = await openStore(locate(url), { ...options, env: context.env });
   try {
     return await work(opened);
   } finally {

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { ExitCode } from './cli-error.js';
 import { runProgram } from './program.js';
-import { startTelemetry, UnknownExporter } from './telemetry.js';
+import { startTelemetry, UnknownExporter } from '@aftersales/service/telemetry';
 
 // A reader that stops early (`aftersales export | head`) is not a failure of the command.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {

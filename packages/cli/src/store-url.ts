@@ -1,64 +1,65 @@
-import { existsSync, rmSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { rmSync } from 'node:fs';
 import * as E from 'fp-ts/lib/Either.js';
-import { match } from 'ts-pattern';
 import { z } from 'zod';
-import type { DomainError, EventStore, KeyStore, ProjectionStore } from '@aftersales/core';
-import type { Connection } from '@aftersales/sqlite';
-import { InMemoryEventStore, InMemoryProjectionStore } from '@aftersales/core';
-import { storeError, usageError } from './cli-error.js';
-import type { KeyAccess, OpenedKeyStore, StoreSettings } from './key-store.js';
-import { decodingStore, openKeyStore } from './key-store.js';
+import type { DomainError } from '@aftersales/core';
+import type { KeyAccess, OpenedStore as ServiceStore, ServiceError, StoreLocation, StoreSettings as ServiceSettings } from '@aftersales/service';
+import { attachKeys, describeStore, openLog, parseStoreUrl } from '@aftersales/service';
+import { CliError, storeError, usageError } from './cli-error.js';
+
+export type { StoreLocation };
 
 export const DEFAULT_STORE = 'sqlite:./aftersales.db';
 
-export type StoreLocation =
-  | { readonly kind: 'sqlite'; readonly path: string }
-  | { readonly kind: 'memory' }
-  | { readonly kind: 'esdb'; readonly connectionString: string };
+/** The variable that names the customers' keys file when it is not beside the log. */
+export const KEYS_VARIABLE = 'AFTERSALES_KEYS';
 
-/** Reads a `--store` value: `sqlite:<path>`, `memory:` or an EventStoreDB connection string. */
-export const parseStoreUrl = (url: string): E.Either<string, StoreLocation> => {
-  if (url === 'memory:' || url === 'memory') return E.right({ kind: 'memory' });
-  if (url.startsWith('sqlite:')) {
-    const path = url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
-    return path.length === 0 ? E.left('sqlite: needs a file path, e.g. sqlite:./aftersales.db') : E.right({ kind: 'sqlite', path: resolve(path) });
-  }
-  if (/^(esdb|esdb\+discover|kurrentdb|kurrentdb\+discover):\/\//.test(url)) return E.right({ kind: 'esdb', connectionString: url });
-  return E.left(`unknown store ${JSON.stringify(url)}: use sqlite:<path>, memory: or esdb://host:port`);
+/** A failure to open the log, its keys or its read models, as the CLI prints it: one line, exit 2. */
+export const cliError = (error: ServiceError): CliError =>
+  error.code === 'StoreMissing' ? usageError(`${error.message}: run \`aftersales demo\` or \`aftersales run\` first, or pass --store`) : new CliError(error.message);
+
+/** The `Right` of a service call, or its error thrown as the CLI's one-line failure. */
+export const orCliError = <A>(result: E.Either<ServiceError, A>): A => {
+  if (E.isLeft(result)) throw cliError(result.left);
+  return result.right;
 };
 
-export const describeLocation = (location: StoreLocation): string =>
-  match(location)
-    .with({ kind: 'sqlite' }, ({ path }) => `SQLite file ${path}`)
-    .with({ kind: 'memory' }, () => 'memory (gone when the command ends)')
-    .with({ kind: 'esdb' }, ({ connectionString }) => `EventStoreDB at ${connectionString.replace(/\/\/[^@/]*@/, '//')}`)
-    .exhaustive();
+/** Reads a `--store` value: `sqlite:<path>`, `memory:` or an EventStoreDB connection string. */
+export const locate = (url: string): StoreLocation => orCliError(parseStoreUrl(url));
+
+export const describeLocation = describeStore;
 
 /** The command-line form of a location, for the hints the CLI prints. */
 export const storeFlag = (location: StoreLocation, given: string): string =>
   given === DEFAULT_STORE ? '' : location.kind === 'sqlite' ? ` --store sqlite:${location.path}` : ` --store ${given}`;
 
-export interface OpenedStore {
+/** A log's settings as the commands use them: a store failure is thrown as the CLI's one-line error. */
+export interface StoreSettings {
+  get(name: string): Promise<string | undefined>;
+  /** Stores `value` unless a value is there already; returns the value now stored. */
+  claim(name: string, value: string): Promise<string>;
+  set(name: string, value: string | undefined): Promise<void>;
+}
+
+const orStoreError = <A>(result: E.Either<DomainError, A>): A => {
+  if (E.isLeft(result)) throw storeError(result.left);
+  return result.right;
+};
+
+const throwingSettings = (settings: ServiceSettings): StoreSettings => ({
+  get: async (name) => orStoreError(await settings.get(name)),
+  claim: async (name, value) => orStoreError(await settings.claim(name, value)),
+  set: async (name, value) => orStoreError(await settings.set(name, value)),
+});
+
+/** A log opened by a command, with the customers' keys beside it (see `@aftersales/service`'s `openStore`). */
+export interface OpenedStore extends Omit<ServiceStore, 'location' | 'settings'> {
   readonly location: StoreLocation;
-  /** The log as the department reads it: personal data decrypted (or erased), events upcast. */
-  readonly store: EventStore;
-  /** The log as stored, ciphertext and all: what export, import and verification read. */
-  readonly raw: EventStore;
-  /** The customers' keys (see `key-store.ts`). */
-  readonly keyStore: KeyStore;
-  /** Where read models keep their state: the same SQLite file, or memory (rebuilt at every start). */
-  readonly projectionStore: ProjectionStore;
-  /** The log's SQLite connection, where the read models' tables live by default; absent for other stores. */
-  readonly database?: () => Connection;
-  /** What the store keeps about itself outside the log's events (see `StoreSettings`); none for a store in memory that another process could share. */
-  readonly settings: StoreSettings | undefined;
-  /** Runs `work` so that its appends are committed together or not at all, where the store can (SQLite). */
-  readonly transaction: (<A>(work: () => Promise<A>) => Promise<A>) | undefined;
-  close(): Promise<void>;
+  readonly settings: StoreSettings;
 }
 
 export interface OpenOptions {
+  /** The environment the command runs in: `AFTERSALES_KEYS` names the keys file there. */
+  readonly env: NodeJS.ProcessEnv;
   /** The store's clock for `recordedAt`; `import` sets it to reproduce the exported events exactly. */
   readonly clock?: () => Date;
   /** Refuse to create a missing SQLite file: commands that only read should not leave empty files behind. */
@@ -102,110 +103,35 @@ export const unfinishedImport = async (settings: StoreSettings | undefined): Pro
   return parsed.data;
 };
 
-type RawStore = Omit<OpenedStore, 'raw' | 'keyStore'>;
-
-/** Opens the log and the customers' keys beside it, checking they belong together; `store` reads through them, `raw` does not. */
-export const openStore = async (location: StoreLocation, options: OpenOptions = {}): Promise<OpenedStore> => {
-  const opened = await openRawStore(location, options);
+/**
+ * Opens the log and the customers' keys beside it, checking they belong together; `store` reads
+ * through them, `raw` does not. A store holding an unfinished import is refused before its keys are
+ * looked at, except by `import` itself.
+ */
+export const openStore = async (location: StoreLocation, options: OpenOptions): Promise<OpenedStore> => {
+  const log = orCliError(await openLog(location, options));
+  const settings = throwingSettings(log.settings);
   const access = options.keys ?? (options.mustExist ? 'readOnly' : 'readWrite');
-  let keys: OpenedKeyStore;
   try {
-    const importing = options.finishingImport ? undefined : await unfinishedImport(opened.settings);
+    const importing = options.finishingImport ? undefined : await unfinishedImport(settings);
     if (importing !== undefined) {
       throw usageError(
         `${describeLocation(location)} holds an unfinished import of ${importing.file}: its events stay hidden until \`aftersales import ${importing.file}\` with this --store finishes it`,
       );
     }
-    keys = await openKeyStore(location, access, { raw: opened.store, settings: opened.settings });
-    if (access === 'readWrite' && !options.demo) await opened.settings?.set(DEMO_MARK, undefined);
+  } catch (thrown) {
+    await log.close();
+    throw thrown;
+  }
+  const keysPath = options.env[KEYS_VARIABLE];
+  const opened = orCliError(await attachKeys({ ...log, location }, access, { keysName: KEYS_VARIABLE, ...(keysPath ? { keysPath } : {}) }));
+  try {
+    if (access === 'readWrite' && !options.demo) await settings.set(DEMO_MARK, undefined);
   } catch (thrown) {
     await opened.close();
     throw thrown;
   }
-  return {
-    ...opened,
-    raw: opened.store,
-    store: decodingStore(opened.store, keys.keyStore),
-    keyStore: keys.keyStore,
-    close: async () => {
-      keys.close();
-      await opened.close();
-    },
-  };
-};
-
-/** Settings kept in memory, for a store that lives as long as the process. */
-const memorySettings = (): StoreSettings => {
-  const values = new Map<string, string>();
-  return {
-    get: async (name) => values.get(name),
-    claim: async (name, value) => values.get(name) ?? (values.set(name, value), value),
-    set: async (name, value) => void (value === undefined ? values.delete(name) : values.set(name, value)),
-  };
-};
-
-const orStoreError = <A>(result: E.Either<DomainError, A>): A => {
-  if (E.isLeft(result)) throw storeError(result.left);
-  return result.right;
-};
-
-const openRawStore = async (location: StoreLocation, options: OpenOptions): Promise<RawStore> =>
-  match(location)
-    .with({ kind: 'memory' }, async (memory): Promise<RawStore> => {
-      const store = new InMemoryEventStore(options.clock ? { clock: options.clock } : {});
-      return { location: memory, store, projectionStore: new InMemoryProjectionStore(), settings: memorySettings(), transaction: undefined, close: () => store.close() };
-    })
-    .with({ kind: 'sqlite' }, async (sqlite): Promise<RawStore> => {
-      if (options.mustExist && !existsSync(sqlite.path)) {
-        throw usageError(`no store at ${sqlite.path}: run \`aftersales demo\` or \`aftersales run\` first, or pass --store`);
-      }
-      const { SqliteEventStore } = await import('@aftersales/sqlite');
-      const opened = SqliteEventStore.open(sqlite.path, options.clock ? { clock: options.clock } : {});
-      if (E.isLeft(opened)) throw storeError(opened.left);
-      const store = opened.right;
-      const settings: StoreSettings = {
-        get: async (name) => orStoreError(store.setting(name)),
-        claim: async (name, value) => orStoreError(store.claimSetting(name, value)),
-        set: async (name, value) => orStoreError(store.saveSetting(name, value)),
-      };
-      return {
-        location: sqlite,
-        store,
-        projectionStore: store.projectionStore(),
-        database: () => store.database(),
-        settings,
-        transaction: (work) => store.transaction(work),
-        close: () => store.close(),
-      };
-    })
-    .with({ kind: 'esdb' }, async (esdb): Promise<RawStore> => {
-      const { EventStoreDBEventStore, EventStoreDBStoreSettings } = await importEventStoreDB();
-      const opened = EventStoreDBEventStore.fromConnectionString(esdb.connectionString, options.clock ? { clock: options.clock } : {});
-      if (E.isLeft(opened)) throw usageError(opened.left.message);
-      const store = opened.right;
-      const stored = new EventStoreDBStoreSettings(store.client);
-      const settings: StoreSettings = {
-        get: async (name) => orStoreError(await stored.get(name)),
-        claim: async (name, value) => orStoreError(await stored.claim(name, value)),
-        set: async (name, value) => orStoreError(await stored.set(name, value)),
-      };
-      // Read models are rebuilt in memory at every start.
-      return { location: esdb, store, projectionStore: new InMemoryProjectionStore(), settings, transaction: undefined, close: () => store.close() };
-    })
-    .exhaustive();
-
-/**
- * The EventStoreDB adapter is an optional peer dependency, loaded only when an esdb:// store is
- * used: the gRPC client it brings is neither installed nor loaded for SQLite or memory stores.
- */
-const importEventStoreDB = async (): Promise<typeof import('@aftersales/eventstoredb')> => {
-  try {
-    return await import('@aftersales/eventstoredb');
-  } catch (thrown) {
-    const missing = (thrown as { code?: unknown }).code === 'ERR_MODULE_NOT_FOUND' && String(thrown).includes("'@aftersales/eventstoredb'");
-    if (!missing) throw thrown;
-    throw usageError('esdb:// stores need the EventStoreDB adapter, which is not installed: install @aftersales/eventstoredb beside @aftersales/cli');
-  }
+  return { ...opened, location, settings };
 };
 
 /** Deletes a SQLite store with its write-ahead log, so that the next open starts from nothing. */

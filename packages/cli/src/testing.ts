@@ -42,4 +42,4 @@ export const scratchDirectory = (): { readonly path: string; readonly file: (nam
 
 export { runProgram } from './program.js';
 export { deleteSqliteFile } from './store-url.js';
-export { derivedKeyPath } from './key-store.js';
+export { derivedKeyPath } from '@aftersales/service';

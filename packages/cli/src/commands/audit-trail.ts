@@ -59,7 +59,7 @@ export const auditTrail: CliCommand = {
             ...(stream === undefined ? {} : stream.includes('-') ? { streamId: stream } : { aggregateType: stream }),
             ...(options.actor === undefined ? {} : { actorId: options.actor }),
           };
-          return withStore(options.store, { mustExist: true }, (opened) =>
+          return withStore(context, options.store, { mustExist: true }, (opened) =>
             withReadModels(opened, options.readModels, undefined, async ({ models, location }) => {
               await catchUp(models, { rebuild: options.rebuild === true }, context);
               // A page waits until the one before has left the process: a slow reader must not make the trail pile up in memory.

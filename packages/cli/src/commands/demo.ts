@@ -11,13 +11,13 @@ import type { KpiResult } from '@aftersales/read-models';
 import { formatRate, formatTarget, kpiIds } from '@aftersales/read-models';
 import { CliError, ExitCode, storeError, usageError } from '../cli-error.js';
 import type { CliCommand, CliContext } from '../context.js';
-import { action, locate, storeOption } from '../context.js';
+import { action, storeOption } from '../context.js';
 import { isStoreFailureCode, openDepartment } from '../department.js';
-import { derivedKeyPath, keyStorePath } from '../key-store.js';
+import { derivedKeyPath, keyStorePath } from '@aftersales/service';
 import { catchUp, readModelError, withReadModels } from '../read-models.js';
 import { sealAfterWriting } from '../sealing.js';
 import type { OpenedStore, StoreLocation } from '../store-url.js';
-import { DEMO_MARK, deleteSqliteFile, describeLocation, openStore, storeFlag } from '../store-url.js';
+import { DEMO_MARK, KEYS_VARIABLE, deleteSqliteFile, describeLocation, locate, openStore, storeFlag } from '../store-url.js';
 import { verdict } from './kpi.js';
 
 /** Small enough to finish in seconds on a laptop, large enough for every KPI to have misses worth reading. */
@@ -99,7 +99,7 @@ const onlyTheDemos = async (opened: OpenedStore): Promise<boolean> => {
  * event the demo did not write is left alone and refused.
  */
 const openFresh = async (location: StoreLocation, context: CliContext): Promise<OpenedStore> => {
-  let opened = await openStore(location, { demo: true });
+  let opened = await openStore(location, { demo: true, env: context.env });
   if ((await firstEventAfter(opened.raw, undefined)) !== undefined) {
     const replaceable = location.kind === 'sqlite' && (await onlyTheDemos(opened));
     await opened.close();
@@ -111,8 +111,8 @@ const openFresh = async (location: StoreLocation, context: CliContext): Promise<
     context.stderr.write(`Replacing the previous demo in ${location.path}\n`);
     deleteSqliteFile(location.path);
     // The keys beside the file were this log's alone; keys kept elsewhere (AFTERSALES_KEYS) may serve other logs.
-    if (!context.env['AFTERSALES_KEYS']) deleteSqliteFile(derivedKeyPath(location.path));
-    opened = await openStore(location, { demo: true });
+    if (!context.env[KEYS_VARIABLE]) deleteSqliteFile(derivedKeyPath(location.path));
+    opened = await openStore(location, { demo: true, env: context.env });
   }
   await writeMark(opened, { state: 'writing' });
   return opened;
@@ -278,7 +278,7 @@ export const demo: CliCommand = {
             if (location.kind === 'memory') {
               out('The log lived in memory and is gone now; run the demo without --store to keep it in a SQLite file.');
             } else {
-              const keys = keyStorePath(location, context.env);
+              const keys = keyStorePath(location, context.env[KEYS_VARIABLE]);
               const cli = howToRun(context.env);
               out(`The log is in ${where}${keys === undefined ? '' : `, the customers' keys in ${displayPath(resolve(keys))}`}. Try next:`);
               out(`  ${cli} kpi --period ${year}-Q3 --as-of ${asOf}${flag}`);

@@ -14,7 +14,7 @@ export const exportLog: CliCommand = {
       .action(
         action(async (options: { readonly store: string }) =>
           // The raw log: ciphertext as stored, so the export carries no personal data and its hashes hold.
-          withStore(options.store, { mustExist: true, keys: 'none' }, async ({ raw: store }) => {
+          withStore(context, options.store, { mustExist: true, keys: 'none' }, async ({ raw: store }) => {
             const out = lineWriter(context.stdout);
             let count = 0;
             try {

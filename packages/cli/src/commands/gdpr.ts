@@ -54,7 +54,7 @@ export const gdpr: CliCommand = {
           if (!options.key && !options.employee && normalizePhone(customer).replace('+', '').length < 3) {
             throw usageError(`${JSON.stringify(customer)} is not a phone number; pass --key to erase by key id`);
           }
-          return withStore(options.store, { mustExist: true, keys: 'readWrite' }, async ({ keyStore, raw }) => {
+          return withStore(context, options.store, { mustExist: true, keys: 'readWrite' }, async ({ keyStore, raw }) => {
             if (options.employee) {
               const secret = await keyStore.pseudonymSecret();
               if (E.isLeft(secret)) throw new CliError(secret.left.message);

@@ -8,8 +8,7 @@ import { importExportedLog } from '@aftersales/core/log-transfer';
 import { ExitCode, mustBeFile, storeError, usageError } from '../cli-error.js';
 import type { CliCommand, CliContext } from '../context.js';
 import { action, storeOption, withStore } from '../context.js';
-import type { StoreSettings } from '../key-store.js';
-import type { ImportMark } from '../store-url.js';
+import type { ImportMark, StoreSettings } from '../store-url.js';
 import { IMPORT_MARK, unfinishedImport } from '../store-url.js';
 import { sealAfterWriting } from '../sealing.js';
 
@@ -70,7 +69,7 @@ export const importLog: CliCommand = {
           await mustBeFile(file);
           // The store stamps `recordedAt` from its clock; the import sets that clock to each batch's original time.
           let recordedAt: Date | undefined;
-          return withStore(options.store, { clock: () => recordedAt ?? new Date(), finishingImport: true }, async ({ raw, transaction, settings }) => {
+          return withStore(context, options.store, { clock: () => recordedAt ?? new Date(), finishingImport: true }, async ({ raw, transaction, settings }) => {
             // On SQLite the whole import is one transaction: a kill, a failure or a bad line leaves the
             // store as empty as it was, and no other process can append in between. Elsewhere it is
             // staged: the store stays marked, hidden from other commands, until all of it is stored.

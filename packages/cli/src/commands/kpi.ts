@@ -145,7 +145,7 @@ export const kpi: CliCommand = {
           if (items !== undefined && !kpiIds.includes(items as KpiId)) throw usageError(`--items ${JSON.stringify(items)} is not a KPI: use one of ${kpiIds.join(', ')}`);
           const verdictFilter = parseVerdicts(options.verdict);
           const limit = parseLimit(options.limit);
-          return withStore(options.store, { mustExist: true }, (opened) =>
+          return withStore(context, options.store, { mustExist: true }, (opened) =>
             withReadModels(opened, options.readModels, undefined, async ({ models, location }) => {
               await catchUp(models, { rebuild: options.rebuild === true }, context);
               const query = { period, asOf, ...(settings === undefined ? {} : { config: settings }) };

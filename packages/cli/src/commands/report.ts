@@ -68,7 +68,7 @@ export const report: CliCommand = {
           const period = options.period === undefined ? undefined : parsePeriod(options.period);
           const verifyOptions = verifyOptionsOf(options);
           const config = readSettings(options.settings);
-          return withStore(options.store, { mustExist: true }, async ({ raw, store }) => {
+          return withStore(context, options.store, { mustExist: true }, async ({ raw, store }) => {
             const verified = await verifyLog(raw, verifyOptions);
             if (E.isLeft(verified)) throw storeError(verified.left);
             const built = await buildAuditReport(store, verified.right, {

@@ -71,7 +71,7 @@ export const run: CliCommand = {
       .action(
         action(async (file: string, options: RunOptions) => {
           const input = await openInput(file, context);
-          return withStore(options.store, {}, async ({ store, raw }) => {
+          return withStore(context, options.store, {}, async ({ store, raw }) => {
             const department = openDepartment(store);
             // Each result is written as soon as its command is committed, so a caller feeding a pipe
             // can wait for the answer to one line before sending the next.

@@ -6,7 +6,7 @@ import { computeEventHash } from '@aftersales/core/adapter-kit';
 import { SqliteEventStore, SqliteKeyStore } from '@aftersales/sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExportedEvent, exportedEventOf, recordedEventOf } from '@aftersales/core/log-transfer';
-import { decodingStore } from '../key-store.js';
+import { departmentEventPipeline } from '@aftersales/domain';
 import { aftersales, scratchDirectory } from '../testing.js';
 
 const command = (type: string, data: Record<string, unknown>, commandId: string, actor: { id: string; role: string }, at: string) =>
@@ -157,7 +157,7 @@ describe('aftersales gdpr erase', () => {
     const events = SqliteEventStore.open(path);
     const keys = SqliteKeyStore.open(scratch.file('log.keys.db'));
     if (E.isLeft(events) || E.isLeft(keys)) throw new Error('cannot open the store');
-    const read = await collect(decodingStore(events.right, keys.right).readAll({ filter: { eventTypes: ['RepairOrderReceived'] } }));
+    const read = await collect(departmentEventPipeline(events.right, keys.right).readAll({ filter: { eventTypes: ['RepairOrderReceived'] } }));
     await events.right.close();
     keys.right.close();
     expect(E.isRight(read) && read.right.map((event) => (event.data as { customer: unknown }).customer)).toEqual([
@@ -183,7 +183,7 @@ describe('aftersales gdpr erase', () => {
     const events = SqliteEventStore.open(staffPath);
     const keys = SqliteKeyStore.open(scratch.file('staff.keys.db'));
     if (E.isLeft(events) || E.isLeft(keys)) throw new Error('cannot open the store');
-    const read = await collect(decodingStore(events.right, keys.right).readAll({ filter: { eventTypes: ['EmployeeJoined'] } }));
+    const read = await collect(departmentEventPipeline(events.right, keys.right).readAll({ filter: { eventTypes: ['EmployeeJoined'] } }));
     await events.right.close();
     keys.right.close();
     expect(E.isRight(read) && read.right.map((event) => (event.data as { name: unknown }).name)).toEqual([ERASED, '张伟']);

@@ -113,7 +113,7 @@ export const verifyCommand = (context: CliContext) =>
     }
     // No key is needed: the log is verified as stored, and the read models hold no personal data,
     // so their replay reads customers' fields as unavailable and still gives the same rows.
-    return withStore(options.store, { mustExist: true, keys: 'none' }, async (opened) => {
+    return withStore(context, options.store, { mustExist: true, keys: 'none' }, async (opened) => {
       const verified = await verifyLog(opened.raw, verifyOptions);
       if (E.isLeft(verified)) throw storeError(verified.left);
       const report = verified.right;
@@ -156,7 +156,7 @@ export const auditSeal: CliCommand = {
           const at = options.at === undefined ? new Date().toISOString() : parseInstant('--at', options.at);
           const actor = auditorOf(options.actor);
           const auditKey = options.auditKeyFile === undefined ? undefined : readAuditKey(options.auditKeyFile);
-          return withStore(options.store, { mustExist: true, keys: 'none' }, async ({ raw }) => {
+          return withStore(context, options.store, { mustExist: true, keys: 'none' }, async ({ raw }) => {
             const sealed = await sealStore(raw, { actor, at, ...(auditKey === undefined ? {} : { auditKey }) });
             const { report } = sealed;
             if (!report.intact) {

@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { eventStoreKeyPath, keyStorePath } from './key-store.js';
-import type { StoreLocation } from './store-url.js';
+import { eventStoreKeyPath, keyStorePath } from './keys.js';
+import type { StoreLocation } from './location.js';
 
 const esdb = (connectionString: string): StoreLocation => ({ kind: 'esdb', connectionString });
 
@@ -31,9 +31,10 @@ describe('where the keys of a log are', () => {
     }
   });
 
-  it('lets AFTERSALES_KEYS name the file and keeps a log in memory without one', () => {
-    expect(keyStorePath(esdb('esdb://db1:2113'), { AFTERSALES_KEYS: '/secure/keys.db' })).toBe('/secure/keys.db');
-    expect(keyStorePath(esdb('esdb://db1:2113'), {})).toBe('./aftersales-db1_2113.keys.db');
-    expect(keyStorePath({ kind: 'memory' }, {})).toBeUndefined();
+  it('takes the file named, and keeps a log in memory without one', () => {
+    expect(keyStorePath(esdb('esdb://db1:2113'), '/secure/keys.db')).toBe('/secure/keys.db');
+    expect(keyStorePath(esdb('esdb://db1:2113'))).toBe('./aftersales-db1_2113.keys.db');
+    expect(keyStorePath({ kind: 'sqlite', path: '/data/shop.db' })).toBe('/data/shop.keys.db');
+    expect(keyStorePath({ kind: 'memory' })).toBeUndefined();
   });
 });

@@ -9,7 +9,17 @@ import { AggregationTemporality, MeterProvider, PeriodicExportingMetricReader } 
 import type { ReadableSpan, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { BatchSpanProcessor, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
-import type { ExporterName, Telemetry } from './telemetry.js';
+
+/** What `startTelemetry` registered, to shut down before the process ends. */
+export interface Telemetry {
+  /** Whether an SDK was registered (some exporter is not `none`). */
+  readonly enabled: boolean;
+  /** Exports what is pending and unregisters the SDK; call it before the process ends. */
+  shutdown(): Promise<void>;
+}
+
+/** The exporters `OTEL_TRACES_EXPORTER` and `OTEL_METRICS_EXPORTER` may name. */
+export type ExporterName = 'console' | 'otlp' | 'none';
 
 /** What an exporter reports back to the SDK: 0 is success, 1 failure (`ExportResultCode`). */
 const SUCCESS = { code: 0 } as const;
