@@ -1,5 +1,5 @@
-import type { CommandAccepted, CommandHandlerOptions, CommandRouter, DomainError, Upcasting } from '@aftersales/core';
-import { createCommandRouter, createUpcasting } from '@aftersales/core';
+import type { CommandAccepted, CommandHandlerOptions, CommandRouter, DomainError, EventStore, SecurityLog, Upcasting } from '@aftersales/core';
+import { createCommandRouter, createSecurityLog, createUpcasting } from '@aftersales/core';
 import type * as E from 'fp-ts/lib/Either.js';
 import { z } from 'zod';
 import type { AppraisalCommand } from './appraisal/index.js';
@@ -98,4 +98,29 @@ export interface Department extends Omit<CommandRouter, 'handle'> {
 export const createDepartment = (options: DepartmentOptions): Department => {
   const router = createCommandRouter({ ...options, upcasting: options.upcasting ?? departmentUpcasting }, departmentAggregates);
   return { ...router, handle: (command) => router.handle(command), handleUntrusted: (raw) => router.handle(raw) };
+};
+
+/** The department's command side with its security log: what a program sends commands through. */
+export interface DepartmentCommands extends Department {
+  /** Where refusals coded `Forbidden`, `InvalidCommand` or `IdempotencyConflict` are recorded (`SecurityLog-<date>` streams). */
+  readonly securityLog: SecurityLog;
+  /**
+   * Records input that never became a command (not JSON, not UTF-8, not a command object) in the
+   * security log, by its position and what was wrong: never the input's text. `parsed` is what could
+   * be read of it, if anything, for its command id, type and actor where those are identifiers.
+   */
+  recordMalformed(position: string, problem: string, parsed?: unknown): Promise<void>;
+}
+
+/** The command side over a department's store (the decrypting store `departmentEventPipeline` gives): the router, its refusals recorded in the security log. */
+export const departmentCommands = (store: EventStore, options: Omit<DepartmentOptions, 'store' | 'onRefused'> = {}): DepartmentCommands => {
+  const securityLog = createSecurityLog({ store });
+  const department = createDepartment({ ...options, store, onRefused: securityLog.onRefused });
+  return {
+    ...department,
+    securityLog,
+    // The problem is the library's own words, never the input's text, so it may stand as the reason.
+    recordMalformed: async (position, problem, parsed) =>
+      void (await securityLog.onRefused({ error: { code: 'InvalidCommand', message: `${position} is ${problem}` }, command: parsed, position })),
+  };
 };

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import * as E from 'fp-ts/lib/Either.js';
 import type { EventStore, KeyStore, SecurityLog } from '@aftersales/core';
-import { InMemoryKeyStore, InMemoryProjectionStore, createSecurityLog } from '@aftersales/core';
-import type { Department, DepartmentOptions } from '@aftersales/domain';
-import { createDepartment, departmentEventPipeline } from '@aftersales/domain';
+import { InMemoryKeyStore, InMemoryProjectionStore } from '@aftersales/core';
+import type { DepartmentCommands } from '@aftersales/domain';
+import { departmentCommands, departmentEventPipeline } from '@aftersales/domain';
 import type { KpiConfig, ReadModelBackend } from '@aftersales/read-models';
 import type { ServiceError } from './errors.js';
 import type { StoreLocation } from './location.js';
@@ -13,31 +13,6 @@ import type { OpenedReadModels } from './read-models.js';
 import { openReadModels } from './read-models.js';
 import type { OpenStoreOptions, OpenedStore } from './store.js';
 import { openStore } from './store.js';
-
-/** The department's command side with its security log: what a program sends commands through. */
-export interface DepartmentCommands extends Department {
-  /** Where refusals coded `Forbidden`, `InvalidCommand` or `IdempotencyConflict` are recorded (`SecurityLog-<date>` streams). */
-  readonly securityLog: SecurityLog;
-  /**
-   * Records input that never became a command (not JSON, not UTF-8, not a command object) in the
-   * security log, by its position and what was wrong: never the input's text. `parsed` is what could
-   * be read of it, if anything, for its command id, type and actor where those are identifiers.
-   */
-  recordMalformed(position: string, problem: string, parsed?: unknown): Promise<void>;
-}
-
-/** The command side over a department's store (see `OpenedStore.store`): the router, its refusals recorded in the security log. */
-export const departmentCommands = (store: EventStore, options: Omit<DepartmentOptions, 'store' | 'onRefused'> = {}): DepartmentCommands => {
-  const securityLog = createSecurityLog({ store });
-  const department = createDepartment({ ...options, store, onRefused: securityLog.onRefused });
-  return {
-    ...department,
-    securityLog,
-    // The problem is the library's own words, never the input's text, so it may stand as the reason.
-    recordMalformed: async (position, problem, parsed) =>
-      void (await securityLog.onRefused({ error: { code: 'InvalidCommand', message: `${position} is ${problem}` }, command: parsed, position })),
-  };
-};
 
 interface CommonOptions {
   /** Where the read models keep their rows: a URL (`sqlite:<path>`, `postgres://…`, `memory:`) or a backend; beside the log by default. */

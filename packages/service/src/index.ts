@@ -10,5 +10,8 @@ export type { OpenStoreOptions, OpenedStore } from './store.js';
 export { attachKeys, openStore } from './store.js';
 export type { OpenedReadModels, ReadModelsOptions } from './read-models.js';
 export { openReadModels } from './read-models.js';
-export type { DepartmentCommands, OpenDepartmentAt, OpenDepartmentOptions, OpenDepartmentOver, OpenedDepartment } from './department.js';
-export { departmentCommands, openDepartment } from './department.js';
+export type { OpenDepartmentAt, OpenDepartmentOptions, OpenDepartmentOver, OpenedDepartment } from './department.js';
+export { openDepartment } from './department.js';
+/** The command side with its security log, from `@aftersales/domain`, re-exported beside the root that opens it. */
+export type { DepartmentCommands } from '@aftersales/domain';
+export { departmentCommands } from '@aftersales/domain';
