@@ -111,7 +111,7 @@ describe('createDepartment', () => {
 
   it('an expense refused OverBudget stays refused when sent again after its line was raised', async () => {
     const { store, department } = setUp();
-    const send = (type: BudgetCommandType, data: Record<string, unknown>, commandId: string) => department.handleUntrusted(budgetCommand(type, data, { commandId }));
+    const send = (type: BudgetCommandType, data: Record<string, unknown>, commandId: string) => department.handleUntrusted(budgetCommand(type, data, undefined, { commandId }));
     for (const [type, commandId] of [['DraftBudget', 'b-1'], ['SubmitBudget', 'b-2'], ['ReviewBudget', 'b-3'], ['ApproveBudget', 'b-4']] as const) {
       expect(E.isRight(await send(type, {}, commandId))).toBe(true);
     }

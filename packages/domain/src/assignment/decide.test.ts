@@ -1,16 +1,12 @@
 import { specify } from '@aftersales/core/testing';
 import { describe, it } from 'vitest';
-import { rawCommand } from '../testing/state-machine.js';
 import type { AssignmentEvent } from './index.js';
 import { assignment } from './index.js';
+import { assignmentCommand as command, taskId } from '../testing/assignment.js';
 
 const spec = specify(assignment);
-const taskId = 'TASK-1';
 const dueBy = '2026-03-20T18:00:00+08:00';
-const generalManager = { id: 'GM-1', role: 'GeneralManager' };
 const manager = { id: 'DM-1', role: 'DepartmentManager' };
-const command = (type: string, data: Record<string, unknown>, actor: { id: string; role: string } = generalManager) =>
-  rawCommand(type, { taskId, ...data }, actor);
 
 const task = { title: '整理春季退换货数据', detail: '按门店汇总并分析原因', dueBy };
 const delegated: AssignmentEvent = { type: 'TaskDelegated', data: { taskId, ...task, delegatedBy: 'GM-1' } };

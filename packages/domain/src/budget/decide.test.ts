@@ -71,8 +71,8 @@ describe('DraftBudget', () => {
     given([]).when(command('DraftBudget', data)).thenRefused('InvalidCommand', path);
   });
   it('is refused to anyone but the department manager', () => {
-    given([]).when(command('DraftBudget', {}, { actor: financeActor })).thenRefused('Forbidden', 'role Finance may not issue it');
-    given([]).when(command('DraftBudget', {}, { actor: { id: 'AU-1', role: 'Auditor' } })).thenRefused('Forbidden', 'read-only');
+    given([]).when(command('DraftBudget', {}, financeActor)).thenRefused('Forbidden', 'role Finance may not issue it');
+    given([]).when(command('DraftBudget', {}, { id: 'AU-1', role: 'Auditor' })).thenRefused('Forbidden', 'read-only');
   });
 });
 
@@ -103,9 +103,9 @@ describe('SubmitBudget, ReviewBudget and ApproveBudget', () => {
     given(activeBudgetHistory).when(command('ApproveBudget')).thenRefused('InvalidTransition', 'is Active');
   });
   it('are refused to the wrong roles', () => {
-    given(through('BudgetDrafted')).when(command('SubmitBudget', {}, { actor: claimantActor() })).thenRefused('Forbidden');
-    given(through('BudgetSubmitted')).when(command('ReviewBudget', {}, { actor: budgetManagerActor })).thenRefused('Forbidden');
-    given(through('BudgetReviewed')).when(command('ApproveBudget', {}, { actor: financeActor })).thenRefused('Forbidden');
+    given(through('BudgetDrafted')).when(command('SubmitBudget', {}, claimantActor())).thenRefused('Forbidden');
+    given(through('BudgetSubmitted')).when(command('ReviewBudget', {}, budgetManagerActor)).thenRefused('Forbidden');
+    given(through('BudgetReviewed')).when(command('ApproveBudget', {}, financeActor)).thenRefused('Forbidden');
   });
 });
 
@@ -113,7 +113,7 @@ describe('ClaimExpense', () => {
   it('claims against a line of an active budget, by a specialist or the manager', () => {
     given(activeBudgetHistory).when(command('ClaimExpense')).then([expenseClaimedAs('缝纫线与纽扣')]);
     given(activeBudgetHistory)
-      .when(command('ClaimExpense', {}, { actor: budgetManagerActor }))
+      .when(command('ClaimExpense', {}, budgetManagerActor))
       .then([{ type: 'ExpenseClaimed', data: { ...budgetData.ClaimExpense, claimantId: 'DM-01', claimantRole: 'DepartmentManager' } }]);
   });
   it('accepts a claim larger than what is left on the line: approval is where the line is enforced', () => {
@@ -143,8 +143,8 @@ describe('ClaimExpense', () => {
     given(closed).when(command('ClaimExpense')).thenRefused('InvalidTransition', 'is Closed and accepts nothing more');
   });
   it('is refused to finance and the endpoints', () => {
-    given(activeBudgetHistory).when(command('ClaimExpense', {}, { actor: financeActor })).thenRefused('Forbidden');
-    given(activeBudgetHistory).when(command('ClaimExpense', {}, { actor: { id: 'EP-01', role: 'BusinessEndpoint' } })).thenRefused('Forbidden');
+    given(activeBudgetHistory).when(command('ClaimExpense', {}, financeActor)).thenRefused('Forbidden');
+    given(activeBudgetHistory).when(command('ClaimExpense', {}, { id: 'EP-01', role: 'BusinessEndpoint' })).thenRefused('Forbidden');
   });
 });
 
@@ -178,16 +178,16 @@ describe('ApproveExpense', () => {
   });
   it("leaves a department manager's claim to the general manager, for approval and rejection", () => {
     const managersClaim = [...activeBudgetHistory, expenseClaimed('EX-1', 'materials', 30_000, 'DM-02', 'DepartmentManager')];
-    given(managersClaim).when(command('ApproveExpense', {}, { actor: generalManagerActor })).then([expenseApproved('EX-1', 'materials', 30_000)]);
+    given(managersClaim).when(command('ApproveExpense', {}, generalManagerActor)).then([expenseApproved('EX-1', 'materials', 30_000)]);
     given(managersClaim)
-      .when(command('RejectExpense', {}, { actor: generalManagerActor }))
+      .when(command('RejectExpense', {}, generalManagerActor))
       .then([{ type: 'ExpenseRejected', data: { budgetId, expenseId: 'EX-1', reason: 'no receipt' } }]);
     given(managersClaim).when(command('ApproveExpense')).thenRefused('Forbidden', 'the GeneralManager decides it');
     given(managersClaim).when(command('RejectExpense')).thenRefused('Forbidden', 'the GeneralManager decides it');
   });
   it('is refused to a claimant however their id is dressed up: a padded id is no id at all', () => {
     given(withClaim(30_000, 'materials', 'DM-01'))
-      .when(command('ApproveExpense', {}, { actor: { id: 'DM-01 ', role: 'DepartmentManager' } }))
+      .when(command('ApproveExpense', {}, { id: 'DM-01 ', role: 'DepartmentManager' }))
       .thenRefused('InvalidCommand', 'metadata.actor.id');
   });
   it("leaves claims recorded without the claimant's role to the department manager", () => {
@@ -196,8 +196,8 @@ describe('ApproveExpense', () => {
       .then([expenseApproved('EX-1', 'materials', 30_000)]);
   });
   it('is refused to anyone but the department manager', () => {
-    given(withClaim()).when(command('ApproveExpense', {}, { actor: generalManagerActor })).thenRefused('Forbidden');
-    given(withClaim()).when(command('ApproveExpense', {}, { actor: claimantActor() })).thenRefused('Forbidden');
+    given(withClaim()).when(command('ApproveExpense', {}, generalManagerActor)).thenRefused('Forbidden');
+    given(withClaim()).when(command('ApproveExpense', {}, claimantActor())).thenRefused('Forbidden');
   });
   it('is refused once the budget is closed, the claim staying unapproved', () => {
     given([...withClaim(), { type: 'BudgetClosed', data: { budgetId, lines: closedLines } }]).when(command('ApproveExpense')).thenRefused('InvalidTransition', 'is Closed');
@@ -213,7 +213,7 @@ describe('RejectExpense', () => {
     given(withClaim()).when(command('RejectExpense', { reason: '' })).thenRefused('InvalidCommand', 'data.reason');
   });
   it('is refused to anyone but the department manager', () => {
-    given(withClaim()).when(command('RejectExpense', {}, { actor: financeActor })).thenRefused('Forbidden');
+    given(withClaim()).when(command('RejectExpense', {}, financeActor)).thenRefused('Forbidden');
   });
 });
 
@@ -242,7 +242,7 @@ describe('AdjustLine', () => {
     given(closed).when(command('AdjustLine')).thenRefused('InvalidTransition', 'is Closed');
   });
   it('is refused to anyone but the general manager', () => {
-    given(activeBudgetHistory).when(command('AdjustLine', {}, { actor: budgetManagerActor })).thenRefused('Forbidden');
+    given(activeBudgetHistory).when(command('AdjustLine', {}, budgetManagerActor)).thenRefused('Forbidden');
   });
 });
 
@@ -269,7 +269,7 @@ describe('CloseBudget', () => {
     given(closed).when(command('CloseBudget')).thenRefused('InvalidTransition', 'is Closed and accepts nothing more');
   });
   it('is refused to anyone but finance', () => {
-    given(activeBudgetHistory).when(command('CloseBudget', {}, { actor: generalManagerActor })).thenRefused('Forbidden');
+    given(activeBudgetHistory).when(command('CloseBudget', {}, generalManagerActor)).thenRefused('Forbidden');
   });
 });
 

@@ -1,16 +1,12 @@
 import { specify } from '@aftersales/core/testing';
 import { describe, expect, it } from 'vitest';
-import { rawCommand } from '../testing/state-machine.js';
 import type { EmployeeEvent } from './index.js';
 import { employee, leaveDays } from './index.js';
+import { employeeCommand as command, employeeId } from '../testing/employee.js';
 
 const spec = specify(employee);
-const employeeId = 'SP-7';
-const manager = { id: 'DM-1', role: 'DepartmentManager' };
 const generalManager = { id: 'GM-1', role: 'GeneralManager' };
 const herself = { id: employeeId, role: 'AfterSalesSpecialist' };
-const command = (type: string, data: Record<string, unknown>, actor: { id: string; role: string } = manager) =>
-  rawCommand(type, { employeeId, ...data }, actor);
 
 const joined: EmployeeEvent = { type: 'EmployeeJoined', data: { employeeId, position: 'AfterSalesSpecialist', name: '李娜' } };
 const left: EmployeeEvent = { type: 'EmployeeLeft', data: { employeeId, position: 'AfterSalesSpecialist', reason: 'resigned' } };

@@ -1,16 +1,12 @@
 import { specify } from '@aftersales/core/testing';
 import { describe, it } from 'vitest';
-import { rawCommand } from '../testing/state-machine.js';
 import type { ImprovementEvent } from './index.js';
 import { improvement } from './index.js';
+import { improvementCommand as command, issueId } from '../testing/improvement.js';
 
 const spec = specify(improvement);
-const issueId = 'ISS-1';
 const dueBy = '2026-03-31T18:00:00+08:00';
-const manager = { id: 'DM-1', role: 'DepartmentManager' };
 const production = { id: 'Production', role: 'Department' };
-const command = (type: string, data: Record<string, unknown>, actor: { id: string; role: string } = manager) =>
-  rawCommand(type, { issueId, ...data }, actor);
 
 const raise = {
   source: 'vipOpinion',

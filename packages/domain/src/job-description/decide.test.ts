@@ -1,17 +1,13 @@
 import { specify } from '@aftersales/core/testing';
 import { describe, it } from 'vitest';
-import { rawCommand } from '../testing/state-machine.js';
 import type { JobDescriptionEvent } from './index.js';
 import { jobDescription } from './index.js';
+import { jobDescriptionCommand as command, positionId } from '../testing/job-description.js';
 
 const spec = specify(jobDescription);
-const positionId = 'AfterSalesSpecialist';
-const manager = { id: 'DM-1', role: 'DepartmentManager' };
 const generalManager = { id: 'GM-1', role: 'GeneralManager' };
 const hr = { id: 'HR', role: 'Department' };
 const specialist = (id: string) => ({ id, role: 'AfterSalesSpecialist' });
-const command = (type: string, data: Record<string, unknown>, actor: { id: string; role: string } = manager) =>
-  rawCommand(type, { positionId, ...data }, actor);
 
 const duties = ['按排期完成修复', '修复后自检并交检验'];
 const events = {

@@ -38,8 +38,8 @@ describe('ReceiveRepairOrder', () => {
     given([]).when(command('ReceiveRepairOrder', { endpointId: 'EP-02' })).thenRefused('Forbidden', 'repair order RO-1 names endpoint EP-02, but endpoint EP-01 may report repair orders only for itself');
   });
   it('is refused to any role but BusinessEndpoint', () => {
-    given([]).when(command('ReceiveRepairOrder', {}, { actor: managerActor })).thenRefused('Forbidden', 'role DepartmentManager may not issue it');
-    given([]).when(command('ReceiveRepairOrder', {}, { actor: { id: 'EP-01', role: 'Auditor' } })).thenRefused('Forbidden', 'read-only');
+    given([]).when(command('ReceiveRepairOrder', {}, managerActor)).thenRefused('Forbidden', 'role DepartmentManager may not issue it');
+    given([]).when(command('ReceiveRepairOrder', {}, { id: 'EP-01', role: 'Auditor' })).thenRefused('Forbidden', 'read-only');
   });
   it.each([
     [{ workItems: [] }, 'data.workItems'],
@@ -69,7 +69,7 @@ describe('ConfirmReceipt', () => {
     given(through('ReceiptConfirmed')).when(command('ConfirmReceipt')).thenRefused('InvalidTransition', 'is Confirmed');
   });
   it('is refused to a specialist', () => {
-    given(through('RepairOrderReceived')).when(command('ConfirmReceipt', {}, { actor: specialistActor() })).thenRefused('Forbidden');
+    given(through('RepairOrderReceived')).when(command('ConfirmReceipt', {}, specialistActor())).thenRefused('Forbidden');
   });
 });
 
@@ -92,7 +92,7 @@ describe('ScheduleRepair', () => {
     given(through('ReceiptConfirmed')).when(command('ScheduleRepair', { promisedBy: 'next Friday' })).thenRefused('InvalidCommand', 'data.promisedBy');
   });
   it('is refused to the endpoint', () => {
-    given(through('ReceiptConfirmed')).when(command('ScheduleRepair', {}, { actor: endpointActor() })).thenRefused('Forbidden');
+    given(through('ReceiptConfirmed')).when(command('ScheduleRepair', {}, endpointActor())).thenRefused('Forbidden');
   });
 });
 
@@ -112,12 +112,12 @@ describe('RescheduleRepair', () => {
   it('measures against the promise in force, not the first one', () => {
     const later = '2026-03-10T18:00:00+08:00';
     given([...through('RepairScheduled'), rescheduled])
-      .when(command('RescheduleRepair', { promisedBy: later }, { at: '2026-03-07T09:00:00+08:00' }))
+      .when(command('RescheduleRepair', { promisedBy: later }, undefined, { at: '2026-03-07T09:00:00+08:00' }))
       .then([{ type: 'RepairRescheduled', data: { orderId, promisedBy: later, previousPromisedBy: newPromise, reason: 'fabric on order' } }]);
   });
   it('is refused once the promise in force has passed', () => {
     given(through('RepairScheduled'))
-      .when(command('RescheduleRepair', { promisedBy: '2026-03-12T18:00:00+08:00' }, { at: promisedBy }))
+      .when(command('RescheduleRepair', { promisedBy: '2026-03-12T18:00:00+08:00' }, undefined, { at: promisedBy }))
       .thenRefused('InvalidTransition', `its promise ${promisedBy} had passed`);
   });
   it('is refused once the repair is completed', () => {
@@ -135,7 +135,7 @@ describe('RescheduleRepair', () => {
     given(through('RepairScheduled')).when(command('RescheduleRepair', { reason: '  ' })).thenRefused('InvalidCommand', 'data.reason');
   });
   it('is refused to a specialist', () => {
-    given(through('RepairScheduled')).when(command('RescheduleRepair', {}, { actor: specialistActor() })).thenRefused('Forbidden');
+    given(through('RepairScheduled')).when(command('RescheduleRepair', {}, specialistActor())).thenRefused('Forbidden');
   });
 });
 
@@ -146,12 +146,12 @@ describe('StartRepair and CompleteRepair', () => {
   });
   it('are refused to another specialist', () => {
     given(through('RepairScheduled'))
-      .when(command('StartRepair', {}, { actor: specialistActor(otherSpecialistId) }))
+      .when(command('StartRepair', {}, specialistActor(otherSpecialistId)))
       .thenRefused('Forbidden', 'repair order RO-1 is assigned to specialist SP-01, not SP-02');
-    given(through('RepairStarted')).when(command('CompleteRepair', {}, { actor: specialistActor(otherSpecialistId) })).thenRefused('Forbidden', 'SP-01');
+    given(through('RepairStarted')).when(command('CompleteRepair', {}, specialistActor(otherSpecialistId))).thenRefused('Forbidden', 'SP-01');
   });
   it('are refused to the manager', () => {
-    given(through('RepairScheduled')).when(command('StartRepair', {}, { actor: managerActor })).thenRefused('Forbidden');
+    given(through('RepairScheduled')).when(command('StartRepair', {}, managerActor)).thenRefused('Forbidden');
   });
   it('start again after a failed inspection', () => {
     given([...through('RepairCompleted'), failedRepair]).when(command('StartRepair')).then([{ type: 'RepairStarted', data: { orderId, specialistId } }]);
@@ -193,7 +193,7 @@ describe('InspectRepair', () => {
     given(through('RepairCompleted')).when(command('InspectRepair', { passed: 'yes' })).thenRefused('InvalidCommand', 'data.passed');
   });
   it('is refused to the specialist who did the repair', () => {
-    given(through('RepairCompleted')).when(command('InspectRepair', {}, { actor: specialistActor() })).thenRefused('Forbidden');
+    given(through('RepairCompleted')).when(command('InspectRepair', {}, specialistActor())).thenRefused('Forbidden');
   });
 });
 

@@ -71,7 +71,7 @@ describe('RepairOrderReceived upcasting', () => {
 
     const confirmed = await handler.handle(
       repairOrder,
-      repairOrderCommand('ConfirmReceipt', { orderId: 'RO-2025-0117' }, { at: '2025-11-03T11:00:00+08:00' }),
+      repairOrderCommand('ConfirmReceipt', { orderId: 'RO-2025-0117' }, undefined, { at: '2025-11-03T11:00:00+08:00' }),
     );
     expect(confirmed).toMatchObject({ _tag: 'Right', right: { events: [{ type: 'ReceiptConfirmed', revision: 1 }] } });
 

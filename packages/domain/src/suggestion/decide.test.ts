@@ -1,15 +1,11 @@
 import { specify } from '@aftersales/core/testing';
 import { describe, it } from 'vitest';
-import { rawCommand } from '../testing/state-machine.js';
 import type { SuggestionEvent } from './index.js';
 import { suggestion } from './index.js';
+import { suggestionCommand as command, suggestionId } from '../testing/suggestion.js';
 
 const spec = specify(suggestion);
-const suggestionId = 'SUG-1';
-const manager = { id: 'DM-1', role: 'DepartmentManager' };
 const production = { id: 'Production', role: 'Department' };
-const command = (type: string, data: Record<string, unknown>, actor: { id: string; role: string } = manager) =>
-  rawCommand(type, { suggestionId, ...data }, actor);
 
 const proposal = { toDepartment: 'Production', title: '改腰工序增加复检', rationale: '三月两次线迹返工', relatedIssueIds: ['ISS-1', 'ISS-2'] };
 const proposed: SuggestionEvent = { type: 'SuggestionProposed', data: { suggestionId, ...proposal } };

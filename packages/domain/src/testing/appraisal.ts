@@ -1,5 +1,6 @@
 import type { Actor } from '@aftersales/core';
 import fc from 'fast-check';
+import type { CommandMetadataOptions } from './state-machine.js';
 import type { AppraisalCommandType, AppraisalEvent } from '../appraisal/index.js';
 
 export const appraisalId = 'AP-1';
@@ -17,7 +18,7 @@ export const appraisalCommand = (
   type: AppraisalCommandType,
   data: Record<string, unknown> = {},
   actor: Actor = departmentManager,
-  metadata: { readonly commandId?: string; readonly at?: string } = {},
+  metadata: CommandMetadataOptions = {},
 ) => ({
   type,
   data: { appraisalId, ...data },

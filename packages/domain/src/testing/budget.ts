@@ -10,6 +10,7 @@ import type {
 } from '../budget/index.js';
 import { budgetRoles } from '../budget/index.js';
 import { asIdPart } from './ids.js';
+import type { CommandMetadataOptions } from './state-machine.js';
 
 export const budgetId = 'BG-2026';
 export const fiscalYear = 2026;
@@ -48,12 +49,6 @@ export const defaultBudgetActor = (type: BudgetCommandType): Actor => {
   return budgetManagerActor;
 };
 
-export interface CommandOptions {
-  readonly actor?: Actor;
-  readonly at?: string;
-  readonly commandId?: string;
-}
-
 /**
  * A raw budget command as JSON would carry it: the happy-path data of its type for `BG-2026`,
  * overridden by `data`, sent by the type's usual actor. Data is loosely typed so that tests can
@@ -62,14 +57,15 @@ export interface CommandOptions {
 export const budgetCommand = <T extends BudgetCommandType>(
   type: T,
   data: Partial<Record<keyof DataOf<T>, unknown>> & Record<string, unknown> = {},
-  options: CommandOptions = {},
+  actor?: Actor,
+  metadata: CommandMetadataOptions = {},
 ) => ({
   type,
   data: { ...budgetData[type], ...data },
   metadata: {
-    commandId: options.commandId ?? `${type}-${String(data['budgetId'] ?? budgetId)}-${String(data['expenseId'] ?? '')}-${asIdPart(options.at ?? draftedAt)}`,
-    actor: options.actor ?? defaultBudgetActor(type),
-    at: options.at ?? draftedAt,
+    commandId: metadata.commandId ?? `${type}-${String(data['budgetId'] ?? budgetId)}-${String(data['expenseId'] ?? '')}-${asIdPart(metadata.at ?? draftedAt)}`,
+    actor: actor ?? defaultBudgetActor(type),
+    at: metadata.at ?? draftedAt,
   },
 });
 
@@ -178,10 +174,10 @@ export const budgetStep = (step: BudgetStep, state: BudgetState, at: string) => 
           ? budgetManagerActor
           : claimantActor()
         : defaultBudgetActor(type);
-    return budgetCommand(type, data, { actor, at, commandId: `${type}-${asIdPart(at)}` });
+    return budgetCommand(type, data, actor, { at, commandId: `${type}-${asIdPart(at)}` });
   }
   const actor = { id: pickOf(actorIds, step.variant), role: pickOf(roles, Math.floor(step.variant / 8)) };
   const invalid =
     step.variant % 5 === 0 ? { amount: step.amount + 0.5 } : step.variant % 5 === 1 ? { amount: -step.amount - 1 } : {};
-  return budgetCommand(type, { ...data, ...invalid }, { actor, at, commandId: `${type}-${asIdPart(at)}` });
+  return budgetCommand(type, { ...data, ...invalid }, actor, { at, commandId: `${type}-${asIdPart(at)}` });
 };

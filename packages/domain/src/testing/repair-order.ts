@@ -13,6 +13,7 @@ import type {
 } from '../repair-order/index.js';
 import { repairOrderRoles } from '../repair-order/index.js';
 import { asIdPart } from './ids.js';
+import type { CommandMetadataOptions } from './state-machine.js';
 
 export const orderId = 'RO-1';
 export const endpointId = 'EP-01';
@@ -61,12 +62,6 @@ export const defaultRepairOrderActor = (type: RepairOrderCommandType): Actor => 
   return managerActor;
 };
 
-export interface CommandOptions {
-  readonly actor?: Actor;
-  readonly at?: string;
-  readonly commandId?: string;
-}
-
 /**
  * A raw repair-order command as JSON would carry it: the happy-path data of its type for `RO-1`,
  * overridden by `data`, sent by the type's usual actor at `receivedAt` unless told otherwise.
@@ -75,14 +70,15 @@ export interface CommandOptions {
 export const repairOrderCommand = <T extends RepairOrderCommandType>(
   type: T,
   data: Partial<Record<keyof DataOf<T>, unknown>> & Record<string, unknown> = {},
-  options: CommandOptions = {},
+  actor?: Actor,
+  metadata: CommandMetadataOptions = {},
 ) => ({
   type,
   data: { ...repairOrderData[type], ...data },
   metadata: {
-    commandId: options.commandId ?? `${type}-${String(data['orderId'] ?? orderId)}-${asIdPart(options.at ?? receivedAt)}`,
-    actor: options.actor ?? defaultRepairOrderActor(type),
-    at: options.at ?? receivedAt,
+    commandId: metadata.commandId ?? `${type}-${String(data['orderId'] ?? orderId)}-${asIdPart(metadata.at ?? receivedAt)}`,
+    actor: actor ?? defaultRepairOrderActor(type),
+    at: metadata.at ?? receivedAt,
   },
 });
 
@@ -105,7 +101,7 @@ export const repairOrderLifecycle = (id: string = orderId, start: string = recei
   ];
   const startMs = Date.parse(start);
   return steps.map((type, index) =>
-    repairOrderCommand(type, { orderId: id }, { at: new Date(startMs + index * 3_600_000).toISOString() }),
+    repairOrderCommand(type, { orderId: id }, undefined, { at: new Date(startMs + index * 3_600_000).toISOString() }),
   );
 };
 
@@ -203,11 +199,11 @@ export const repairOrderStep = (step: RepairOrderStep, state: RepairOrderState, 
       (type === 'StartRepair' || type === 'CompleteRepair') && 'specialistId' in state && step.variant % 7 !== 0
         ? specialistActor(state.specialistId)
         : defaultRepairOrderActor(type);
-    return repairOrderCommand(type, data, { actor, at, commandId: `${type}-${asIdPart(at)}` });
+    return repairOrderCommand(type, data, actor, { at, commandId: `${type}-${asIdPart(at)}` });
   }
   const actor = { id: pickOf(actorIds, step.variant), role: pickOf(roles, Math.floor(step.variant / 8)) };
   const invalid = step.variant % 5 === 0 ? { unexpected: true } : step.variant % 5 === 1 ? { orderId: '' } : {};
-  return repairOrderCommand(type, { ...data, ...invalid }, { actor, at, commandId: `${type}-${asIdPart(at)}` });
+  return repairOrderCommand(type, { ...data, ...invalid }, actor, { at, commandId: `${type}-${asIdPart(at)}` });
 };
 
 /** The fixture's stored form as a store hands it back; its JSON carries the global position as a string. */

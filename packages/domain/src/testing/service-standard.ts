@@ -1,5 +1,6 @@
 import type { Actor } from '@aftersales/core';
 import fc from 'fast-check';
+import type { CommandMetadataOptions } from './state-machine.js';
 import type { DocumentKind, ServiceStandardCommandType, ServiceStandardEvent } from '../service-standard/index.js';
 
 export const standardId = 'STD-1';
@@ -15,7 +16,7 @@ export const standardCommand = (
   type: ServiceStandardCommandType,
   data: Record<string, unknown>,
   actor: Actor = departmentManager,
-  metadata: { readonly commandId?: string; readonly at?: string } = {},
+  metadata: CommandMetadataOptions = {},
 ) => ({
   type,
   data: { standardId, ...data },

@@ -5,12 +5,21 @@ import fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
 import { expect } from 'vitest';
 
-/** A raw command as JSON would carry it, sent at `at` by `actor`. */
+/** The metadata a test may set on a command it builds; each aggregate's builder has defaults for both. */
+export interface CommandMetadataOptions {
+  readonly commandId?: string;
+  readonly at?: string;
+}
+
+/**
+ * A raw command as JSON would carry it, sent at `at` by `actor`. Every aggregate's builder in
+ * `testing/` has this shape, `(type, data, actor, { commandId, at })`, with defaults of its own.
+ */
 export const rawCommand = (
   type: string,
   data: Record<string, unknown>,
   actor: { readonly id: string; readonly role: string },
-  metadata: { readonly commandId?: string; readonly at?: string } = {},
+  metadata: CommandMetadataOptions = {},
 ) => ({
   type,
   data,
