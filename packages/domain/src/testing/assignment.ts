@@ -1,15 +1,9 @@
 import type { Actor } from '@aftersales/core';
 import type { AssignmentCommand } from '../assignment/index.js';
-import type { CommandMetadataOptions } from './state-machine.js';
-import { rawCommand } from './state-machine.js';
+import { commandBuilder } from './state-machine.js';
 
 export const taskId = 'TASK-1';
 export const generalManager: Actor = { id: 'GM-1', role: 'GeneralManager' };
 
 /** A raw command as JSON would carry it, for `TASK-1` unless the data says otherwise, sent by the generalManager unless told otherwise. */
-export const assignmentCommand = (
-  type: AssignmentCommand['type'],
-  data: Record<string, unknown> = {},
-  actor: Actor = generalManager,
-  metadata: CommandMetadataOptions = {},
-) => rawCommand(type, { taskId, ...data }, actor, metadata);
+export const assignmentCommand = commandBuilder<AssignmentCommand['type']>('taskId', taskId, generalManager);

@@ -1,15 +1,9 @@
 import type { Actor } from '@aftersales/core';
 import type { JobDescriptionCommand } from '../job-description/index.js';
-import type { CommandMetadataOptions } from './state-machine.js';
-import { rawCommand } from './state-machine.js';
+import { commandBuilder } from './state-machine.js';
 
 export const positionId = 'AfterSalesSpecialist';
 export const manager: Actor = { id: 'DM-1', role: 'DepartmentManager' };
 
 /** A raw command as JSON would carry it, for `AfterSalesSpecialist` unless the data says otherwise, sent by the manager unless told otherwise. */
-export const jobDescriptionCommand = (
-  type: JobDescriptionCommand['type'],
-  data: Record<string, unknown> = {},
-  actor: Actor = manager,
-  metadata: CommandMetadataOptions = {},
-) => rawCommand(type, { positionId, ...data }, actor, metadata);
+export const jobDescriptionCommand = commandBuilder<JobDescriptionCommand['type']>('positionId', positionId, manager);

@@ -26,6 +26,15 @@ export const rawCommand = (
   metadata: { commandId: metadata.commandId ?? `${type}-1`, actor, at: metadata.at ?? '2026-03-02T09:00:00+08:00' },
 });
 
+/**
+ * The builder of an aggregate's commands in that shape, for the aggregate `idKey: id` unless the
+ * data says otherwise, sent by `defaultActor` unless told otherwise.
+ */
+export const commandBuilder =
+  <Type extends string>(idKey: string, id: string, defaultActor: { readonly id: string; readonly role: string }) =>
+  (type: Type, data: Record<string, unknown> = {}, actor: { readonly id: string; readonly role: string } = defaultActor, metadata: CommandMetadataOptions = {}) =>
+    rawCommand(type, { [idKey]: id, ...data }, actor, metadata);
+
 export interface StateMachine<C extends Command, E extends DomainEvent, S> {
   readonly definition: AggregateDefinition<C, E, S>;
   /** Sequences of raw commands, valid or not, for one stream. */
