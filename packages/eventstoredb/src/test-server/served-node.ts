@@ -1,10 +1,8 @@
 import type * as grpc from '@grpc/grpc-js';
 import type * as StreamsPb from '@eventstore/db-client/generated/streams_pb.js';
 import type { Principal, StreamOperation } from './access.js';
+import type { CallKind } from './call-kind.js';
 import type { InMemoryLog } from './log.js';
-
-/** What a node answers a client about; counted to show how many round trips an operation costs. */
-export type CallKind = 'read' | 'append' | 'batchAppend' | 'delete' | 'tombstone' | 'serverFeatures';
 
 export type ReadCall = grpc.ServerWritableStream<StreamsPb.ReadReq, StreamsPb.ReadResp>;
 export type BatchCall = grpc.ServerDuplexStream<StreamsPb.BatchAppendReq, StreamsPb.BatchAppendResp>;

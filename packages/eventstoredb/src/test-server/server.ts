@@ -8,7 +8,8 @@ import { serverFeaturesGrpcPb, serverFeaturesPb, streamsGrpcPb } from './generat
 import type { CommitMode } from './log.js';
 import { InMemoryLog } from './log.js';
 import { serveRead } from './read-service.js';
-import type { BatchCall, CallKind, ReadCall, ServedNode } from './served-node.js';
+import type { CallKind } from './call-kind.js';
+import type { BatchCall, ReadCall, ServedNode } from './served-node.js';
 import type { TestCertificates } from './tls.js';
 import { makeTestCertificates } from './tls.js';
 import { accessDeniedError, notLeaderError } from './wire.js';
@@ -40,7 +41,7 @@ export interface EventStoreDBTestServerOptions {
   readonly seed?: { readonly systemRecords?: boolean; readonly foreignEvent?: boolean };
 }
 
-export type { CallKind } from './served-node.js';
+export type { CallKind } from './call-kind.js';
 
 /** The stream and type of the foreign event `seed.foreignEvent` writes. */
 export const FOREIGN_STREAM = 'billing-invoice-7';
