@@ -3,8 +3,8 @@ import type { DomainError, StoreError } from '@aftersales/core';
 import type { SecondWriter } from '@aftersales/core/adapter-kit';
 import { canonicalJson } from '@aftersales/core';
 import type { AuditEntry, AuditPageQuery } from './audit-trail.js';
-import type { SubjectFacts, SubjectKind, UndecodableEvent } from './facts/schema.js';
-import type { KpiId, KpiItem, Verdict } from './kpi-definitions.js';
+import type { Evidence, SubjectFacts, SubjectKind, UndecodableEvent } from './facts/schema.js';
+import type { Dimension, KpiId, KpiItem, Verdict } from './kpi-definitions.js';
 
 /** The two read models, each with its own checkpoint and version. */
 export const READ_MODELS = ['kpi-facts', 'audit-trail'] as const;
@@ -27,8 +27,8 @@ export interface Checkpoint {
 /**
  * A KPI item as known at the head of the log: judged with every event known and no deadline passed,
  * so `pending` means "not done yet" and the deadline says until when. These rows index the subjects
- * by KPI and anchor, and are what reporting tools query with SQL; the library's own queries judge
- * the subjects again as of the instant they are asked about.
+ * by KPI and anchor, and are what reporting tools query with SQL. A query answers from them for the
+ * subjects that have no fact after its instant (`settledMs`), and judges the others again as of it.
  */
 export interface ItemRow {
   readonly kpi: KpiId;
@@ -41,9 +41,37 @@ export interface ItemRow {
   readonly status: Verdict;
   /** The evidence, as `<streamId>@<revision>` of each event. */
   readonly evidence: readonly string[];
+  /** The values the KPI's results are broken down by (endpoint, specialist, category…). */
+  readonly breakdown: Partial<Record<Dimension, string>>;
+  /** The business time (`occurredAt`) of the subject's latest fact, in epoch milliseconds: as of any later instant the subject is judged as at the head. */
+  readonly settledMs: number;
 }
 
-export const itemRowOf = (subjectKey: string, one: KpiItem): ItemRow => ({
+/** What a query reads of an item row: enough to summarise it, no evidence and no facts. */
+export type QueriedItemRow = Pick<ItemRow, 'kpi' | 'itemId' | 'subjectKey' | 'month' | 'deadline' | 'status' | 'breakdown' | 'settledMs'>;
+
+/**
+ * The business time of a subject's latest fact: the largest `epochMs` of every piece of evidence its
+ * facts hold, the instant the judges compare with `asOf`. The facts are walked whole, so that a fact
+ * added to a subject's shape later is counted without a list to keep up to date.
+ */
+export const latestFactMs = (facts: SubjectFacts): number => {
+  let latest = Number.MIN_SAFE_INTEGER;
+  const visit = (value: unknown): void => {
+    if (typeof value !== 'object' || value === null) return;
+    if (Array.isArray(value)) {
+      for (const one of value) visit(one);
+      return;
+    }
+    const epochMs = (value as Partial<Evidence>).epochMs;
+    if (typeof epochMs === 'number' && epochMs > latest) latest = epochMs;
+    for (const one of Object.values(value)) visit(one);
+  };
+  visit(facts);
+  return latest;
+};
+
+export const itemRowOf = (subjectKey: string, one: KpiItem, settledMs: number): ItemRow => ({
   kpi: one.kpi,
   itemId: one.itemId,
   subjectKey,
@@ -53,6 +81,8 @@ export const itemRowOf = (subjectKey: string, one: KpiItem): ItemRow => ({
   ...(one.deadline === undefined ? {} : { deadline: one.deadline }),
   status: one.verdict,
   evidence: one.evidence.map((evidence) => `${evidence.streamId}@${evidence.revision}`),
+  breakdown: one.breakdown,
+  settledMs,
 });
 
 export interface SubjectWrite {
@@ -134,6 +164,8 @@ export interface ReadModelBackend {
   loadSubjects(keys: readonly string[]): Promise<E.Either<BackendError, Map<string, SubjectFacts>>>;
   /** Every subject that gives an item of one of these KPIs anchored in [from, to), by key in key order. */
   subjectsWithItems(kpis: readonly KpiId[], range: { readonly from: number; readonly to: number }): Promise<E.Either<BackendError, Map<string, SubjectFacts>>>;
+  /** The item rows of these KPIs anchored in [from, to), without their evidence, in no particular order. */
+  itemRows(kpis: readonly KpiId[], range: { readonly from: number; readonly to: number }): Promise<E.Either<BackendError, QueriedItemRow[]>>;
   /** The subject that gives this item, if any. */
   subjectOfItem(kpi: KpiId, itemId: string): Promise<E.Either<BackendError, SubjectFacts | undefined>>;
   undecodable(limit: number): Promise<E.Either<BackendError, { readonly count: number; readonly sample: readonly UndecodableEvent[] }>>;
@@ -144,5 +176,8 @@ export interface ReadModelBackend {
   close(): Promise<void>;
 }
 
-/** The version of the rows' shape; a backend whose tables hold another is migrated, or its read models rebuilt. */
-export const SCHEMA_VERSION = 1;
+/**
+ * The version of the rows' shape; a backend whose tables hold an older one is migrated when it opens.
+ * Version 2 added the item rows' `breakdown` and `settled_ms`.
+ */
+export const SCHEMA_VERSION = 2;

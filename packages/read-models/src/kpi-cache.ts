@@ -3,14 +3,14 @@ import type { KpiConfig } from './config.js';
 import type { SubjectFacts } from './facts/schema.js';
 import type { KpiItem } from './kpi-definitions.js';
 import type { PreparedQuery } from './kpi-query.js';
-import type { KpiResult } from './kpis.js';
+import type { JudgedItem, KpiResult } from './kpis.js';
 import { judgeInPeriod, summariseJudged } from './kpis.js';
 
 /** One query's items, judged once and kept up to date batch by batch. */
 interface CachedQuery {
   readonly prepared: PreparedQuery;
-  /** The items each subject gives to the query's KPIs in its period; subjects that give none are left out. */
-  readonly items: Map<string, readonly KpiItem[]>;
+  /** The items each subject gives to the query's KPIs in its period (judged, or read from its rows); subjects that give none are left out. */
+  readonly items: Map<string, readonly JudgedItem[]>;
   /** The answer as last summarised; dropped when an item changes. */
   results: readonly KpiResult[] | undefined;
 }
@@ -59,14 +59,13 @@ export class KpiQueryCache {
   }
 
   /**
-   * Remembers a query's subjects as read at checkpoint `at` (if the cache is still there: a batch
-   * committed while they were read makes them stale) and returns its answer.
+   * Remembers a query's items, by subject, as read at checkpoint `at` (if the cache is still there: a
+   * batch committed while they were read makes them stale) and returns its answer.
    */
-  remember(key: string, prepared: PreparedQuery, subjects: ReadonlyMap<string, SubjectFacts>, at: bigint | undefined): readonly KpiResult[] {
+  remember(key: string, prepared: PreparedQuery, items: ReadonlyMap<string, readonly JudgedItem[]>, at: bigint | undefined): readonly KpiResult[] {
     const cached: CachedQuery = { prepared, items: new Map(), results: undefined };
-    for (const [subjectKey, facts] of subjects) {
-      const items = judgedInPeriod(prepared, facts);
-      if (items.length > 0) cached.items.set(subjectKey, items);
+    for (const [subjectKey, subjectItems] of items) {
+      if (subjectItems.length > 0) cached.items.set(subjectKey, subjectItems);
     }
     cached.results = summariseJudged(this.allItems(cached), prepared);
     if (at !== this.at) return cached.results;
@@ -100,7 +99,7 @@ export class KpiQueryCache {
     this.queries.clear();
   }
 
-  private *allItems(cached: CachedQuery): Iterable<KpiItem> {
+  private *allItems(cached: CachedQuery): Iterable<JudgedItem> {
     for (const items of cached.items.values()) yield* items;
   }
 }

@@ -60,7 +60,8 @@ export const kpiDirections: Readonly<Record<KpiId, Direction>> = Object.fromEntr
  */
 export const kpiPeriodRule = (kpi: KpiId): 'anchor' | 'overlap' => (kpi === 'staffTurnover' ? 'overlap' : 'anchor');
 
-export type Dimension = 'endpoint' | 'specialist' | 'employee' | 'category' | 'kind' | 'department' | 'position';
+export const dimensions = ['endpoint', 'specialist', 'employee', 'category', 'kind', 'department', 'position'] as const;
+export type Dimension = (typeof dimensions)[number];
 
 export type Verdict = 'hit' | 'miss' | 'pending' | 'excluded';
 

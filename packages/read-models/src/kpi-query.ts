@@ -90,7 +90,7 @@ export const prepareKpiQuery = (query: KpiQuery): E.Either<string, PreparedQuery
 };
 
 /** Whether an item's month (already read in its own time zone) is in the period. */
-export const itemInPeriod = (period: Period, one: KpiItem): boolean => {
+export const itemInPeriod = (period: Period, one: Pick<KpiItem, 'month'>): boolean => {
   const year = Number(one.month.slice(0, 4));
   if (year !== period.year) return false;
   const month = Number(one.month.slice(5, 7));

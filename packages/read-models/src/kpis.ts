@@ -51,14 +51,17 @@ const iso = (epochMs: number): string => new Date(epochMs).toISOString();
 
 const rate = (numerator: number, denominator: number): number | null => (denominator === 0 ? null : numerator / denominator);
 
+/** What a summary reads of an item: judged from a subject's facts, or read from an item row. */
+export type JudgedItem = Pick<KpiItem, 'kpi' | 'itemId' | 'verdict' | 'breakdown'>;
+
 /** The first `size` ids of the items, sorted. */
-const sampleOf = (items: readonly KpiItem[], size: number): string[] =>
+const sampleOf = (items: readonly JudgedItem[], size: number): string[] =>
   items
     .map((one) => one.itemId)
     .sort(compareIds)
     .slice(0, size);
 
-const summarise = (kpi: KpiId, prepared: PreparedQuery, items: readonly KpiItem[]): KpiResult => {
+const summarise = (kpi: KpiId, prepared: PreparedQuery, items: readonly JudgedItem[]): KpiResult => {
   const counted = items.filter((one) => one.verdict === 'hit' || one.verdict === 'miss');
   const countedVerdict = kpiDirections[kpi] === 'atLeast' ? 'hit' : 'miss';
   const numerator = counted.filter((one) => one.verdict === countedVerdict).length;
@@ -67,7 +70,7 @@ const summarise = (kpi: KpiId, prepared: PreparedQuery, items: readonly KpiItem[
   const target = kpiTarget(kpi, prepared.period, prepared.context.rulesAt(prepared.bounds.from));
   const breakdowns: Partial<Record<Dimension, Record<string, BreakdownRow>>> = {};
   for (const dimension of kpiDimensions[kpi]) {
-    const groups = new Map<string, KpiItem[]>();
+    const groups = new Map<string, JudgedItem[]>();
     for (const one of counted) {
       const key = one.breakdown[dimension];
       if (key === undefined) continue;
@@ -124,8 +127,8 @@ export const summariseKpis = (subjects: readonly SubjectFacts[], prepared: Prepa
   prepared.kpis.map((kpi) => summarise(kpi, prepared, judgeKpiItems(subjects, kpi, prepared)));
 
 /** The KPIs of a period from items already judged for it (each KPI's items in any order). */
-export const summariseJudged = (items: Iterable<KpiItem>, prepared: PreparedQuery): KpiResult[] => {
-  const byKpi = new Map<KpiId, KpiItem[]>(prepared.kpis.map((kpi) => [kpi, []]));
+export const summariseJudged = (items: Iterable<JudgedItem>, prepared: PreparedQuery): KpiResult[] => {
+  const byKpi = new Map<KpiId, JudgedItem[]>(prepared.kpis.map((kpi) => [kpi, []]));
   for (const one of items) byKpi.get(one.kpi)?.push(one);
   return prepared.kpis.map((kpi) => summarise(kpi, prepared, byKpi.get(kpi)!.sort((a, b) => compareIds(a.itemId, b.itemId))));
 };

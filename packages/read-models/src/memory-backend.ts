@@ -4,7 +4,7 @@ import type { SecondWriter } from '@aftersales/core/adapter-kit';
 import { secondWriter } from '@aftersales/core/adapter-kit';
 import type { AuditEntry, AuditPageQuery } from './audit-trail.js';
 import { matchesAuditQuery } from './audit-trail.js';
-import type { BackendError, BatchWrite, Checkpoint, ItemRow, ReadModelBackend, ReadModelName, ReadModelTable, TableRow } from './backend.js';
+import type { BackendError, BatchWrite, Checkpoint, ItemRow, QueriedItemRow, ReadModelBackend, ReadModelName, ReadModelTable, TableRow } from './backend.js';
 import { auditRowContent, compareRowKeys, corruptedReadModel, itemRowContent, itemRowKey, positionKey, subjectContent, undecodableRowContent } from './backend.js';
 import type { SubjectFacts, UndecodableEvent } from './facts/schema.js';
 import { decodeSubject } from './facts/schema.js';
@@ -20,7 +20,7 @@ export class InMemoryReadModelBackend implements ReadModelBackend {
   readonly kind = 'memory' as const;
   private readonly checkpointRows = new Map<ReadModelName, Checkpoint>();
   private readonly subjectRows = new Map<string, string>();
-  private readonly itemRows = new Map<string, ItemRow>();
+  private readonly storedItems = new Map<string, ItemRow>();
   private readonly itemsOfSubject = new Map<string, string[]>();
   private undecodableRows: UndecodableEvent[] = [];
   private auditRows: AuditEntry[] = [];
@@ -41,9 +41,9 @@ export class InMemoryReadModelBackend implements ReadModelBackend {
     for (const { next } of batch.checkpoints) this.checkpointRows.set(next.readModel, next);
     for (const subject of batch.subjects) {
       this.subjectRows.set(subject.key, JSON.stringify(subject.facts));
-      for (const key of this.itemsOfSubject.get(subject.key) ?? []) this.itemRows.delete(key);
+      for (const key of this.itemsOfSubject.get(subject.key) ?? []) this.storedItems.delete(key);
       const keys = subject.items.map((row) => itemRowKey(row.kpi, row.itemId));
-      subject.items.forEach((row, index) => this.itemRows.set(keys[index]!, structuredClone(row)));
+      subject.items.forEach((row, index) => this.storedItems.set(keys[index]!, structuredClone(row)));
       this.itemsOfSubject.set(subject.key, keys);
     }
     this.undecodableRows.push(...batch.undecodable.map((entry) => structuredClone(entry)));
@@ -55,7 +55,7 @@ export class InMemoryReadModelBackend implements ReadModelBackend {
     this.checkpointRows.delete(readModel);
     if (readModel === 'kpi-facts') {
       this.subjectRows.clear();
-      this.itemRows.clear();
+      this.storedItems.clear();
       this.itemsOfSubject.clear();
       this.undecodableRows = [];
     } else {
@@ -82,14 +82,25 @@ export class InMemoryReadModelBackend implements ReadModelBackend {
   async subjectsWithItems(kpis: readonly KpiId[], range: { readonly from: number; readonly to: number }): Promise<E.Either<BackendError, Map<string, SubjectFacts>>> {
     const wanted = new Set<string>(kpis);
     const keys = new Set<string>();
-    for (const row of this.itemRows.values()) {
+    for (const row of this.storedItems.values()) {
       if (wanted.has(row.kpi) && row.anchorMs >= range.from && row.anchorMs < range.to) keys.add(row.subjectKey);
     }
     return this.loadSubjects([...keys].sort(compareRowKeys));
   }
 
+  async itemRows(kpis: readonly KpiId[], range: { readonly from: number; readonly to: number }): Promise<E.Either<BackendError, QueriedItemRow[]>> {
+    const wanted = new Set<string>(kpis);
+    const rows: QueriedItemRow[] = [];
+    for (const row of this.storedItems.values()) {
+      if (!wanted.has(row.kpi) || row.anchorMs < range.from || row.anchorMs >= range.to) continue;
+      const { kpi, itemId, subjectKey, month, deadline, status, breakdown, settledMs } = row;
+      rows.push({ kpi, itemId, subjectKey, month, ...(deadline === undefined ? {} : { deadline }), status, breakdown: { ...breakdown }, settledMs });
+    }
+    return E.right(rows);
+  }
+
   async subjectOfItem(kpi: KpiId, itemId: string): Promise<E.Either<BackendError, SubjectFacts | undefined>> {
-    const row = this.itemRows.get(itemRowKey(kpi, itemId));
+    const row = this.storedItems.get(itemRowKey(kpi, itemId));
     return row === undefined ? E.right(undefined) : this.subject(row.subjectKey);
   }
 
@@ -114,7 +125,7 @@ export class InMemoryReadModelBackend implements ReadModelBackend {
         for (const key of [...this.subjectRows.keys()].sort(compareRowKeys)) yield { key, content: subjectContent(this.subjectRows.get(key)!) };
         return;
       case 'items':
-        for (const key of [...this.itemRows.keys()].sort(compareRowKeys)) yield { key, content: itemRowContent(this.itemRows.get(key)!) };
+        for (const key of [...this.storedItems.keys()].sort(compareRowKeys)) yield { key, content: itemRowContent(this.storedItems.get(key)!) };
         return;
       case 'undecodable':
         for (const entry of this.undecodableRows) yield { key: positionKey(entry.evidence.position), content: undecodableRowContent(entry) };

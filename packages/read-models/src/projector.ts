@@ -5,7 +5,7 @@ import { sha256Hex } from '@aftersales/core/adapter-kit';
 import type { AuditEntry } from './audit-trail.js';
 import { auditEntryOf } from './audit-trail.js';
 import type { BackendError, BatchWrite, Checkpoint, ReadModelBackend, ReadModelName, SubjectWrite } from './backend.js';
-import { itemRowOf, SCHEMA_VERSION } from './backend.js';
+import { itemRowOf, latestFactMs, SCHEMA_VERSION } from './backend.js';
 import type { KpiConfig } from './config.js';
 import { rulesResolver } from './config.js';
 import { decodeDepartmentEvent } from './decode.js';
@@ -22,7 +22,8 @@ import { judgeSubject, kpisOfSubject } from './kpi-judges.js';
  */
 export const readModelVersions = (config: KpiConfig): Readonly<Record<ReadModelName, string>> => ({
   'kpi-facts': `kpi-facts/${SCHEMA_VERSION}.2;settings=${sha256Hex(canonicalJson(config)).slice(0, 16)}`,
-  'audit-trail': `audit-trail/${SCHEMA_VERSION}.2`,
+  // The audit trail's rows did not change with the schema's version 2: it is not rebuilt for it.
+  'audit-trail': 'audit-trail/1.2',
 });
 
 /** What every batch is projected with, derived once from the KPI settings: the versions to stamp and the rules to judge by. */
@@ -85,7 +86,8 @@ export const projectBatch = async (
   const headContext: JudgeContext = { asOf: Number.POSITIVE_INFINITY, deadlineClock: Number.NEGATIVE_INFINITY, rulesAt: settings.rulesAt };
   const writes: SubjectWrite[] = [...touched].map((key) => {
     const facts = subjects.get(key) as SubjectFacts;
-    const items = kpisOfSubject(facts.kind).flatMap((kpi) => judgeSubject(headContext, kpi, facts).map((one) => itemRowOf(key, one)));
+    const settledMs = latestFactMs(facts);
+    const items = kpisOfSubject(facts.kind).flatMap((kpi) => judgeSubject(headContext, kpi, facts).map((one) => itemRowOf(key, one, settledMs)));
     return { key, kind: facts.kind, facts, items };
   });
   const last = events.at(-1);

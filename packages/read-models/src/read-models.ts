@@ -1,16 +1,18 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { EventStore } from '@aftersales/core';
+import { canonicalJson } from '@aftersales/core';
 import type { AuditEntry, AuditPageQuery, AuditQuery } from './audit-trail.js';
 import { DEFAULT_AUDIT_PAGE, MAX_AUDIT_PAGE } from './audit-trail.js';
-import type { BackendError, Checkpoint, ReadModelBackend, ReadModelName } from './backend.js';
+import type { Checkpoint, ReadModelBackend, ReadModelName } from './backend.js';
 import type { KpiConfig } from './config.js';
 import { defaultKpiConfig } from './config.js';
-import type { SubjectFacts, UndecodableEvent } from './facts/schema.js';
+import type { UndecodableEvent } from './facts/schema.js';
 import type { KpiId, KpiItem, Verdict } from './kpi-definitions.js';
-import type { KpiQuery, PreparedQuery } from './kpi-query.js';
+import type { KpiQuery } from './kpi-query.js';
 import type { KpiResult } from './kpis.js';
 import { compareIds } from './kpi-definitions.js';
-import { candidateLookups, prepareKpiQuery } from './kpi-query.js';
+import { prepareKpiQuery } from './kpi-query.js';
+import { candidateSubjects, queryItems } from './kpi-rows.js';
 import { explainKpiItem, judgeKpiItems } from './kpis.js';
 import { KpiQueryCache } from './kpi-cache.js';
 import { InMemoryReadModelBackend } from './memory-backend.js';
@@ -108,19 +110,6 @@ export interface ReadModels {
   readonly backend: ReadModelBackend;
 }
 
-/** The subjects that can give an item of the query's KPIs in its period (`candidateLookups`), by key. */
-const candidateSubjects = async (backend: ReadModelBackend, prepared: PreparedQuery): Promise<E.Either<BackendError, Map<string, SubjectFacts>>> => {
-  const lookups = candidateLookups(prepared);
-  if (lookups.length === 1) return backend.subjectsWithItems(lookups[0]!.kpis, lookups[0]!.range);
-  const subjects = new Map<string, SubjectFacts>();
-  for (const lookup of lookups) {
-    const found = await backend.subjectsWithItems(lookup.kpis, lookup.range);
-    if (E.isLeft(found)) return found;
-    for (const [key, facts] of found.right) subjects.set(key, facts);
-  }
-  return E.right(subjects);
-};
-
 /**
  * The read side a service embeds: the KPI facts and the audit trail as rows in a backend, fed by one
  * pass over the log in batches (each batch one transaction with its checkpoints), and the queries
@@ -132,6 +121,8 @@ export const createReadModels = (options: ReadModelsOptions): ReadModels => {
   const config = options.config ?? defaultKpiConfig;
   const clock = options.clock ?? (() => new Date());
   const kpiCache = new KpiQueryCache();
+  // The item rows were judged with these settings: a query with others is judged from facts.
+  const configText = canonicalJson(config);
   const runner = createRunner({
     store: options.store,
     backend,
@@ -168,9 +159,10 @@ export const createReadModels = (options: ReadModelsOptions): ReadModels => {
       const key = kpiCache.keyOf(prepared.right, asked.config);
       let results = kpiCache.answer(key, position);
       if (results === undefined) {
-        const subjects = await candidateSubjects(backend, prepared.right);
-        if (E.isLeft(subjects)) return subjects;
-        results = kpiCache.remember(key, prepared.right, subjects.right, position);
+        const rowsHold = asked.config === config || canonicalJson(asked.config) === configText;
+        const items = await queryItems(backend, prepared.right, rowsHold);
+        if (E.isLeft(items)) return items;
+        results = kpiCache.remember(key, prepared.right, items.right, position);
       }
       const undecodable = await backend.undecodable(prepared.right.sample === Number.POSITIVE_INFINITY ? Number.MAX_SAFE_INTEGER : prepared.right.sample);
       if (E.isLeft(undecodable)) return undecodable;

@@ -4,15 +4,28 @@ import type { SecondWriter } from '@aftersales/core/adapter-kit';
 import { storeUnavailable } from '@aftersales/core';
 import { secondWriter } from '@aftersales/core/adapter-kit';
 import type { AuditEntry, AuditPageQuery } from '../audit-trail.js';
-import type { BackendError, BatchWrite, Checkpoint, ReadModelBackend, ReadModelName, ReadModelTable, TableRow } from '../backend.js';
+import type { BackendError, BatchWrite, Checkpoint, QueriedItemRow, ReadModelBackend, ReadModelName, ReadModelTable, TableRow } from '../backend.js';
 import { auditRowContent, itemRowContent, itemRowKey, positionKey, SCHEMA_VERSION, subjectContent, undecodableRowContent } from '../backend.js';
 import type { SubjectFacts, UndecodableEvent } from '../facts/schema.js';
 import type { KpiId } from '../kpi-definitions.js';
 import type { AuditRow } from './audit-rows.js';
 import type { SqlValue } from './rows.js';
 import { AUDIT_COLUMNS, auditEntryOfRow, auditValues, auditWhere } from './audit-rows.js';
-import { CHECKPOINT_COLUMNS, ITEM_COLUMNS, UNDECODABLE_COLUMNS, checkpointOfRow, checkpointValues, decodeStoredSubject, itemOfRow, itemValues, undecodableOfRow, undecodableValues } from './rows.js';
-import { AUDIT_INDEXES, CREATE_SCHEMA, INDEXES_DROPPED_BY_RESET, TABLES_OF } from './tables.js';
+import {
+  CHECKPOINT_COLUMNS,
+  ITEM_COLUMNS,
+  QUERIED_ITEM_COLUMNS,
+  UNDECODABLE_COLUMNS,
+  checkpointOfRow,
+  checkpointValues,
+  decodeQueriedItems,
+  decodeStoredSubject,
+  itemOfRow,
+  itemValues,
+  undecodableOfRow,
+  undecodableValues,
+} from './rows.js';
+import { AUDIT_INDEXES, CREATE_SCHEMA, INDEXES_DROPPED_BY_RESET, ITEM_COLUMNS_ADDED_IN_2, TABLES_OF } from './tables.js';
 
 export interface PgResult {
   readonly rows: Record<string, unknown>[];
@@ -67,6 +80,8 @@ export class PostgresReadModelBackend implements ReadModelBackend {
       if (stored !== undefined && Number(stored) > SCHEMA_VERSION) {
         throw new Error(`the read-model tables have schema version ${String(stored)}, newer than this library's ${SCHEMA_VERSION}; upgrade the library`);
       }
+      // Tables of version 1 get version 2's columns; the KPI facts' version changed with them, so the runner rebuilds their rows.
+      for (const column of ITEM_COLUMNS_ADDED_IN_2) await client.query(`ALTER TABLE rm_kpi_items ADD COLUMN IF NOT EXISTS ${column.name} ${column.definition}`);
       await client.query("INSERT INTO rm_meta (key, value) VALUES ('schema_version', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value", [String(SCHEMA_VERSION)]);
     });
   }
@@ -142,6 +157,11 @@ export class PostgresReadModelBackend implements ReadModelBackend {
     );
     if (E.isLeft(rows)) return rows;
     return decodeSubjects(rows.right);
+  }
+
+  async itemRows(kpis: readonly KpiId[], range: { readonly from: number; readonly to: number }): Promise<E.Either<BackendError, QueriedItemRow[]>> {
+    const rows = await this.query('reading KPI items', `SELECT ${QUERIED_ITEM_COLUMNS.join(', ')} FROM rm_kpi_items WHERE kpi = ANY($1) AND anchor_ms >= $2 AND anchor_ms < $3`, [kpis, range.from, range.to]);
+    return E.isLeft(rows) ? rows : decodeQueriedItems(rows.right);
   }
 
   async subjectOfItem(kpi: KpiId, itemId: string): Promise<E.Either<BackendError, SubjectFacts | undefined>> {

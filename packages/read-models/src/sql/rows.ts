@@ -1,9 +1,11 @@
 import * as E from 'fp-ts/lib/Either.js';
-import type { BackendError, Checkpoint, ItemRow, ReadModelName } from '../backend.js';
+import { z } from 'zod';
+import type { BackendError, Checkpoint, ItemRow, QueriedItemRow, ReadModelName } from '../backend.js';
 import { corruptedReadModel, positionKey } from '../backend.js';
 import type { SubjectFacts, UndecodableEvent } from '../facts/schema.js';
 import { decodeSubject } from '../facts/schema.js';
 import type { KpiId, Verdict } from '../kpi-definitions.js';
+import { dimensions, kpiIds } from '../kpi-definitions.js';
 
 export type SqlValue = string | number | null;
 
@@ -11,7 +13,7 @@ export type SqlValue = string | number | null;
 export const text = (value: unknown): string => String(value);
 export const integer = (value: unknown): number => Number(value);
 
-export const ITEM_COLUMNS = ['kpi', 'item_id', 'subject_key', 'anchor_ms', 'anchor', 'month', 'deadline', 'status', 'evidence'] as const;
+export const ITEM_COLUMNS = ['kpi', 'item_id', 'subject_key', 'anchor_ms', 'anchor', 'month', 'deadline', 'status', 'evidence', 'breakdown', 'settled_ms'] as const;
 
 export const itemValues = (row: ItemRow): SqlValue[] => [
   row.kpi,
@@ -23,6 +25,8 @@ export const itemValues = (row: ItemRow): SqlValue[] => [
   row.deadline ?? null,
   row.status,
   JSON.stringify(row.evidence),
+  JSON.stringify(row.breakdown),
+  row.settledMs,
 ];
 
 export const itemOfRow = (row: Readonly<Record<(typeof ITEM_COLUMNS)[number], unknown>>): ItemRow => ({
@@ -35,7 +39,67 @@ export const itemOfRow = (row: Readonly<Record<(typeof ITEM_COLUMNS)[number], un
   ...(row.deadline === null ? {} : { deadline: text(row.deadline) }),
   status: text(row.status) as Verdict,
   evidence: JSON.parse(text(row.evidence)) as string[],
+  breakdown: JSON.parse(text(row.breakdown)) as ItemRow['breakdown'],
+  settledMs: integer(row.settled_ms),
 });
+
+/** The columns of an item row a query reads: no anchor, no evidence. */
+export const QUERIED_ITEM_COLUMNS = ['kpi', 'item_id', 'subject_key', 'month', 'deadline', 'status', 'breakdown', 'settled_ms'] as const;
+
+const QueriedItemColumns = z.object({
+  kpi: z.enum(kpiIds),
+  item_id: z.string(),
+  subject_key: z.string(),
+  month: z.string(),
+  deadline: z.string().nullable(),
+  status: z.enum(['hit', 'miss', 'pending', 'excluded']),
+  breakdown: z.string(),
+  // PostgreSQL's driver returns a BIGINT as text.
+  settled_ms: z.union([z.number(), z.string(), z.bigint()]).transform(Number).pipe(z.number().int()),
+});
+
+const Breakdown = z.partialRecord(z.enum(dimensions), z.string());
+
+/** A queried item row decoded; a row that does not decode is named. */
+export const decodeQueriedItem = (row: unknown): E.Either<BackendError, QueriedItemRow> => {
+  const columns = QueriedItemColumns.safeParse(row);
+  const breakdown = columns.success ? parseBreakdown(columns.data.breakdown) : undefined;
+  if (!columns.success || breakdown === undefined) {
+    const key = typeof row === 'object' && row !== null ? `${String((row as Record<string, unknown>)['kpi'])}/${String((row as Record<string, unknown>)['item_id'])}` : String(row);
+    return E.left(corruptedReadModel('kpi-facts', `item ${key} does not decode${columns.success ? ' (its breakdown is not a breakdown)' : ` (${columns.error.issues.map((issue) => `${issue.path.map(String).join('.')}: ${issue.message}`).join('; ')})`}`));
+  }
+  const { data } = columns;
+  return E.right({
+    kpi: data.kpi,
+    itemId: data.item_id,
+    subjectKey: data.subject_key,
+    month: data.month,
+    ...(data.deadline === null ? {} : { deadline: data.deadline }),
+    status: data.status,
+    breakdown,
+    settledMs: data.settled_ms,
+  });
+};
+
+const parseBreakdown = (stored: string): QueriedItemRow['breakdown'] | undefined => {
+  try {
+    const parsed = Breakdown.safeParse(JSON.parse(stored));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+/** Decodes the queried item rows, stopping at the first that does not decode. */
+export const decodeQueriedItems = (rows: readonly unknown[]): E.Either<BackendError, QueriedItemRow[]> => {
+  const decoded: QueriedItemRow[] = [];
+  for (const row of rows) {
+    const one = decodeQueriedItem(row);
+    if (E.isLeft(one)) return one;
+    decoded.push(one.right);
+  }
+  return E.right(decoded);
+};
 
 export const UNDECODABLE_COLUMNS = ['position', 'stream_id', 'revision', 'type', 'occurred_at', 'problem', 'evidence'] as const;
 

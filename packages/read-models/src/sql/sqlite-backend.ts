@@ -4,14 +4,27 @@ import type { SecondWriter } from '@aftersales/core/adapter-kit';
 import { storeUnavailable } from '@aftersales/core';
 import { secondWriter } from '@aftersales/core/adapter-kit';
 import type { AuditEntry, AuditPageQuery } from '../audit-trail.js';
-import type { BackendError, BatchWrite, Checkpoint, ReadModelBackend, ReadModelName, ReadModelTable, TableRow } from '../backend.js';
+import type { BackendError, BatchWrite, Checkpoint, QueriedItemRow, ReadModelBackend, ReadModelName, ReadModelTable, TableRow } from '../backend.js';
 import { auditRowContent, itemRowContent, itemRowKey, positionKey, SCHEMA_VERSION, subjectContent, undecodableRowContent } from '../backend.js';
 import type { SubjectFacts, UndecodableEvent } from '../facts/schema.js';
 import type { KpiId } from '../kpi-definitions.js';
 import type { AuditRow } from './audit-rows.js';
 import { AUDIT_COLUMNS, auditEntryOfRow, auditValues, auditWhere } from './audit-rows.js';
-import { CHECKPOINT_COLUMNS, ITEM_COLUMNS, UNDECODABLE_COLUMNS, checkpointOfRow, checkpointValues, decodeStoredSubject, itemOfRow, itemValues, undecodableOfRow, undecodableValues } from './rows.js';
-import { AUDIT_INDEXES, CREATE_SCHEMA, INDEXES_DROPPED_BY_RESET, TABLES_OF } from './tables.js';
+import {
+  CHECKPOINT_COLUMNS,
+  ITEM_COLUMNS,
+  QUERIED_ITEM_COLUMNS,
+  UNDECODABLE_COLUMNS,
+  checkpointOfRow,
+  checkpointValues,
+  decodeQueriedItems,
+  decodeStoredSubject,
+  itemOfRow,
+  itemValues,
+  undecodableOfRow,
+  undecodableValues,
+} from './rows.js';
+import { AUDIT_INDEXES, CREATE_SCHEMA, INDEXES_DROPPED_BY_RESET, ITEM_COLUMNS_ADDED_IN_2, TABLES_OF } from './tables.js';
 
 /** The part of a better-sqlite3 statement the backend uses. */
 export interface SqliteStatement {
@@ -60,6 +73,11 @@ export class SqliteReadModelBackend implements ReadModelBackend {
         const found = this.db.prepare("SELECT value FROM rm_meta WHERE key = 'schema_version'").get() as { value: string } | undefined;
         if (found !== undefined && Number(found.value) > SCHEMA_VERSION) {
           throw new Error(`the read-model tables have schema version ${found.value}, newer than this library's ${SCHEMA_VERSION}; upgrade the library`);
+        }
+        // Tables of version 1 get version 2's columns; the KPI facts' version changed with them, so the runner rebuilds their rows.
+        const present = new Set((this.db.prepare('PRAGMA table_info(rm_kpi_items)').all() as Array<{ name: string }>).map((column) => column.name));
+        for (const column of ITEM_COLUMNS_ADDED_IN_2) {
+          if (!present.has(column.name)) this.db.exec(`ALTER TABLE rm_kpi_items ADD COLUMN ${column.name} ${column.definition}`);
         }
         this.db.prepare("INSERT INTO rm_meta (key, value) VALUES ('schema_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(String(SCHEMA_VERSION));
       }).immediate();
@@ -150,6 +168,15 @@ export class SqliteReadModelBackend implements ReadModelBackend {
     );
     if (E.isLeft(rows)) return rows;
     return this.decodeSubjects(rows.right as SubjectRow[]);
+  }
+
+  async itemRows(kpis: readonly KpiId[], range: { readonly from: number; readonly to: number }): Promise<E.Either<BackendError, QueriedItemRow[]>> {
+    const rows = this.attempt('reading KPI items', () =>
+      this.db
+        .prepare(`SELECT ${QUERIED_ITEM_COLUMNS.join(', ')} FROM rm_kpi_items WHERE kpi IN (${placeholders(kpis.length)}) AND anchor_ms >= ? AND anchor_ms < ?`)
+        .all(...kpis, range.from, range.to),
+    );
+    return E.isLeft(rows) ? rows : decodeQueriedItems(rows.right);
   }
 
   async subjectOfItem(kpi: KpiId, itemId: string): Promise<E.Either<BackendError, SubjectFacts | undefined>> {

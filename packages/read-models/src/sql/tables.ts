@@ -1,6 +1,16 @@
 import type { ReadModelName } from '../backend.js';
 
 /**
+ * The item rows' columns added by schema version 2, with defaults that keep a row written without
+ * them (by an older library over a shared database) on the judging path: a `settled_ms` beyond any
+ * instant says its subject is never settled, so its `breakdown` is never read.
+ */
+export const ITEM_COLUMNS_ADDED_IN_2: ReadonlyArray<{ readonly name: string; readonly definition: string }> = [
+  { name: 'breakdown', definition: "TEXT NOT NULL DEFAULT '{}'" },
+  { name: 'settled_ms', definition: `BIGINT NOT NULL DEFAULT ${Number.MAX_SAFE_INTEGER}` },
+];
+
+/**
  * The read models' tables, in SQL that SQLite and PostgreSQL both run. Every table belongs to one
  * read model and is named `rm_…` so that it can share a database (or the log's SQLite file) with
  * anything else. Positions are stored as 40-digit zero-padded decimals: text order is log order,
@@ -34,6 +44,7 @@ export const CREATE_TABLES: readonly string[] = [
     deadline    TEXT,
     status      TEXT NOT NULL,
     evidence    TEXT NOT NULL,
+    ${ITEM_COLUMNS_ADDED_IN_2.map((column) => `${column.name} ${column.definition},`).join('\n    ')}
     PRIMARY KEY (kpi, item_id)
   )`,
   'CREATE INDEX IF NOT EXISTS rm_kpi_items_by_anchor ON rm_kpi_items (kpi, anchor_ms)',
