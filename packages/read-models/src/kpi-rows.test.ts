@@ -131,12 +131,34 @@ describe('KPI queries answered from the item rows', () => {
     }
   });
 
+  it('refuses to answer from an item row that does not decode, naming it', async () => {
+    const store = await simulatedStore(2, 9);
+    const db = openSqlite();
+    try {
+      const models = createReadModels({ store, backend: new SqliteReadModelBackend(db) });
+      right(await models.catchUp());
+      const row = db.prepare("SELECT kpi, item_id, anchor FROM rm_kpi_items WHERE kpi = 'timelyReceipt' ORDER BY item_id LIMIT 1").get() as { kpi: string; item_id: string; anchor: string };
+      const period = row.anchor.slice(0, 7);
+      for (const [column, value] of [['breakdown', '{"endpoint":'], ['breakdown', '{"colour":"red"}'], ['status', 'late'], ['settled_ms', 'soon']] as const) {
+        const before = db.prepare(`SELECT ${column} AS value FROM rm_kpi_items WHERE kpi = ? AND item_id = ?`).get(row.kpi, row.item_id) as { value: unknown };
+        db.prepare(`UPDATE rm_kpi_items SET ${column} = ? WHERE kpi = ? AND item_id = ?`).run(value, row.kpi, row.item_id);
+        const refused = await models.kpis({ period, asOf: '2027-01-01T00:00:00Z', kpis: ['timelyReceipt'] });
+        expect(refused).toMatchObject(E.left({ code: 'CorruptedReadModel', readModel: 'kpi-facts', message: expect.stringContaining(`item timelyReceipt/${row.item_id}`) }));
+        db.prepare(`UPDATE rm_kpi_items SET ${column} = ? WHERE kpi = ? AND item_id = ?`).run(before.value, row.kpi, row.item_id);
+      }
+    } finally {
+      db.close();
+    }
+  });
+
   it('migrates SQLite tables of schema version 1 and rebuilds their KPI rows before answering from them', async () => {
     const store = await simulatedStore(3, 5);
     const db = openSqlite();
     try {
       right(await createReadModels({ store, backend: new SqliteReadModelBackend(db) }).catchUp());
       // The tables as version 1 of the library left them: no breakdown, no settled_ms, and its versions in the checkpoints.
+      db.exec('DROP INDEX rm_kpi_items_by_anchor_2');
+      db.exec('CREATE INDEX rm_kpi_items_by_anchor ON rm_kpi_items (kpi, anchor_ms)');
       db.exec('ALTER TABLE rm_kpi_items DROP COLUMN breakdown');
       db.exec('ALTER TABLE rm_kpi_items DROP COLUMN settled_ms');
       db.exec("UPDATE rm_meta SET value = '1' WHERE key = 'schema_version'");
@@ -145,6 +167,10 @@ describe('KPI queries answered from the item rows', () => {
       const models = createReadModels({ store, backend: new SqliteReadModelBackend(db) });
       right(await models.catchUp());
       expect(db.prepare("SELECT value FROM rm_meta WHERE key = 'schema_version'").get()).toEqual({ value: '2' });
+      expect(db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'rm_kpi_items' AND name NOT LIKE 'sqlite_%' ORDER BY name").all()).toEqual([
+        { name: 'rm_kpi_items_by_anchor_2' },
+        { name: 'rm_kpi_items_by_subject' },
+      ]);
       expect(db.prepare("SELECT version, position FROM rm_checkpoints WHERE read_model = 'audit-trail'").get()).toEqual(auditBefore);
       const unsettled = db.prepare(`SELECT COUNT(*) AS count FROM rm_kpi_items WHERE settled_ms = ${Number.MAX_SAFE_INTEGER} OR breakdown = '{}'`).get() as { count: number };
       expect(unsettled.count).toBeLessThan((db.prepare('SELECT COUNT(*) AS count FROM rm_kpi_items').get() as { count: number }).count);

@@ -25,7 +25,7 @@ import {
   undecodableOfRow,
   undecodableValues,
 } from './rows.js';
-import { AUDIT_INDEXES, CREATE_SCHEMA, INDEXES_DROPPED_BY_RESET, ITEM_COLUMNS_ADDED_IN_2, TABLES_OF } from './tables.js';
+import { AUDIT_INDEXES, CREATE_INDEXES, CREATE_TABLES, INDEXES_DROPPED_BY_RESET, INDEXES_REPLACED_IN_2, ITEM_COLUMNS_ADDED_IN_2, TABLES_OF } from './tables.js';
 
 export interface PgResult {
   readonly rows: Record<string, unknown>[];
@@ -74,7 +74,7 @@ export class PostgresReadModelBackend implements ReadModelBackend {
   async open(): Promise<E.Either<StoreError, void>> {
     return this.transaction('creating the read-model tables', async (client) => {
       await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
-      for (const statement of CREATE_SCHEMA) await client.query(statement);
+      for (const statement of CREATE_TABLES) await client.query(statement);
       const found = await client.query("SELECT value FROM rm_meta WHERE key = 'schema_version'");
       const stored = found.rows[0]?.['value'];
       if (stored !== undefined && Number(stored) > SCHEMA_VERSION) {
@@ -82,6 +82,8 @@ export class PostgresReadModelBackend implements ReadModelBackend {
       }
       // Tables of version 1 get version 2's columns; the KPI facts' version changed with them, so the runner rebuilds their rows.
       for (const column of ITEM_COLUMNS_ADDED_IN_2) await client.query(`ALTER TABLE rm_kpi_items ADD COLUMN IF NOT EXISTS ${column.name} ${column.definition}`);
+      for (const index of INDEXES_REPLACED_IN_2) await client.query(`DROP INDEX IF EXISTS ${index}`);
+      for (const statement of CREATE_INDEXES) await client.query(statement);
       await client.query("INSERT INTO rm_meta (key, value) VALUES ('schema_version', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value", [String(SCHEMA_VERSION)]);
     });
   }

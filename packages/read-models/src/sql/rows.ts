@@ -5,6 +5,7 @@ import { corruptedReadModel, positionKey } from '../backend.js';
 import type { SubjectFacts, UndecodableEvent } from '../facts/schema.js';
 import { decodeSubject } from '../facts/schema.js';
 import type { KpiId, Verdict } from '../kpi-definitions.js';
+import type { Dimension } from '../kpi-definitions.js';
 import { dimensions, kpiIds } from '../kpi-definitions.js';
 
 export type SqlValue = string | number | null;
@@ -55,50 +56,64 @@ const QueriedItemColumns = z.object({
   status: z.enum(['hit', 'miss', 'pending', 'excluded']),
   breakdown: z.string(),
   // PostgreSQL's driver returns a BIGINT as text.
-  settled_ms: z.union([z.number(), z.string(), z.bigint()]).transform(Number).pipe(z.number().int()),
+  settled_ms: z.coerce.number().int(),
 });
 
-const Breakdown = z.partialRecord(z.enum(dimensions), z.string());
+const Breakdown = z.strictObject(Object.fromEntries(dimensions.map((dimension) => [dimension, z.string().optional()])) as Record<Dimension, z.ZodOptional<z.ZodString>>);
 
-/** A queried item row decoded; a row that does not decode is named. */
-export const decodeQueriedItem = (row: unknown): E.Either<BackendError, QueriedItemRow> => {
-  const columns = QueriedItemColumns.safeParse(row);
-  const breakdown = columns.success ? parseBreakdown(columns.data.breakdown) : undefined;
-  if (!columns.success || breakdown === undefined) {
-    const key = typeof row === 'object' && row !== null ? `${String((row as Record<string, unknown>)['kpi'])}/${String((row as Record<string, unknown>)['item_id'])}` : String(row);
-    return E.left(corruptedReadModel('kpi-facts', `item ${key} does not decode${columns.success ? ' (its breakdown is not a breakdown)' : ` (${columns.error.issues.map((issue) => `${issue.path.map(String).join('.')}: ${issue.message}`).join('; ')})`}`));
+/**
+ * The queried item rows decoded, stopping at the first that does not decode. Rows share a few
+ * breakdowns (an endpoint and a specialist, a category…): each distinct text is parsed and checked
+ * once, and the rows that hold it share one frozen object.
+ */
+export const decodeQueriedItems = (rows: readonly unknown[]): E.Either<BackendError, QueriedItemRow[]> => {
+  const breakdowns = new Map<string, QueriedItemRow['breakdown'] | undefined>();
+  const decoded: QueriedItemRow[] = [];
+  for (const row of rows) {
+    const columns = QueriedItemColumns.safeParse(row);
+    let breakdown: QueriedItemRow['breakdown'] | undefined;
+    if (columns.success) {
+      const text = columns.data.breakdown;
+      if (breakdowns.has(text)) breakdown = breakdowns.get(text);
+      else {
+        breakdown = parseBreakdown(text);
+        breakdowns.set(text, breakdown);
+      }
+    }
+    if (!columns.success || breakdown === undefined) {
+      const fields = typeof row === 'object' && row !== null ? (row as Record<string, unknown>) : {};
+      const problem = columns.success ? 'its breakdown is not a breakdown' : columns.error.issues.map((issue) => `${issue.path.map(String).join('.')}: ${issue.message}`).join('; ');
+      return E.left(corruptedReadModel('kpi-facts', `item ${String(fields['kpi'])}/${String(fields['item_id'])} does not decode (${problem})`));
+    }
+    const { data } = columns;
+    decoded.push({
+      kpi: data.kpi,
+      itemId: data.item_id,
+      subjectKey: data.subject_key,
+      month: data.month,
+      ...(data.deadline === null ? {} : { deadline: data.deadline }),
+      status: data.status,
+      breakdown,
+      settledMs: data.settled_ms,
+    });
   }
-  const { data } = columns;
-  return E.right({
-    kpi: data.kpi,
-    itemId: data.item_id,
-    subjectKey: data.subject_key,
-    month: data.month,
-    ...(data.deadline === null ? {} : { deadline: data.deadline }),
-    status: data.status,
-    breakdown,
-    settledMs: data.settled_ms,
-  });
+  return E.right(decoded);
 };
 
 const parseBreakdown = (stored: string): QueriedItemRow['breakdown'] | undefined => {
+  let parsed: ReturnType<typeof Breakdown.safeParse>;
   try {
-    const parsed = Breakdown.safeParse(JSON.parse(stored));
-    return parsed.success ? parsed.data : undefined;
+    parsed = Breakdown.safeParse(JSON.parse(stored));
   } catch {
     return undefined;
   }
-};
-
-/** Decodes the queried item rows, stopping at the first that does not decode. */
-export const decodeQueriedItems = (rows: readonly unknown[]): E.Either<BackendError, QueriedItemRow[]> => {
-  const decoded: QueriedItemRow[] = [];
-  for (const row of rows) {
-    const one = decodeQueriedItem(row);
-    if (E.isLeft(one)) return one;
-    decoded.push(one.right);
+  if (!parsed.success) return undefined;
+  const breakdown: Partial<Record<Dimension, string>> = {};
+  for (const dimension of dimensions) {
+    const value = parsed.data[dimension];
+    if (value !== undefined) breakdown[dimension] = value;
   }
-  return E.right(decoded);
+  return Object.freeze(breakdown);
 };
 
 export const UNDECODABLE_COLUMNS = ['position', 'stream_id', 'revision', 'type', 'occurred_at', 'problem', 'evidence'] as const;

@@ -24,7 +24,7 @@ import {
   undecodableOfRow,
   undecodableValues,
 } from './rows.js';
-import { AUDIT_INDEXES, CREATE_SCHEMA, INDEXES_DROPPED_BY_RESET, ITEM_COLUMNS_ADDED_IN_2, TABLES_OF } from './tables.js';
+import { AUDIT_INDEXES, CREATE_INDEXES, CREATE_TABLES, INDEXES_DROPPED_BY_RESET, INDEXES_REPLACED_IN_2, ITEM_COLUMNS_ADDED_IN_2, TABLES_OF } from './tables.js';
 
 /** The part of a better-sqlite3 statement the backend uses. */
 export interface SqliteStatement {
@@ -69,7 +69,7 @@ export class SqliteReadModelBackend implements ReadModelBackend {
   async open(): Promise<E.Either<StoreError, void>> {
     return this.attempt('creating the read-model tables', () => {
       this.db.transaction(() => {
-        for (const statement of CREATE_SCHEMA) this.db.exec(statement);
+        for (const statement of CREATE_TABLES) this.db.exec(statement);
         const found = this.db.prepare("SELECT value FROM rm_meta WHERE key = 'schema_version'").get() as { value: string } | undefined;
         if (found !== undefined && Number(found.value) > SCHEMA_VERSION) {
           throw new Error(`the read-model tables have schema version ${found.value}, newer than this library's ${SCHEMA_VERSION}; upgrade the library`);
@@ -79,6 +79,8 @@ export class SqliteReadModelBackend implements ReadModelBackend {
         for (const column of ITEM_COLUMNS_ADDED_IN_2) {
           if (!present.has(column.name)) this.db.exec(`ALTER TABLE rm_kpi_items ADD COLUMN ${column.name} ${column.definition}`);
         }
+        for (const index of INDEXES_REPLACED_IN_2) this.db.exec(`DROP INDEX IF EXISTS ${index}`);
+        for (const statement of CREATE_INDEXES) this.db.exec(statement);
         this.db.prepare("INSERT INTO rm_meta (key, value) VALUES ('schema_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(String(SCHEMA_VERSION));
       }).immediate();
       this.statements = this.prepare();

@@ -1,4 +1,5 @@
 import type { ReadModelName } from '../backend.js';
+import { QUERIED_ITEM_COLUMNS } from './rows.js';
 
 /**
  * The item rows' columns added by schema version 2, with defaults that keep a row written without
@@ -47,8 +48,6 @@ export const CREATE_TABLES: readonly string[] = [
     ${ITEM_COLUMNS_ADDED_IN_2.map((column) => `${column.name} ${column.definition},`).join('\n    ')}
     PRIMARY KEY (kpi, item_id)
   )`,
-  'CREATE INDEX IF NOT EXISTS rm_kpi_items_by_anchor ON rm_kpi_items (kpi, anchor_ms)',
-  'CREATE INDEX IF NOT EXISTS rm_kpi_items_by_subject ON rm_kpi_items (subject_key)',
   `CREATE TABLE IF NOT EXISTS rm_kpi_undecodable (
     position    TEXT PRIMARY KEY,
     stream_id   TEXT NOT NULL,
@@ -104,8 +103,21 @@ export const AUDIT_INDEXES: ReadonlyArray<{ readonly name: string; readonly crea
   ['rm_audit_by_command', 'command_id, position'],
 ].map(([name, columns]) => ({ name: name!, create: `CREATE INDEX IF NOT EXISTS ${name} ON rm_audit_trail (${columns})` }));
 
-/** The tables, then every index: what `open` runs. */
-export const CREATE_SCHEMA: readonly string[] = [...CREATE_TABLES, ...AUDIT_INDEXES.map((index) => index.create)];
+/**
+ * The item rows' indexes: by subject (a subject's rows are rewritten whole), and by KPI and anchor
+ * with every column a KPI query reads after them, so that a query reads that index alone, in order,
+ * rather than rows scattered through a file they may share with the log.
+ */
+export const ITEM_INDEXES: readonly string[] = [
+  `CREATE INDEX IF NOT EXISTS rm_kpi_items_by_anchor_2 ON rm_kpi_items (kpi, anchor_ms, ${QUERIED_ITEM_COLUMNS.filter((column) => column !== 'kpi').join(', ')})`,
+  'CREATE INDEX IF NOT EXISTS rm_kpi_items_by_subject ON rm_kpi_items (subject_key)',
+];
+
+/** Schema version 1's index by KPI and anchor, which `rm_kpi_items_by_anchor_2` replaces. */
+export const INDEXES_REPLACED_IN_2: readonly string[] = ['rm_kpi_items_by_anchor'];
+
+/** Every index, built once the tables have their columns: what `open` runs after `CREATE_TABLES` and the migration. */
+export const CREATE_INDEXES: readonly string[] = [...ITEM_INDEXES, ...AUDIT_INDEXES.map((index) => index.create)];
 
 /** The indexes a reset of each read model drops until `ensureIndexes`. */
 export const INDEXES_DROPPED_BY_RESET: Readonly<Record<ReadModelName, readonly string[]>> = {
