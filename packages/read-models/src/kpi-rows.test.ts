@@ -131,6 +131,20 @@ describe('KPI queries answered from the item rows', () => {
     }
   });
 
+  it('judges from facts when another instance over the same backend rebuilt the rows with other settings', async () => {
+    const store = await simulatedStore(4, 3);
+    const subjects = await subjectsOf(store);
+    const backend = new InMemoryReadModelBackend();
+    const mine = createReadModels({ store, backend });
+    right(await mine.catchUp());
+    const config = [{ ...defaultKpiConfig[0]!, receiptSlaHours: 2, acknowledgementWindowDays: 1 }];
+    right(await createReadModels({ store, backend, config }).catchUp());
+    for (const period of ['2026-03', '2026']) {
+      const asOf = '2026-12-31T00:00:00Z';
+      expect(right(await mine.kpis({ period, asOf })).results).toEqual(right(computeKpis(subjects, { period, asOf })));
+    }
+  });
+
   it('refuses to answer from an item row that does not decode, naming it', async () => {
     const store = await simulatedStore(2, 9);
     const db = openSqlite();

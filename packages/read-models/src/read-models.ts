@@ -121,12 +121,13 @@ export const createReadModels = (options: ReadModelsOptions): ReadModels => {
   const config = options.config ?? defaultKpiConfig;
   const clock = options.clock ?? (() => new Date());
   const kpiCache = new KpiQueryCache();
-  // The item rows were judged with these settings: a query with others is judged from facts.
+  // This instance judges its item rows with these settings: a query with others is judged from facts.
   const configText = canonicalJson(config);
+  const settings = projectionSettings(config);
   const runner = createRunner({
     store: options.store,
     backend,
-    settings: projectionSettings(config),
+    settings,
     kpiCache,
     batchSize: options.batchSize ?? 2000,
     pollMs: options.pollMs ?? 25,
@@ -159,7 +160,11 @@ export const createReadModels = (options: ReadModelsOptions): ReadModels => {
       const key = kpiCache.keyOf(prepared.right, asked.config);
       let results = kpiCache.answer(key, position);
       if (results === undefined) {
-        const rowsHold = asked.config === config || canonicalJson(asked.config) === configText;
+        const sameSettings = asked.config === config || canonicalJson(asked.config) === configText;
+        // On a shared backend another instance, with other settings, may have rebuilt the rows since this one opened: its checkpoint says so.
+        const stored = sameSettings ? await backend.checkpoints() : undefined;
+        if (stored !== undefined && E.isLeft(stored)) return stored;
+        const rowsHold = stored !== undefined && stored.right.get('kpi-facts')?.version === settings.versions['kpi-facts'];
         const items = await queryItems(backend, prepared.right, rowsHold);
         if (E.isLeft(items)) return items;
         results = kpiCache.remember(key, prepared.right, items.right, position);
