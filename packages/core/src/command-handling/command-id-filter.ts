@@ -12,7 +12,12 @@ import { z } from 'zod';
  * being bit `n mod 8` of byte `floor(n / 8)`, so that any implementation reads the same filter.
  */
 export interface CommandIdFilter {
-  readonly bits: Uint8Array;
+  /**
+   * The bits in base64, as a snapshot keeps them. A load only reads the few characters an id's bits
+   * are in, so that its cost does not grow with the stream; a character that is not base64 reads as
+   * bits set, so a damaged filter costs whole reads, never a resend taken for a new command.
+   */
+  readonly bits: string;
   readonly hashes: number;
   /** How many ids it is sized for; a snapshot whose filter would hold more gets a larger one. */
   readonly capacity: number;
@@ -27,49 +32,71 @@ const MIN_CAPACITY = 1024;
 const digestOf: (text: string) => Buffer =
   typeof crypto.hash === 'function' ? (text) => crypto.hash('sha256', text, 'buffer') : (text) => crypto.createHash('sha256').update(text).digest();
 
-const positionsOf = (commandId: string, hashes: number, size: number): number[] => {
+/** Calls `onBit` with each of the id's bit positions in a filter of `size` bits, until it answers false. */
+const everyBitOf = (commandId: string, hashes: number, size: number, onBit: (position: number) => boolean): boolean => {
   const digest = digestOf(commandId);
   const a = digest.readUInt32BE(0);
   const b = (digest.readUInt32BE(4) | 1) >>> 0;
-  return Array.from({ length: hashes }, (_, index) => (a + index * b) % size);
+  for (let index = 0; index < hashes; index += 1) if (!onBit((a + index * b) % size)) return false;
+  return true;
 };
+
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+const SIXES = new Int8Array(128).fill(-1);
+for (let index = 0; index < ALPHABET.length; index += 1) SIXES[ALPHABET.charCodeAt(index)] = index;
+
+/**
+ * Byte `index` of base64 text, read from the four characters it is in; 255 (every bit set) where one
+ * is not base64, padding included: the filters written here have none.
+ */
+const byteAt = (base64: string, index: number): number => {
+  const at = Math.floor(index / 3) * 4;
+  let group = 0;
+  for (let offset = 0; offset < 4; offset += 1) {
+    const six = SIXES[base64.charCodeAt(at + offset)] ?? -1;
+    if (six < 0) return 255;
+    group = (group << 6) | six;
+  }
+  return (group >> (16 - 8 * (index % 3))) & 255;
+};
+
+const sizeInBits = (base64: string): number => ((base64.length / 4) * 3 - (base64.endsWith('==') ? 2 : base64.endsWith('=') ? 1 : 0)) * 8;
 
 /** An empty filter for at least `ids` command ids: room to double, in powers of two, so that it is rarely outgrown. */
 export const emptyCommandIdFilter = (ids: number): CommandIdFilter => {
   let capacity = MIN_CAPACITY;
   while (capacity < 2 * ids) capacity *= 2;
-  return { bits: new Uint8Array((capacity * BITS_PER_ID) / 8), hashes: HASHES, capacity, count: 0 };
+  const bytes = Math.ceil((capacity * BITS_PER_ID) / 8 / 3) * 3;
+  return { bits: Buffer.alloc(bytes).toString('base64'), hashes: HASHES, capacity, count: 0 };
 };
 
-/** The filter with the ids added (a copy: a filter held by a head is never changed under it). */
+/** The filter with the ids added. */
 export const withCommandIds = (filter: CommandIdFilter, commandIds: Iterable<string>): CommandIdFilter => {
-  const bits = Uint8Array.from(filter.bits);
-  const size = bits.length * 8;
+  const bytes = Buffer.from(filter.bits, 'base64');
+  const size = sizeInBits(filter.bits);
   let count = filter.count;
+  const set = (position: number): boolean => {
+    bytes[position >>> 3]! |= 1 << (position & 7);
+    return true;
+  };
   for (const commandId of commandIds) {
-    for (const position of positionsOf(commandId, filter.hashes, size)) bits[position >>> 3]! |= 1 << (position & 7);
+    everyBitOf(commandId, filter.hashes, size, set);
     count += 1;
   }
-  return { ...filter, bits, count };
+  return { ...filter, bits: bytes.toString('base64'), count };
 };
 
 /** False only for an id that was never added; true for every id added and, rarely, for another. */
-export const mayHoldCommandId = (filter: CommandIdFilter, commandId: string): boolean =>
-  positionsOf(commandId, filter.hashes, filter.bits.length * 8).every((position) => (filter.bits[position >>> 3]! & (1 << (position & 7))) !== 0);
+export const mayHoldCommandId = ({ bits, hashes }: CommandIdFilter, commandId: string): boolean =>
+  everyBitOf(commandId, hashes, sizeInBits(bits), (position) => (byteAt(bits, position >>> 3) & (1 << (position & 7))) !== 0);
 
-/** The filter as a snapshot keeps it: its parameters, and its bits in base64. */
-export const CommandIdFilterData = z
-  .strictObject({
-    hashes: z.number().int().min(1).max(32),
-    capacity: z.number().int().positive(),
-    count: z.number().int().nonnegative(),
-    bits: z.base64().min(1),
-  })
-  .transform(({ bits, ...parameters }) => ({ ...parameters, bits: new Uint8Array(Buffer.from(bits, 'base64')) }));
-
-export const encodeCommandIdFilter = ({ bits, hashes, capacity, count }: CommandIdFilter): z.input<typeof CommandIdFilterData> => ({
-  hashes,
-  capacity,
-  count,
-  bits: Buffer.from(bits.buffer, bits.byteOffset, bits.byteLength).toString('base64'),
+/**
+ * The filter as a snapshot keeps it: its parameters, and its bits in base64 (whole groups of four
+ * characters; their characters are checked only where an id's bits are read, see `bits`).
+ */
+export const CommandIdFilterData = z.strictObject({
+  hashes: z.number().int().min(1).max(32),
+  capacity: z.number().int().positive(),
+  count: z.number().int().nonnegative(),
+  bits: z.string().refine((bits) => bits.length >= 4 && bits.length % 4 === 0 && sizeInBits(bits) > 0, 'base64 in whole groups of four characters'),
 });

@@ -4,7 +4,7 @@ import { deterministicEventId } from '../event-ids.js';
 import type { EventStore } from '../event-store.js';
 import type { StreamHead } from './cache.js';
 import type { CommandIdFilter } from './command-id-filter.js';
-import { CommandIdFilterData, emptyCommandIdFilter, encodeCommandIdFilter, withCommandIds } from './command-id-filter.js';
+import { CommandIdFilterData, emptyCommandIdFilter, withCommandIds } from './command-id-filter.js';
 
 /** The snapshots of an aggregate stream: `Snapshots-<streamId>`, the newest last. */
 export const SNAPSHOTS_PREFIX = 'Snapshots-';
@@ -89,7 +89,7 @@ export const takeSnapshot = async (store: EventStore, definition: AnyAggregateDe
     revision: head.revision,
     hash: head.hash,
     lastAt: head.lastAt,
-    commandIds: encodeCommandIdFilter(commandIds),
+    commandIds,
     state: head.state,
   };
   const id = `${SNAPSHOT_SHAPE}\u0000${policy.version}\u0000${head.revision}`;
