@@ -70,9 +70,13 @@ export const emptyCommandIdFilter = (ids: number): CommandIdFilter => {
   return { bits: Buffer.alloc(bytes).toString('base64'), hashes: HASHES, capacity, count: 0 };
 };
 
-/** The filter with the ids added. */
-export const withCommandIds = (filter: CommandIdFilter, commandIds: Iterable<string>): CommandIdFilter => {
+/**
+ * The filter with the ids added; undefined when its bits are not base64 throughout: read whole and
+ * written again, a damaged filter could lose bits of ids it holds.
+ */
+export const withCommandIds = (filter: CommandIdFilter, commandIds: Iterable<string>): CommandIdFilter | undefined => {
   const bytes = Buffer.from(filter.bits, 'base64');
+  if (bytes.toString('base64') !== filter.bits) return undefined;
   const size = sizeInBits(filter.bits);
   let count = filter.count;
   const set = (position: number): boolean => {

@@ -115,7 +115,7 @@ describe('snapshots beside a stream', () => {
     const store = new InMemoryEventStore();
     await handleEachFresh(store, counter, ids(1, 12));
     const stream = await eventsOf(store, 'Counter-c1');
-    const small = withCommandIds({ bits: 'A'.repeat(12), hashes: 3, capacity: 12, count: 0 }, ids(1, 12));
+    const small = withCommandIds({ bits: 'A'.repeat(12), hashes: 3, capacity: 12, count: 0 }, ids(1, 12))!;
     const data = { shape: SNAPSHOT_SHAPE, version: 1, revision: 11, hash: stream[11]!.metadata.hash, lastAt: stream[11]!.metadata.occurredAt, commandIds: small, state: { status: 'Open', value: 12 } };
     const metadata = { commandId: 'snapshot', correlationId: 'snapshot', causationId: 'snapshot', actor: { id: 'command-handling', role: 'System' }, occurredAt: data.lastAt, schemaVersion: 1 };
     await store.appendToStream(snapshotStreamOf('Counter-c1'), [{ eventId: '6b1d4a2f-3c5e-4f70-9bac-2d3e4f5a6b7c', type: 'SnapshotTaken', data, metadata }], { expectedRevision: 'noStream' });

@@ -67,12 +67,11 @@ export const readSnapshot = async (store: EventStore, definition: AnyAggregateDe
 /**
  * The filter of every command id a head has seen: the snapshot's, if it was folded from one, with
  * the ids read after it. Undefined when that would hold more ids than the snapshot's filter is
- * sized for: the whole stream must then be read, for a larger one.
+ * sized for, or the snapshot's filter is damaged: the whole stream must then be read, for a new one.
  */
 export const commandIdsOfHead = (head: StreamHead): CommandIdFilter | undefined => {
-  if (head.beforeSnapshot === undefined) return withCommandIds(emptyCommandIdFilter(head.commandIds.size), head.commandIds);
-  const filter = withCommandIds(head.beforeSnapshot, head.commandIds);
-  return filter.count > filter.capacity ? undefined : filter;
+  const filter = withCommandIds(head.beforeSnapshot ?? emptyCommandIdFilter(head.commandIds.size), head.commandIds);
+  return filter === undefined || filter.count > filter.capacity ? undefined : filter;
 };
 
 /**
