@@ -36,7 +36,7 @@ export interface StreamHead {
  * Whether a command id may be stored in the stream: certainly when it is among the ids read, maybe
  * when a head from a snapshot has it in the snapshot's filter. False means a new command.
  */
-export const mayHoldCommand = (head: StreamHead, commandId: string): boolean =>
+const mayHoldCommand = (head: StreamHead, commandId: string): boolean =>
   head.commandIds.has(commandId) || (head.beforeSnapshot !== undefined && mayHoldCommandId(head.beforeSnapshot, commandId));
 
 export interface StreamCache {

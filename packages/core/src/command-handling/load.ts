@@ -7,10 +7,10 @@ import { GENESIS_HASH } from '../hash-chain.js';
 import type { RecordedEvent } from '../messages.js';
 import type { Upcasting } from '../upcasting.js';
 import type { StreamHead } from './cache.js';
+import { mayHoldCommandId } from './command-id-filter.js';
 import { decodeRecordedEvent } from './decode.js';
 import { readStreamOrNothing } from './read-stream.js';
 import { readRefusals } from './refusal-journal.js';
-import { mayHoldCommandId } from './command-id-filter.js';
 import { commandIdsOfHead, readSnapshot, takeSnapshot } from './snapshot.js';
 
 /** A stream as read from the store: its head, its events, and those of one command id, if it was already handled. */
