@@ -16,7 +16,7 @@ export type {
   ReadModelTimeout,
 } from './read-models.js';
 export { createReadModels } from './read-models.js';
-export type { BackendError, BatchWrite, Checkpoint, CorruptedReadModel, ItemRow, ReadModelBackend, ReadModelName, ReadModelTable, SubjectWrite, TableRow } from './backend.js';
+export type { BackendError, BatchWrite, Checkpoint, CorruptedReadModel, ItemRow, QueriedItemRow, ReadModelBackend, ReadModelName, ReadModelTable, SubjectWrite, TableRow } from './backend.js';
 export { READ_MODEL_TABLES, READ_MODELS } from './backend.js';
 export { InMemoryReadModelBackend } from './memory-backend.js';
 export type { SqliteDatabase, SqliteStatement } from './sql/sqlite-backend.js';
