@@ -16,7 +16,12 @@ export const parseStoreUrl = (url: string): E.Either<ServiceError, StoreLocation
     const path = url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
     return path.length === 0 ? E.left(invalidStoreUrl('sqlite: needs a file path, e.g. sqlite:./aftersales.db')) : E.right({ kind: 'sqlite', path: resolve(path) });
   }
-  if (/^(esdb|esdb\+discover|kurrentdb|kurrentdb\+discover):\/\//.test(url)) return E.right({ kind: 'esdb', connectionString: url });
+  const esdb = /^(esdb|esdb\+discover|kurrentdb|kurrentdb\+discover):\/\/([^/?]*)/.exec(url);
+  if (esdb !== null) {
+    // The client's own message for a URL without a host blames the scheme; this one says what is missing.
+    const hosts = esdb[2]!.replace(/^[^@]*@/, '');
+    return hosts.length === 0 ? E.left(invalidStoreUrl(`${esdb[1]}:// needs a host, e.g. ${esdb[1]}://localhost:2113?tls=false`)) : E.right({ kind: 'esdb', connectionString: url });
+  }
   return E.left(invalidStoreUrl(`unknown store ${JSON.stringify(url)}: use sqlite:<path>, memory: or esdb://host:port`));
 };
 
