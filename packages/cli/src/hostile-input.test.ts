@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { Readable, Writable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MAX_LINE_BYTES } from './commands/run.js';
@@ -51,6 +51,21 @@ describe('options a careless or hostile caller gives', () => {
     const empty = scratch.file('empty.json');
     writeFileSync(empty, '[]');
     expect(await refusedWith(['kpi', '--settings', empty, '--store', 'memory:'])).toBe(`--settings ${empty} holds no settings version: give at least one`);
+  });
+
+  it('refuses settings whose versions take effect at the same instant, however each is written', async () => {
+    const version = { receiptSlaHours: 24, executionFloor: 0.8, acknowledgementWindowDays: 7, jobDescriptionWindowDays: 7, turnoverLimits: { month: 0.03, quarter: 0.06, year: 0.15 }, timeZone: 'Asia/Shanghai' };
+    const twins = scratch.file('twins.json');
+    writeFileSync(twins, JSON.stringify([{ ...version, effectiveFrom: '2026-01-01T00:00:00+08:00' }, { ...version, receiptSlaHours: 12, effectiveFrom: '2025-12-31T16:00:00Z' }]));
+    expect(await refusedWith(['kpi', '--settings', twins, '--store', 'memory:'])).toBe(
+      `--settings ${twins}: versions 0 and 1 both take effect at 2025-12-31T16:00:00Z, so which one is in force would depend on their order: give each version its own effectiveFrom`,
+    );
+  });
+
+  it('refuses a --read-models URL of no known kind before the demo writes anything', async () => {
+    const path = scratch.file('demo.db');
+    expect(await refusedWith(['demo', '--orders', '1', '--store', `sqlite:${path}`, '--read-models', 'pg://x'])).toBe('unknown --read-models "pg://x": use sqlite:<path>, postgres://user@host/db or memory:');
+    expect(existsSync(path)).toBe(false);
   });
 
   it('refuses a device that never ends where a file belongs, without reading it into memory', async () => {

@@ -8,7 +8,7 @@ import type { CliCommand } from '../context.js';
 import { action, commandGroup, storeOption, withStore } from '../context.js';
 import { nonEmptyOption, wholeNumberOption } from '../options.js';
 import { toJson } from '../output.js';
-import { catchUp, describeReadModels, readModelError, withReadModels } from '../read-models.js';
+import { catchUp, checkReadModelsUrl, describeReadModels, readModelError, withReadModels } from '../read-models.js';
 
 interface TrailOptions {
   readonly store: string;
@@ -60,6 +60,7 @@ export const auditTrail: CliCommand = {
             ...(stream === undefined ? {} : stream.includes('-') ? { streamId: stream } : { aggregateType: stream }),
             ...(actor === undefined ? {} : { actorId: actor }),
           };
+          checkReadModelsUrl(options.readModels);
           return withStore(context, options.store, { mustExist: true }, (opened) =>
             withReadModels(opened, options.readModels, undefined, async ({ models, location }) => {
               await catchUp(models, { rebuild: options.rebuild === true }, context);

@@ -14,7 +14,7 @@ import type { CliCommand, CliContext } from '../context.js';
 import { action, storeOption } from '../context.js';
 import { isStoreFailureCode, openDepartment } from '../department.js';
 import { derivedKeyPath, keyStorePath } from '@aftersales/service';
-import { catchUp, readModelError, withReadModels } from '../read-models.js';
+import { catchUp, checkReadModelsUrl, readModelError, withReadModels } from '../read-models.js';
 import { sealAfterWriting } from '../sealing.js';
 import type { OpenedStore, StoreLocation } from '../store-url.js';
 import { DEMO_MARK, KEYS_VARIABLE, deleteSqliteFile, describeLocation, locate, openStore, storeFlag } from '../store-url.js';
@@ -206,6 +206,7 @@ export const demo: CliCommand = {
           // The domain refuses business time outside its years, so a demo of another year would be refused whole.
           const year = wholeNumberOption('--year', options.year, FIRST_YEAR, LAST_YEAR);
           const location = locate(options.store);
+          checkReadModelsUrl(options.readModels);
           const opened = await openFresh(location, context);
           try {
             const commands = [...simulateYear({ seed, orders, year })];

@@ -9,7 +9,7 @@ import { action, storeOption, withStore } from '../context.js';
 import { kpiTimeZone, localYear, parseAsOf, parsePeriod } from '../instants.js';
 import { readSmallTextFile, wholeNumberOption } from '../options.js';
 import { toJson } from '../output.js';
-import { catchUp, describeReadModels, readModelError, withReadModels } from '../read-models.js';
+import { catchUp, checkReadModelsUrl, describeReadModels, readModelError, withReadModels } from '../read-models.js';
 
 interface KpiOptions {
   readonly store: string;
@@ -87,6 +87,14 @@ export const readSettings = (path: string | undefined): KpiConfig | undefined =>
   if (raw.length === 0) throw usageError(`--settings ${path} holds no settings version: give at least one`);
   const decoded = decodeKpiConfig(raw);
   if (E.isLeft(decoded)) throw usageError(`--settings ${path}: ${decoded.left}`);
+  const instants = decoded.right.map((version) => Date.parse(version.effectiveFrom));
+  const twin = instants.findIndex((instant, index) => instants.indexOf(instant) !== index);
+  if (twin >= 0) {
+    const first = instants.indexOf(instants[twin]!);
+    throw usageError(
+      `--settings ${path}: versions ${first} and ${twin} both take effect at ${decoded.right[twin]!.effectiveFrom}, so which one is in force would depend on their order: give each version its own effectiveFrom`,
+    );
+  }
   return decoded.right;
 };
 
@@ -145,6 +153,7 @@ export const kpi: CliCommand = {
           if (items !== undefined && !kpiIds.includes(items as KpiId)) throw usageError(`--items ${JSON.stringify(items)} is not a KPI: use one of ${kpiIds.join(', ')}`);
           const verdictFilter = parseVerdicts(options.verdict);
           const limit = parseLimit(options.limit);
+          checkReadModelsUrl(options.readModels);
           return withStore(context, options.store, { mustExist: true }, (opened) =>
             withReadModels(opened, options.readModels, undefined, async ({ models, location }) => {
               await catchUp(models, { rebuild: options.rebuild === true }, context);

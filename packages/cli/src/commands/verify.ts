@@ -10,6 +10,7 @@ import { parseInstant } from '../instants.js';
 import { auditorOf, sealStore, writeAnchorFile } from '../sealing.js';
 import { readSmallFile, readSmallTextFile } from '../options.js';
 import { toJson } from '../output.js';
+import { checkReadModelsUrl } from '../read-models.js';
 import { checkReadModels } from './verify-read-models.js';
 
 /** How many problems are printed before the rest are only counted. */
@@ -90,6 +91,7 @@ interface SealCommandOptions {
 export const verifyCommand = (context: CliContext) =>
   action(async (options: IntegrityOptions) => {
     const verifyOptions = verifyOptionsOf(options);
+    checkReadModelsUrl(options.readModels);
     if (options.file !== undefined) {
       await mustBeFile(options.file, { regular: true });
       const verified = await verifyExportedFile(options.file, verifyOptions);
