@@ -97,6 +97,12 @@ describe('the HTTP service', () => {
     });
     expect((await app.request('/kpis?period=spring', asAuditor)).status).toBe(400);
     expect((await app.request('/kpis?atLeast=yesterday', asAuditor)).status).toBe(400);
+    const misspelt = await app.request('/kpis?period=2026-03&asof=2026-03-31', asAuditor);
+    expect(misspelt.status).toBe(400);
+    expect(await misspelt.json()).toEqual({ code: 'InvalidQuery', message: 'unknown query parameter "asof": /kpis takes period, asOf, atLeast' });
+    const twice = await app.request('/kpis?period=2026-03&period=2026-04', asAuditor);
+    expect(twice.status).toBe(400);
+    expect(((await twice.json()) as { message: string }).message).toBe('query parameter period is given 2 times');
     expect((await app.request('/kpis?period=2026-03')).status).toBe(401);
 
     // The read models follow in the background: a client that passes the position of its own write reads it.

@@ -77,6 +77,9 @@ const traced = createMiddleware(async (c, next) => {
 /** Every error body has the same shape: a stable code to branch on and a message for people. */
 const problem = (code: string, message: string) => ({ code, message });
 
+/** What `GET /kpis` understands; anything else is refused rather than ignored. */
+const KPI_PARAMETERS = ['period', 'asOf', 'atLeast'];
+
 /**
  * The command with its actor taken from the credential. A body that names an actor must name that
  * one, so a client cannot act as someone else; a body without one gets it filled in.
@@ -166,6 +169,12 @@ export const createApp = (options: ServiceOptions) => {
       );
     })
     .get('/kpis', authenticate, async (c) => {
+      // A parameter misspelt or sent twice would otherwise be ignored and answer another question than the one asked.
+      const parameters = c.req.queries();
+      const unknown = Object.keys(parameters).find((name) => !KPI_PARAMETERS.includes(name));
+      if (unknown !== undefined) return c.json(problem('InvalidQuery', `unknown query parameter ${JSON.stringify(unknown)}: /kpis takes ${KPI_PARAMETERS.join(', ')}`), 400);
+      const repeated = Object.entries(parameters).find(([, values]) => values.length > 1);
+      if (repeated !== undefined) return c.json(problem('InvalidQuery', `query parameter ${repeated[0]} is given ${repeated[1].length} times`), 400);
       const period = c.req.query('period') ?? String(new Date().getUTCFullYear());
       const asOf = c.req.query('asOf');
       const atLeast = c.req.query('atLeast');
