@@ -101,6 +101,11 @@ describe('openDepartment', () => {
     expect(await refusal({ store: 'memory:', readModels: 'redis://localhost' })).toMatchObject({ code: 'InvalidStoreUrl', message: expect.stringContaining('unknown --read-models') });
   });
 
+  it('refuses a SQLite path starting with ~, which no shell expands after sqlite:, rather than create a directory named ~', async () => {
+    expect(await refusal({ store: 'sqlite:~/shop.db' })).toMatchObject({ code: 'InvalidStoreUrl', message: expect.stringContaining('~ is not expanded here') });
+    expect(await refusal({ store: 'memory:', readModels: 'sqlite:~/read-models.db' })).toMatchObject({ code: 'InvalidStoreUrl', message: expect.stringMatching(/^--read-models "sqlite:~\/read-models\.db": ~ is not expanded/) });
+  });
+
   it('names a connection string without a host instead of passing it to the client', async () => {
     for (const store of ['esdb://', 'esdb://?tls=false', 'kurrentdb://admin:changeit@/']) {
       expect(await refusal({ store })).toMatchObject({ code: 'InvalidStoreUrl', message: expect.stringMatching(/^(esdb|kurrentdb):\/\/ needs a host, e\.g\./) });
