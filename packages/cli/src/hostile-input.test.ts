@@ -31,6 +31,8 @@ describe('options a careless or hostile caller gives', () => {
     expect(await refusedWith(['audit', 'trail', '--limit', '1e2', '--store', 'memory:'])).toContain('--limit "1e2" is not a whole number');
     expect(await refusedWith(['kpi', '--items', 'timelyReceipt', '--limit', '0x10', '--store', 'memory:'])).toBe('--limit "0x10" is not a whole number from 1 to 10000');
     expect(await refusedWith(['demo', '--seed', ' ', '--store', 'memory:'])).toBe('--seed " " is not a whole number from 0 to 4294967295');
+    expect(await refusedWith(['audit', 'verify', '--anchor', `99999999999999999999:${'0'.repeat(64)}`, '--store', 'memory:'])).toContain('counts more events than any log holds');
+    expect(await refusedWith(['audit', 'verify', '--anchor', '5:abc', '--store', 'memory:'])).toBe('--anchor: anchor "5:abc" is not <eventCount>:<64 hex digits>');
   });
 
   it('refuses a demo year the domain would refuse every command of', async () => {

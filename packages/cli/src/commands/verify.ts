@@ -44,6 +44,8 @@ export const readAuditKey = (file: string): Uint8Array => {
 export const readAnchors = (value: string): LogAnchor[] => {
   const given = parseAnchor(value);
   if (E.isRight(given)) return [given.right];
+  // Digits and a colon are an anchor given inline, never a file name: say what is wrong with it.
+  if (/^\d+:/.test(value)) throw usageError(`--anchor: ${given.left}`);
   if (!existsSync(value)) throw usageError(`--anchor ${JSON.stringify(value)} is neither <count>:<digest> nor a readable anchor file`);
   const content = readSmallTextFile('--anchor', value, 1024 * 1024);
   const anchors = parseAnchorLines(content);
