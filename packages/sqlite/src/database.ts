@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import * as E from 'fp-ts/lib/Either.js';
@@ -109,12 +109,42 @@ const migrate = (db: Connection, path: string): void => {
 };
 
 /**
+ * Why a path cannot hold a SQLite file, when something other than a regular file is there (a
+ * directory, a device such as /dev/null, a named pipe): SQLite would fail with an I/O error, and
+ * first write a journal beside it. Undefined when the path is a file (through any links) or nothing.
+ */
+export const notAFile = (path: string): string | undefined => {
+  if (path === ':memory:' || path === '') return undefined;
+  let stats;
+  try {
+    stats = statSync(path);
+  } catch {
+    return undefined;
+  }
+  if (stats.isFile()) return undefined;
+  const kind = stats.isDirectory()
+    ? 'a directory'
+    : stats.isCharacterDevice()
+      ? 'a character device'
+      : stats.isBlockDevice()
+        ? 'a block device'
+        : stats.isFIFO()
+          ? 'a named pipe'
+          : stats.isSocket()
+            ? 'a socket'
+            : 'not a regular file';
+  return `it is ${kind}, not a regular file for SQLite to keep a database in`;
+};
+
+/**
  * Opens (creating if needed) a store file, or an in-memory database for `:memory:`, in WAL mode,
  * and brings its schema to the current version in one write transaction, so two processes opening
  * a new file at once cannot both create it.
  */
 export const openConnection = (path: string, options: SqliteOptions = {}): E.Either<StoreUnavailable, Connection> => {
   const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
+  const refused = notAFile(path);
+  if (refused !== undefined) return E.left(storeUnavailable(`opening ${path}: ${refused}`));
   let db: Connection | undefined;
   try {
     if (path !== ':memory:' && path !== '') mkdirSync(dirname(path), { recursive: true });

@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -174,6 +175,21 @@ describe('SqliteEventStore', () => {
     expect(all.every((event, index) => index === 0 || event.globalPosition > all[index - 1]!.globalPosition)).toBe(true);
     expect(right(await collect(store.readAll({ after: all[10]!.globalPosition, maxCount: 15 })))).toEqual(all.slice(11, 26));
     expect(right(await collect(store.readStream('RepairOrder-3', { direction: 'backwards' }))).map((event) => event.revision)).toEqual([8, 7, 6, 5, 4, 3, 2, 1, 0]);
+  });
+
+  it('refuses a path that is no regular file (a directory, a named pipe, a link to a device) by name, and writes nothing beside it', () => {
+    const folder = join(directory, 'a-folder');
+    mkdirSync(folder);
+    const pipe = join(directory, 'a-pipe');
+    execFileSync('mkfifo', [pipe]);
+    const device = join(directory, 'a-device');
+    symlinkSync('/dev/null', device);
+    for (const [target, kind] of [[folder, 'a directory'], [pipe, 'a named pipe'], [device, 'a character device']] as const) {
+      expect(SqliteEventStore.open(target)).toEqual(
+        E.left(expect.objectContaining({ code: 'StoreUnavailable', message: `opening ${target}: it is ${kind}, not a regular file for SQLite to keep a database in` })),
+      );
+    }
+    expect(readdirSync(directory).sort()).toEqual(['a-device', 'a-folder', 'a-pipe']);
   });
 
   it('refuses a file written by a newer schema, and a database that is not a store', async () => {

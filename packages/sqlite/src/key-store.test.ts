@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -139,6 +139,21 @@ describe('SqliteKeyStore', () => {
     keys.close();
     const opened = SqliteKeyStore.open(join(file, 'keys.db'));
     expect(E.isLeft(opened) && opened.left.code).toBe('KeyStoreUnavailable');
+  });
+
+  it('refuses a directory or a device as its file, by name, and writes nothing beside it', () => {
+    const directory = mkdtempSync(join(tmpdir(), 'aftersales-keys-'));
+    directories.push(directory);
+    const device = join(directory, 'keys.db');
+    symlinkSync('/dev/null', device);
+    for (const readOnly of [false, true]) {
+      for (const [target, kind] of [[directory, 'a directory'], [device, 'a character device']] as const) {
+        expect(SqliteKeyStore.open(target, { readOnly })).toEqual(
+          E.left({ code: 'KeyStoreUnavailable', message: `opening the key store ${target}: it is ${kind}, not a regular file for SQLite to keep a database in` }),
+        );
+      }
+    }
+    expect(readdirSync(directory)).toEqual(['keys.db']);
   });
 });
 

@@ -6,7 +6,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { KeyLookup, KeyStore, KeyStoreError } from '@aftersales/core';
 import { keyStoreUnavailable } from '@aftersales/core';
 import { newKeyId } from '@aftersales/core/adapter-kit';
-import { APPLICATION_ID } from './database.js';
+import { APPLICATION_ID, notAFile } from './database.js';
 
 /** Marks a file as a key store (`PRAGMA application_id`), so neither an events store nor another program's database is taken for one. */
 export const KEY_STORE_APPLICATION_ID = 0x41_53_4b_53;
@@ -75,6 +75,8 @@ export class SqliteKeyStore implements KeyStore {
   ) {}
 
   static open(path: string, options: SqliteKeyStoreOptions = {}): E.Either<KeyStoreError, SqliteKeyStore> {
+    const refused = notAFile(path);
+    if (refused !== undefined) return E.left(keyStoreUnavailable(`opening the key store ${path}: ${refused}`));
     let db: Database.Database | undefined;
     try {
       if (options.readOnly) {

@@ -8,7 +8,7 @@ const head = (revision: number): StreamHead => ({
   hash: `hash-${revision}`,
   lastAt: undefined,
   commandIds: new Set([`command-${revision}`]),
-  complete: true,
+  beforeSnapshot: undefined,
   refusals: new Map(),
 });
 

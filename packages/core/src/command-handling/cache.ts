@@ -1,4 +1,6 @@
 import type { DomainError } from '../errors.js';
+import type { CommandIdFilter } from './command-id-filter.js';
+import { mayHoldCommandId } from './command-id-filter.js';
 
 /** The first refusal of a command on a stream, and what the refused command was. */
 export interface FirstRefusal {
@@ -19,19 +21,26 @@ export interface StreamHead {
   readonly hash: string;
   /** The business time of the stream's last event, which no later command may precede. */
   readonly lastAt: string | undefined;
-  /** Every command id in the stream, so that a retried command is never decided as a new one. */
-  readonly commandIds: Set<string>;
   /**
-   * False when the head was folded from a snapshot: `commandIds` then only holds the ids after it, so
-   * a decision on this head is a guess that only an append confirms, as with a cached head.
+   * Every command id in the stream, so that a retried command is never decided as a new one; for a
+   * head folded from a snapshot, the ids after it.
    */
-  readonly complete: boolean;
+  readonly commandIds: Set<string>;
+  /** For a head folded from a snapshot, the snapshot's filter of the command ids stored up to it. */
+  readonly beforeSnapshot: CommandIdFilter | undefined;
   /** The first refusal of each command the deciders refused on this stream, by command id. */
   readonly refusals: Map<string, FirstRefusal>;
 }
 
+/**
+ * Whether a command id may be stored in the stream: certainly when it is among the ids read, maybe
+ * when a head from a snapshot has it in the snapshot's filter. False means a new command.
+ */
+const mayHoldCommand = (head: StreamHead, commandId: string): boolean =>
+  head.commandIds.has(commandId) || (head.beforeSnapshot !== undefined && mayHoldCommandId(head.beforeSnapshot, commandId));
+
 export interface StreamCache {
-  /** The remembered head of a stream, unless the command id is already in it (a retry is answered from the store). */
+  /** The remembered head of a stream, unless the command id may already be in it (a retry is answered from the store). */
   lookup(streamId: string, commandId: string): StreamHead | undefined;
   remember(streamId: string, head: StreamHead): void;
   forget(streamId: string): void;
@@ -66,7 +75,7 @@ export const streamCache = (capacity: number): StreamCache => {
         older.delete(streamId);
         keep(streamId, entry);
       }
-      return entry.commandIds.has(commandId) ? undefined : entry;
+      return mayHoldCommand(entry, commandId) ? undefined : entry;
     },
     remember: (streamId, head) => {
       if (capacity <= 0) return;

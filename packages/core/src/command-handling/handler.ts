@@ -48,8 +48,9 @@ export const createCommandHandler = (options: CommandHandlerOptions): CommandHan
       if (E.isLeft(loaded)) return refuse(loaded.left, raw, streamId);
       const { head } = loaded.right;
       if (!fromCache && loaded.right.earlier.length === 0) cache.remember(streamId, head);
-      // A head from the cache or a snapshot may miss what the stream holds: only an append confirms it.
-      const guess = fromCache || !head.complete;
+      // A cached head may miss what another writer stored since: only an append confirms it. A head
+      // from a snapshot is no guess: a command id its filter may hold was loaded from the whole stream.
+      const guess = fromCache;
       const readWhole = () => {
         snapshotEvery = undefined;
       };
@@ -83,14 +84,13 @@ export const createCommandHandler = (options: CommandHandlerOptions): CommandHan
             lastAt: command.metadata.at,
             commandIds: head.commandIds.add(commandId),
             refusals: head.refusals,
-            complete: head.complete,
+            beforeSnapshot: head.beforeSnapshot,
           });
         } else cache.forget(streamId);
         return E.right({ streamId, events, nextExpectedRevision, duplicate: false });
       }
       cache.forget(streamId);
-      // Events of a command stored before a snapshot are refused as ids the stream already holds.
-      if (guess && (appended.left.code === 'ConcurrencyConflict' || (!head.complete && appended.left.code === 'InvalidAppend'))) {
+      if (guess && appended.left.code === 'ConcurrencyConflict') {
         readWhole();
         continue;
       }

@@ -7,10 +7,11 @@ import { GENESIS_HASH } from '../hash-chain.js';
 import type { RecordedEvent } from '../messages.js';
 import type { Upcasting } from '../upcasting.js';
 import type { StreamHead } from './cache.js';
+import { mayHoldCommandId } from './command-id-filter.js';
 import { decodeRecordedEvent } from './decode.js';
 import { readStreamOrNothing } from './read-stream.js';
 import { readRefusals } from './refusal-journal.js';
-import { readSnapshot, takeSnapshot } from './snapshot.js';
+import { commandIdsOfHead, readSnapshot, takeSnapshot } from './snapshot.js';
 
 /** A stream as read from the store: its head, its events, and those of one command id, if it was already handled. */
 export interface LoadedStream {
@@ -30,7 +31,8 @@ export interface LoadOptions {
 /**
  * Reads and folds a stream and its refusal journal, from the stream's newest snapshot when there is
  * one: each event read is upcast and decoded once. A snapshot whose revision no longer holds the
- * event hash it was taken at is passed over, and the whole stream read.
+ * event hash it was taken at is passed over, and the whole stream read; so is one whose filter says
+ * the command id looked for may be stored before it, so that its stored events are found.
  */
 export const loadStream = async (
   store: EventStore,
@@ -41,6 +43,9 @@ export const loadStream = async (
   options: LoadOptions = {},
 ): Promise<E.Either<StoreError, LoadedStream>> => {
   const snapshot = options.snapshotEvery === undefined || options.passOverSnapshot === true ? undefined : await readSnapshot(store, definition, streamId);
+  if (snapshot !== undefined && commandId !== undefined && mayHoldCommandId(snapshot.commandIds, commandId)) {
+    return loadStream(store, upcasting, definition, streamId, commandId);
+  }
   let state: unknown = snapshot?.state ?? definition.decider.initialState;
   let revision = -1;
   let hash = GENESIS_HASH;
@@ -78,8 +83,13 @@ export const loadStream = async (
   if (E.isLeft(read)) return read;
   const refusals = await readRefusals(store, streamId);
   if (E.isLeft(refusals)) return refusals;
-  const head: StreamHead = { state, revision, hash, lastAt, commandIds, refusals: refusals.right, complete: snapshot === undefined };
-  if (options.snapshotEvery !== undefined && events.length >= options.snapshotEvery) await takeSnapshot(store, definition, streamId, head);
+  const head: StreamHead = { state, revision, hash, lastAt, commandIds, refusals: refusals.right, beforeSnapshot: snapshot?.commandIds };
+  if (options.snapshotEvery !== undefined && events.length >= options.snapshotEvery) {
+    const seen = commandIdsOfHead(head);
+    // Ids past what the snapshot's filter is sized for: the whole stream is read for a larger one.
+    if (seen === undefined) return loadStream(store, upcasting, definition, streamId, commandId, { ...options, passOverSnapshot: true });
+    await takeSnapshot(store, definition, streamId, head, seen);
+  }
   return E.right({ head, events, earlier });
 };
 

@@ -3,6 +3,8 @@ import type { AnyAggregateDefinition } from '../aggregate.js';
 import { deterministicEventId } from '../event-ids.js';
 import type { EventStore } from '../event-store.js';
 import type { StreamHead } from './cache.js';
+import type { CommandIdFilter } from './command-id-filter.js';
+import { CommandIdFilterData, emptyCommandIdFilter, withCommandIds } from './command-id-filter.js';
 
 /** The snapshots of an aggregate stream: `Snapshots-<streamId>`, the newest last. */
 export const SNAPSHOTS_PREFIX = 'Snapshots-';
@@ -10,14 +12,26 @@ export const snapshotStreamOf = (streamId: string): string => `${SNAPSHOTS_PREFI
 export const SNAPSHOT_TAKEN = 'SnapshotTaken';
 
 /**
+ * The shape of `SnapshotTaken` itself, apart from the aggregate's `version` of the state in it:
+ * 2 added `commandIds`. A snapshot of an earlier shape does not decode, so it is passed over, the
+ * whole stream read and a snapshot of this shape taken (its event id carries the shape, so that it
+ * is not taken for the earlier one at the same revision).
+ */
+export const SNAPSHOT_SHAPE = 2;
+
+/**
  * A state as of one revision of its stream, with that event's hash, so that it is used only on the
- * very stream it was folded from: a stream changed under it no longer has that hash there.
+ * very stream it was folded from: a stream changed under it no longer has that hash there. The
+ * command ids stored up to that revision are kept as a filter, so that a command stored before the
+ * snapshot and sent again is not taken for a new one.
  */
 const SnapshotTakenData = z.object({
+  shape: z.literal(SNAPSHOT_SHAPE),
   version: z.number().int(),
   revision: z.number().int().nonnegative(),
   hash: z.string(),
   lastAt: z.string(),
+  commandIds: CommandIdFilterData,
   state: z.unknown(),
 });
 
@@ -27,6 +41,7 @@ export interface Snapshot {
   readonly revision: number;
   readonly hash: string;
   readonly lastAt: string;
+  readonly commandIds: CommandIdFilter;
 }
 
 /**
@@ -50,15 +65,33 @@ export const readSnapshot = async (store: EventStore, definition: AnyAggregateDe
 };
 
 /**
- * Keeps the state at a head beside the stream. A snapshot only saves reading: one that cannot be
- * stored is not an error, and the next load takes it again.
+ * The filter of every command id a head has seen: the snapshot's, if it was folded from one, with
+ * the ids read after it. Undefined when that would hold more ids than the snapshot's filter is
+ * sized for, or the snapshot's filter is damaged: the whole stream must then be read, for a new one.
  */
-export const takeSnapshot = async (store: EventStore, definition: AnyAggregateDefinition, streamId: string, head: StreamHead): Promise<void> => {
+export const commandIdsOfHead = (head: StreamHead): CommandIdFilter | undefined => {
+  const filter = withCommandIds(head.beforeSnapshot ?? emptyCommandIdFilter(head.commandIds.size), head.commandIds);
+  return filter === undefined || filter.count > filter.capacity ? undefined : filter;
+};
+
+/**
+ * Keeps the state at a head beside the stream, with the filter of its command ids. A snapshot only
+ * saves reading: one that cannot be stored is not an error, and the next load takes it again.
+ */
+export const takeSnapshot = async (store: EventStore, definition: AnyAggregateDefinition, streamId: string, head: StreamHead, commandIds: CommandIdFilter): Promise<void> => {
   const policy = definition.snapshot;
   if (policy === undefined || head.revision < 0 || head.lastAt === undefined) return;
   const snapshots = snapshotStreamOf(streamId);
-  const data = { version: policy.version, revision: head.revision, hash: head.hash, lastAt: head.lastAt, state: head.state };
-  const id = `${policy.version}\u0000${head.revision}`;
+  const data = {
+    shape: SNAPSHOT_SHAPE,
+    version: policy.version,
+    revision: head.revision,
+    hash: head.hash,
+    lastAt: head.lastAt,
+    commandIds,
+    state: head.state,
+  };
+  const id = `${SNAPSHOT_SHAPE}\u0000${policy.version}\u0000${head.revision}`;
   const metadata = { commandId: 'snapshot', correlationId: 'snapshot', causationId: 'snapshot', actor: { id: 'command-handling', role: 'System' }, occurredAt: head.lastAt, schemaVersion: 1 };
   await store.appendToStream(snapshots, [{ eventId: deterministicEventId(snapshots, id, 0), type: SNAPSHOT_TAKEN, data, metadata }], { expectedRevision: 'any' });
 };

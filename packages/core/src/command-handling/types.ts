@@ -41,9 +41,8 @@ export interface CommandHandlerOptions {
   /**
    * Loads the streams of aggregates that declare a snapshot (`AggregateDefinition.snapshot`) from
    * their newest snapshot, and takes a new one once a load read this many events past it; no
-   * snapshots when absent. Needs a store that refuses to append an event id it already holds in the
-   * stream (the in-memory and SQLite stores do), so that a command stored before the snapshot and
-   * sent again is recognized.
+   * snapshots when absent. Each snapshot keeps a filter of the command ids stored up to it, so that
+   * a command stored before it and sent again is answered as the duplicate it is, on every store.
    */
   readonly snapshotEvery?: number;
   /** Told of every refusal (validation, authorization, domain rule, store), e.g. to keep a security log. */

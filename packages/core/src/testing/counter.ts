@@ -75,3 +75,11 @@ export const counterCommand = (
   data,
   metadata: { commandId, actor: { id: 'clerk-1', role }, at: '2026-03-02T09:00:00+08:00' },
 });
+
+const CounterStateSchema = z.object({ status: z.enum(['Open', 'Closed']), value: z.number() });
+
+/** The counter with snapshots of its state, of the given version, for testing loads from a snapshot. */
+export const snapshottedCounter = (version = 1): AggregateDefinition<CounterCommand, CounterEvent, CounterState> => ({
+  ...counter,
+  snapshot: { version, schema: CounterStateSchema },
+});
