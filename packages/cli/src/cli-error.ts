@@ -23,8 +23,12 @@ export const usageError = (message: string): CliError => new CliError(message, E
 
 export const storeError = (error: DomainError): CliError => new CliError(`store error (${error.code}): ${error.message}`, ExitCode.failure);
 
-/** Checks that a path given as an input file is a file that exists, naming what it is instead. */
-export const mustBeFile = async (file: string): Promise<void> => {
+/**
+ * Checks that a path given as an input file is a file that exists, naming what it is instead. With
+ * `regular`, a device or a pipe is refused too: an exported log is read more than once, and
+ * `/dev/zero` would be one endless line.
+ */
+export const mustBeFile = async (file: string, { regular = false }: { readonly regular?: boolean } = {}): Promise<void> => {
   let found;
   try {
     found = await stat(file);
@@ -32,4 +36,5 @@ export const mustBeFile = async (file: string): Promise<void> => {
     throw usageError(`cannot read ${file}: no such file`);
   }
   if (found.isDirectory()) throw usageError(`${file} is a directory, not a file`);
+  if (regular && !found.isFile()) throw usageError(`${file} is not a regular file (a device or a pipe): an exported log is read from a file, more than once`);
 };

@@ -1,7 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { KpiConfig, ReadModelError, ReadModels } from '@aftersales/read-models';
 import type { OpenedReadModels } from '@aftersales/service';
-import { openReadModels as openServiceReadModels } from '@aftersales/service';
+import { openReadModels as openServiceReadModels, parseReadModelsUrl } from '@aftersales/service';
 import { CliError, storeError, usageError } from './cli-error.js';
 import type { CliContext } from './context.js';
 import type { OpenedStore } from './store-url.js';
@@ -12,6 +12,9 @@ export { describeReadModels } from '@aftersales/service';
 /** Opens the read models of a command over an opened store: `--read-models` names where, the log's own file by default. */
 export const openReadModels = async (opened: OpenedStore, url: string | undefined, config?: KpiConfig): Promise<OpenedReadModels> =>
   orCliError(await openServiceReadModels(opened.store, opened, { ...(url === undefined ? {} : { at: url }), ...(config === undefined ? {} : { config }) }));
+
+/** Checks a `--read-models` URL before anything is opened or written: a typo must not cost a whole demo's run. */
+export const checkReadModelsUrl = (url: string | undefined): void => void orCliError(parseReadModelsUrl(url));
 
 /** A read-model failure as the CLI reports it: one line, exit 2; a mismatch says how to rebuild. */
 export const readModelError = (error: ReadModelError): CliError => {

@@ -101,6 +101,62 @@ describe('openDepartment', () => {
     expect(await refusal({ store: 'memory:', readModels: 'redis://localhost' })).toMatchObject({ code: 'InvalidStoreUrl', message: expect.stringContaining('unknown --read-models') });
   });
 
+  it('refuses a SQLite path starting with ~, which no shell expands after sqlite:, rather than create a directory named ~', async () => {
+    expect(await refusal({ store: 'sqlite:~/shop.db' })).toMatchObject({ code: 'InvalidStoreUrl', message: expect.stringContaining('~ is not expanded here') });
+    expect(await refusal({ store: 'memory:', readModels: 'sqlite:~/read-models.db' })).toMatchObject({ code: 'InvalidStoreUrl', message: expect.stringMatching(/^--read-models "sqlite:~\/read-models\.db": ~ is not expanded/) });
+  });
+
+  it('names a connection string without a host instead of passing it to the client', async () => {
+    for (const store of ['esdb://', 'esdb://?tls=false', 'kurrentdb://admin:changeit@/']) {
+      expect(await refusal({ store })).toMatchObject({ code: 'InvalidStoreUrl', message: expect.stringMatching(/^(esdb|kurrentdb):\/\/ needs a host, e\.g\./) });
+    }
+  });
+
+  it('refuses options of the wrong shape as a value naming the field, before anything is opened', async () => {
+    const wrong = (options: unknown) => refusal(options as OpenDepartmentOptions);
+    expect(await wrong(undefined)).toMatchObject({ code: 'InvalidOptions', message: expect.stringContaining('must be an object') });
+    expect(await wrong(null)).toMatchObject({ code: 'InvalidOptions' });
+    expect(await wrong({})).toMatchObject({ code: 'InvalidOptions', message: expect.stringContaining('store:') });
+    expect(await wrong({ store: 42 })).toMatchObject({ code: 'InvalidOptions', message: expect.stringContaining('store:') });
+    expect(await wrong({ store: { kind: 'sqlite' } })).toMatchObject({ code: 'InvalidOptions', message: expect.stringContaining('store') });
+    expect(await wrong({ store: {} })).toMatchObject({ code: 'InvalidOptions' });
+    for (const [field, value] of [
+      ['readModels', 42],
+      ['snapshotEvery', 0],
+      ['snapshotEvery', 2.5],
+      ['snapshotEvery', 'x'],
+      ['kpiConfig', []],
+      ['kpiConfig', 'x'],
+      ['telemetry', 'yes'],
+      ['keys', 'everything'],
+      ['keysPath', ''],
+    ] as const) {
+      expect(await wrong({ store: 'memory:', [field]: value }), `${field}: ${String(value)}`).toMatchObject({ code: 'InvalidOptions', message: expect.stringContaining(`${field}:`) });
+    }
+    const path = join(scratch, 'never-created.db');
+    expect(await wrong({ store: `sqlite:${path}`, snapshotEvery: -1 })).toMatchObject({ code: 'InvalidOptions' });
+    expect(existsSync(path)).toBe(false);
+  });
+
+  it('refuses a command that throws when read (a getter, a proxy) as a value, and logs the attempt', async () => {
+    const shop = await opened({ store: 'memory:' });
+    const throwing = { get type(): string { throw new Error('boom'); }, data: {}, metadata: {} };
+    const trap = new Proxy({}, { get: () => { throw new Error('trap'); } });
+    for (const input of [throwing, trap]) {
+      for (const handle of [shop.department.handleUntrusted, (raw: unknown) => shop.department.handle(raw as Parameters<typeof shop.department.handle>[0])]) {
+        const refused = await handle(input);
+        expect(E.isLeft(refused) && refused.left).toMatchObject({ code: 'InvalidCommand', message: expect.stringContaining('could not be read as data') });
+      }
+    }
+    const cyclic: Record<string, unknown> = { ...receive('RO-2') };
+    cyclic['self'] = cyclic;
+    expect(E.isLeft(await shop.department.handleUntrusted(cyclic))).toBe(true);
+    const logged = await events(shop.raw);
+    expect(logged.every((event) => event.streamId.startsWith('SecurityLog-') && event.type === 'CommandRefused')).toBe(true);
+    expect(logged.length).toBeGreaterThan(0);
+    await shop.close();
+  });
+
   it('takes a store the program opened, with keys in memory, and closes it with the department', async () => {
     const raw = new InMemoryEventStore();
     const close = vi.spyOn(raw, 'close');

@@ -10,6 +10,7 @@ import type { StoreLocation } from './location.js';
 import { parseStoreUrl } from './location.js';
 import { memorySettings } from './log.js';
 import type { OpenedReadModels } from './read-models.js';
+import { checkDepartmentOptions } from './options.js';
 import { openReadModels } from './read-models.js';
 import type { OpenStoreOptions, OpenedStore } from './store.js';
 import { openStore } from './store.js';
@@ -79,10 +80,12 @@ const openedStore = async (options: OpenDepartmentOptions): Promise<E.Either<Ser
 /**
  * Opens a department in one call: the log (from a URL, a location or a store), the customers' keys
  * bound to it, the decryption and upcasting pipeline, the command side with its security log, and
- * the read models. Every way it can fail is a `ServiceError` naming the problem; nothing is left
- * open when it fails.
+ * the read models. Every way it can fail is a `ServiceError` naming the problem, options of the
+ * wrong shape (`InvalidOptions`) included; nothing is left open when it fails.
  */
 export const openDepartment = async (options: OpenDepartmentOptions): Promise<E.Either<ServiceError, OpenedDepartment>> => {
+  const checked = checkDepartmentOptions(options);
+  if (E.isLeft(checked)) return checked;
   const opened = await openedStore(options);
   if (E.isLeft(opened)) return opened;
   const store = opened.right;

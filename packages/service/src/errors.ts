@@ -6,6 +6,8 @@ import type { DomainError } from '@aftersales/core';
  * what is wrong in `message`, in words a user can act on; the code is for callers that branch.
  */
 export type ServiceError =
+  /** The options given to `openDepartment` are not of the shape it takes (a program written without the types, or a value read from outside). */
+  | { readonly code: 'InvalidOptions'; readonly message: string }
   /** A store or read-models URL that names no known kind of store, or a connection string that does not parse. */
   | { readonly code: 'InvalidStoreUrl'; readonly message: string }
   /** `mustExist` was asked and there is no SQLite file at `path`. */

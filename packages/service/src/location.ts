@@ -9,14 +9,27 @@ export type StoreLocation =
   | { readonly kind: 'memory' }
   | { readonly kind: 'esdb'; readonly connectionString: string };
 
+/**
+ * A `~` the shell left as it is (it expands one only at the start of a word, never after `sqlite:`):
+ * taken as a path, it would create a directory named `~` beside the program.
+ */
+const unexpandedHome = (flag: string, url: string): string =>
+  `${flag}${JSON.stringify(url)}: ~ is not expanded here, and would name a directory called "~": write the path out (sqlite:$HOME/…)`;
+
 /** Reads a store URL: `sqlite:<path>` (made absolute), `memory:` or an EventStoreDB connection string (`esdb://host:port`). */
 export const parseStoreUrl = (url: string): E.Either<ServiceError, StoreLocation> => {
   if (url === 'memory:' || url === 'memory') return E.right({ kind: 'memory' });
   if (url.startsWith('sqlite:')) {
     const path = url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
-    return path.length === 0 ? E.left(invalidStoreUrl('sqlite: needs a file path, e.g. sqlite:./aftersales.db')) : E.right({ kind: 'sqlite', path: resolve(path) });
+    if (path.length === 0) return E.left(invalidStoreUrl('sqlite: needs a file path, e.g. sqlite:./aftersales.db'));
+    return path.startsWith('~') ? E.left(invalidStoreUrl(unexpandedHome('', url))) : E.right({ kind: 'sqlite', path: resolve(path) });
   }
-  if (/^(esdb|esdb\+discover|kurrentdb|kurrentdb\+discover):\/\//.test(url)) return E.right({ kind: 'esdb', connectionString: url });
+  const esdb = /^(esdb|esdb\+discover|kurrentdb|kurrentdb\+discover):\/\/([^/?]*)/.exec(url);
+  if (esdb !== null) {
+    // The client's own message for a URL without a host blames the scheme; this one says what is missing.
+    const hosts = esdb[2]!.replace(/^[^@]*@/, '');
+    return hosts.length === 0 ? E.left(invalidStoreUrl(`${esdb[1]}:// needs a host, e.g. ${esdb[1]}://localhost:2113?tls=false`)) : E.right({ kind: 'esdb', connectionString: url });
+  }
   return E.left(invalidStoreUrl(`unknown store ${JSON.stringify(url)}: use sqlite:<path>, memory: or esdb://host:port`));
 };
 
@@ -53,6 +66,7 @@ export const parseReadModelsUrl = (url: string | undefined): E.Either<ServiceErr
   if (url.startsWith('sqlite:')) {
     const path = url.slice('sqlite:'.length);
     if (path.length === 0) return E.left(invalidStoreUrl('--read-models sqlite: needs a file path, e.g. sqlite:./read-models.db'));
+    if (path.startsWith('~')) return E.left(invalidStoreUrl(unexpandedHome('--read-models ', url)));
     return E.right({ kind: 'sqlite', path: resolve(path) });
   }
   if (/^postgres(ql)?:\/\//.test(url)) return E.right({ kind: 'postgresql', url });

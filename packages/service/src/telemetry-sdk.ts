@@ -29,6 +29,20 @@ const isoOf = (time: HrTime): string => new Date(time[0] * 1000 + Math.floor(tim
 const millisecondsOf = (time: HrTime): number => Math.round((time[0] * 1e3 + time[1] / 1e6) * 1000) / 1000;
 
 /** One span as one JSON line: what `OTEL_TRACES_EXPORTER=console` writes to stderr. */
+/** The longest delay a timer takes: a longer one fires at once, and again every millisecond. */
+const LONGEST_TIMER = 2 ** 31 - 1;
+
+/**
+ * `OTEL_METRIC_EXPORT_INTERVAL` in milliseconds: a whole number a timer can wait, or the default of
+ * 60 s, as OpenTelemetry treats a value it cannot use. `1e99` or `99999999999` would make Node fire
+ * the export every millisecond, with a warning on stderr.
+ */
+export const metricExportInterval = (env: NodeJS.ProcessEnv): number => {
+  const text = env['OTEL_METRIC_EXPORT_INTERVAL'];
+  const asked = text !== undefined && /^\d{1,10}$/.test(text.trim()) ? Number(text.trim()) : Number.NaN;
+  return asked >= 1 && asked <= LONGEST_TIMER ? asked : 60_000;
+};
+
 export const spanLine = (span: ReadableSpan): Record<string, unknown> => ({
   name: span.name,
   traceId: span.spanContext().traceId,
@@ -88,8 +102,7 @@ export const registerSdk = (traces: ExporterName, metricsExporter: ExporterName,
     });
   }
   if (metricsExporter !== 'none') {
-    const asked = Number(env['OTEL_METRIC_EXPORT_INTERVAL'] ?? 60_000);
-    const interval = Number.isFinite(asked) && asked > 0 ? asked : 60_000;
+    const interval = metricExportInterval(env);
     const reader = new PeriodicExportingMetricReader({
       exporter: metricsExporter === 'console' ? new JsonLinesMetricExporter(stream) : new OTLPMetricExporter(),
       exportIntervalMillis: interval,

@@ -6,8 +6,9 @@ import type { AuditEntry, AuditQuery } from '@aftersales/read-models';
 import { ExitCode, usageError } from '../cli-error.js';
 import type { CliCommand } from '../context.js';
 import { action, commandGroup, storeOption, withStore } from '../context.js';
+import { nonEmptyOption, wholeNumberOption } from '../options.js';
 import { toJson } from '../output.js';
-import { catchUp, describeReadModels, readModelError, withReadModels } from '../read-models.js';
+import { catchUp, checkReadModelsUrl, describeReadModels, readModelError, withReadModels } from '../read-models.js';
 
 interface TrailOptions {
   readonly store: string;
@@ -51,14 +52,15 @@ export const auditTrail: CliCommand = {
       .addOption(storeOption(context))
       .action(
         action(async (options: TrailOptions) => {
-          const limit = options.limit === undefined ? undefined : Number(options.limit);
-          if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) throw usageError(`--limit ${options.limit} is not a positive whole number`);
+          const limit = options.limit === undefined ? undefined : wholeNumberOption('--limit', options.limit, 1);
           if (options.cursor !== undefined && !/^\d{1,40}$/.test(options.cursor)) throw usageError(`--cursor ${JSON.stringify(options.cursor)} is not a log position`);
-          const stream = options.stream;
+          const stream = nonEmptyOption('--stream', options.stream);
+          const actor = nonEmptyOption('--actor', options.actor);
           const query: AuditQuery = {
             ...(stream === undefined ? {} : stream.includes('-') ? { streamId: stream } : { aggregateType: stream }),
-            ...(options.actor === undefined ? {} : { actorId: options.actor }),
+            ...(actor === undefined ? {} : { actorId: actor }),
           };
+          checkReadModelsUrl(options.readModels);
           return withStore(context, options.store, { mustExist: true }, (opened) =>
             withReadModels(opened, options.readModels, undefined, async ({ models, location }) => {
               await catchUp(models, { rebuild: options.rebuild === true }, context);

@@ -14,10 +14,12 @@ import type { CliCommand, CliContext } from '../context.js';
 import { action, storeOption } from '../context.js';
 import { isStoreFailureCode, openDepartment } from '../department.js';
 import { derivedKeyPath, keyStorePath } from '@aftersales/service';
-import { catchUp, readModelError, withReadModels } from '../read-models.js';
+import { catchUp, checkReadModelsUrl, readModelError, withReadModels } from '../read-models.js';
 import { sealAfterWriting } from '../sealing.js';
 import type { OpenedStore, StoreLocation } from '../store-url.js';
 import { DEMO_MARK, KEYS_VARIABLE, deleteSqliteFile, describeLocation, locate, openStore, storeFlag } from '../store-url.js';
+import { FIRST_YEAR, LAST_YEAR } from '../instants.js';
+import { wholeNumberOption } from '../options.js';
 import { verdict } from './kpi.js';
 
 /** Small enough to finish in seconds on a laptop, large enough for every KPI to have misses worth reading. */
@@ -32,12 +34,6 @@ interface DemoOptions {
   readonly year: string;
   readonly readModels?: string;
 }
-
-const wholeNumber = (name: string, text: string, min: number, max: number): number => {
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < min || value > max) throw usageError(`${name} ${text} is not a whole number from ${min} to ${max}`);
-  return value;
-};
 
 const firstEventAfter = async (store: EventStore, after: bigint | undefined): Promise<bigint | undefined> => {
   try {
@@ -205,10 +201,12 @@ export const demo: CliCommand = {
       .addHelpText('after', '\nThe demo starts from an empty store. It replaces a SQLite file that holds only what an earlier demo wrote, and refuses any store that holds other events.')
       .action(
         action(async (options: DemoOptions) => {
-          const orders = wholeNumber('--orders', options.orders, 0, 2_000_000);
-          const seed = wholeNumber('--seed', options.seed, 0, 2 ** 32 - 1);
-          const year = wholeNumber('--year', options.year, 2000, 2100);
+          const orders = wholeNumberOption('--orders', options.orders, 0, 2_000_000);
+          const seed = wholeNumberOption('--seed', options.seed, 0, 2 ** 32 - 1);
+          // The domain refuses business time outside its years, so a demo of another year would be refused whole.
+          const year = wholeNumberOption('--year', options.year, FIRST_YEAR, LAST_YEAR);
           const location = locate(options.store);
+          checkReadModelsUrl(options.readModels);
           const opened = await openFresh(location, context);
           try {
             const commands = [...simulateYear({ seed, orders, year })];

@@ -66,7 +66,7 @@ export const importLog: CliCommand = {
       .addOption(storeOption(context))
       .action(
         action(async (file: string, options: { readonly store: string }) => {
-          await mustBeFile(file);
+          await mustBeFile(file, { regular: true });
           // The store stamps `recordedAt` from its clock; the import sets that clock to each batch's original time.
           let recordedAt: Date | undefined;
           return withStore(context, options.store, { clock: () => recordedAt ?? new Date(), finishingImport: true }, async ({ raw, transaction, settings }) => {

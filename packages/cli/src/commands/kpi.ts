@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { escapeForTerminal as shown } from '@aftersales/core';
 import Table from 'cli-table3';
 import * as E from 'fp-ts/lib/Either.js';
@@ -8,8 +7,9 @@ import { ExitCode, usageError } from '../cli-error.js';
 import type { CliCommand } from '../context.js';
 import { action, storeOption, withStore } from '../context.js';
 import { kpiTimeZone, localYear, parseAsOf, parsePeriod } from '../instants.js';
+import { readSmallTextFile, wholeNumberOption } from '../options.js';
 import { toJson } from '../output.js';
-import { catchUp, describeReadModels, readModelError, withReadModels } from '../read-models.js';
+import { catchUp, checkReadModelsUrl, describeReadModels, readModelError, withReadModels } from '../read-models.js';
 
 interface KpiOptions {
   readonly store: string;
@@ -70,23 +70,31 @@ export const kpiTable = (results: readonly KpiResult[]): string => {
   return table.toString();
 };
 
+/** The largest settings file read: a few versions of a dozen numbers each take a few kilobytes. */
+const SETTINGS_LIMIT = 1024 * 1024;
+
 /** Reads a settings file: a JSON array of versions, each in force from its `effectiveFrom` (docs/kpis.md). */
 export const readSettings = (path: string | undefined): KpiConfig | undefined => {
   if (path === undefined) return undefined;
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (thrown) {
-    throw usageError(`--settings ${path}: ${thrown instanceof Error ? thrown.message : String(thrown)}`);
-  }
+  const text = readSmallTextFile('--settings', path, SETTINGS_LIMIT);
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch {
     throw usageError(`--settings ${path} is not JSON`);
   }
+  if (!Array.isArray(raw)) throw usageError(`--settings ${path} is not a JSON array of settings versions (docs/kpis.md, "Configuration")`);
+  if (raw.length === 0) throw usageError(`--settings ${path} holds no settings version: give at least one`);
   const decoded = decodeKpiConfig(raw);
   if (E.isLeft(decoded)) throw usageError(`--settings ${path}: ${decoded.left}`);
+  const instants = decoded.right.map((version) => Date.parse(version.effectiveFrom));
+  const twin = instants.findIndex((instant, index) => instants.indexOf(instant) !== index);
+  if (twin >= 0) {
+    const first = instants.indexOf(instants[twin]!);
+    throw usageError(
+      `--settings ${path}: versions ${first} and ${twin} both take effect at ${decoded.right[twin]!.effectiveFrom}, so which one is in force would depend on their order: give each version its own effectiveFrom`,
+    );
+  }
   return decoded.right;
 };
 
@@ -99,12 +107,10 @@ const parseVerdicts = (text: string | undefined): Verdict[] | undefined => {
   return given as Verdict[];
 };
 
-const parseLimit = (text: string | undefined): number | undefined => {
-  if (text === undefined) return undefined;
-  const limit = Number(text);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw usageError(`--limit ${text} is not a whole number from 1 to 10000`);
-  return limit;
-};
+const parseLimit = (text: string | undefined): number | undefined => (text === undefined ? undefined : wholeNumberOption('--limit', text, 1, 10_000));
+
+/** The options that only page through one KPI's items: given without `--items`, they would be silently ignored. */
+const itemsOnly = ['verdict', 'limit', 'cursor'] as const;
 
 const itemsTable = (items: readonly KpiItem[]): string => {
   const table = new Table({ head: ['item', 'verdict', 'period anchor', 'deadline', 'why'], style: { head: [], border: [] }, wordWrap: true, colWidths: [null, null, null, null, 60] });
@@ -142,9 +148,12 @@ export const kpi: CliCommand = {
           const asOf = options.asOf === undefined ? new Date().toISOString() : parseAsOf(options.asOf, timeZone);
           const period = options.period === undefined ? String(localYear(asOf, timeZone)) : parsePeriod(options.period);
           const items = options.items;
+          const stray = itemsOnly.find((name) => options[name] !== undefined);
+          if (items === undefined && stray !== undefined) throw usageError(`--${stray} pages through one KPI's items: pass it with --items <kpi>`);
           if (items !== undefined && !kpiIds.includes(items as KpiId)) throw usageError(`--items ${JSON.stringify(items)} is not a KPI: use one of ${kpiIds.join(', ')}`);
           const verdictFilter = parseVerdicts(options.verdict);
           const limit = parseLimit(options.limit);
+          checkReadModelsUrl(options.readModels);
           return withStore(context, options.store, { mustExist: true }, (opened) =>
             withReadModels(opened, options.readModels, undefined, async ({ models, location }) => {
               await catchUp(models, { rebuild: options.rebuild === true }, context);

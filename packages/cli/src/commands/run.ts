@@ -35,30 +35,62 @@ export const openInput = async (file: string, context: CliContext): Promise<Node
 };
 
 /**
- * The input's lines, each decoded strictly as UTF-8: a line that is not valid UTF-8 comes as
- * undefined, to be reported, rather than repaired into a different command with U+FFFD in it.
+ * The longest line read as a command. The largest command the domain accepts is far smaller (every
+ * field has its bound); a longer line is reported without being held, so that an endless line
+ * (`run /dev/zero`, a runaway producer) cannot fill the memory.
  */
-async function* utf8Lines(input: NodeJS.ReadableStream): AsyncGenerator<string | undefined> {
+export const MAX_LINE_BYTES = 16 * 1024 * 1024;
+
+/** A line that could not be read as text, and why, in the library's words. */
+interface UnreadableLine {
+  readonly problem: string;
+}
+
+/**
+ * The input's lines, each decoded strictly as UTF-8: a line that is not valid UTF-8, or longer than
+ * `MAX_LINE_BYTES`, comes as a problem to report, rather than repaired into a different command with
+ * U+FFFD in it or held whole. A byte-order mark at the start of a line is not part of it.
+ */
+export async function* utf8Lines(input: AsyncIterable<unknown>, maxLineBytes = MAX_LINE_BYTES): AsyncGenerator<string | UnreadableLine> {
   const decoder = new TextDecoder('utf-8', { fatal: true });
-  const decode = (bytes: Buffer): string | undefined => {
+  const decode = (bytes: Buffer): string | UnreadableLine => {
     try {
       return decoder.decode(bytes).replace(/\r$/, '');
     } catch {
-      return undefined;
+      return { problem: 'not valid UTF-8' };
     }
   };
+  const tooLong: UnreadableLine = { problem: `longer than ${maxLineBytes} bytes` };
   let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  let overlong = false;
+  const take = (bytes: Buffer) => {
+    if (overlong || bytes.length === 0) return;
+    pendingBytes += bytes.length;
+    if (pendingBytes > maxLineBytes) {
+      overlong = true;
+      pending = [];
+    } else {
+      pending.push(bytes);
+    }
+  };
+  const line = (): string | UnreadableLine => {
+    const read = overlong ? tooLong : decode(Buffer.concat(pending));
+    pending = [];
+    pendingBytes = 0;
+    overlong = false;
+    return read;
+  };
   for await (const chunk of input) {
     let bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : (chunk as Buffer);
     for (let newline = bytes.indexOf(0x0a); newline >= 0; newline = bytes.indexOf(0x0a)) {
-      pending.push(bytes.subarray(0, newline));
-      yield decode(Buffer.concat(pending));
-      pending = [];
+      take(bytes.subarray(0, newline));
+      yield line();
       bytes = bytes.subarray(newline + 1);
     }
-    if (bytes.length > 0) pending.push(bytes);
+    take(bytes);
   }
-  if (pending.length > 0) yield decode(Buffer.concat(pending));
+  if (pendingBytes > 0) yield line();
 }
 
 export const run: CliCommand = {
@@ -83,10 +115,10 @@ export const run: CliCommand = {
             try {
               for await (const text of utf8Lines(input)) {
                 lineNumber += 1;
-                if (text === undefined) {
+                if (typeof text !== 'string') {
                   malformed += 1;
-                  const message = `line ${lineNumber} is not valid UTF-8`;
-                  await department.recordMalformed(`line ${lineNumber}`, 'not valid UTF-8');
+                  const message = `line ${lineNumber} is ${text.problem}`;
+                  await department.recordMalformed(`line ${lineNumber}`, text.problem);
                   await out.line(toJson({ line: lineNumber, commandId: null, ok: false, error: { code: 'MalformedLine', message } }));
                   continue;
                 }

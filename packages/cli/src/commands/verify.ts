@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import * as E from 'fp-ts/lib/Either.js';
 import type { LogAnchor, VerificationReport, VerifyOptions } from '@aftersales/core';
 import { escapeForTerminal as shown, describeProblem, formatAnchor, parseAnchor, parseAnchorLines, verifyLog } from '@aftersales/core';
@@ -8,7 +8,9 @@ import type { CliCommand, CliContext } from '../context.js';
 import { action, commandGroup, repeated, storeOption, withStore } from '../context.js';
 import { parseInstant } from '../instants.js';
 import { auditorOf, sealStore, writeAnchorFile } from '../sealing.js';
+import { readSmallFile, readSmallTextFile } from '../options.js';
 import { toJson } from '../output.js';
+import { checkReadModelsUrl } from '../read-models.js';
 import { checkReadModels } from './verify-read-models.js';
 
 /** How many problems are printed before the rest are only counted. */
@@ -28,12 +30,7 @@ interface IntegrityOptions {
  * line where the shell's history and the process list would show it.
  */
 export const readAuditKey = (file: string): Uint8Array => {
-  let content: Buffer;
-  try {
-    content = readFileSync(file);
-  } catch {
-    throw usageError(`cannot read the audit key file ${file}`);
-  }
+  const content = readSmallFile('--audit-key-file', file, 64 * 1024);
   const text = content.toString('utf8').trim();
   const key = /^[0-9a-fA-F]+$/.test(text) && text.length % 2 === 0 ? Buffer.from(text, 'hex') : /^[A-Za-z0-9+/_-]+=*$/.test(text) ? Buffer.from(text, 'base64') : content;
   if (key.length < 32) throw usageError(`the audit key in ${file} has ${key.length} bytes; it needs at least 32`);
@@ -47,12 +44,10 @@ export const readAuditKey = (file: string): Uint8Array => {
 export const readAnchors = (value: string): LogAnchor[] => {
   const given = parseAnchor(value);
   if (E.isRight(given)) return [given.right];
-  let content: string;
-  try {
-    content = readFileSync(value, 'utf8');
-  } catch {
-    throw usageError(`--anchor ${JSON.stringify(value)} is neither <count>:<digest> nor a readable anchor file`);
-  }
+  // Digits and a colon are an anchor given inline, never a file name: say what is wrong with it.
+  if (/^\d+:/.test(value)) throw usageError(`--anchor: ${given.left}`);
+  if (!existsSync(value)) throw usageError(`--anchor ${JSON.stringify(value)} is neither <count>:<digest> nor a readable anchor file`);
+  const content = readSmallTextFile('--anchor', value, 1024 * 1024);
   const anchors = parseAnchorLines(content);
   if (E.isLeft(anchors)) throw usageError(`the anchor file ${value}: ${anchors.left}`);
   return anchors.right;
@@ -98,8 +93,9 @@ interface SealCommandOptions {
 export const verifyCommand = (context: CliContext) =>
   action(async (options: IntegrityOptions) => {
     const verifyOptions = verifyOptionsOf(options);
+    checkReadModelsUrl(options.readModels);
     if (options.file !== undefined) {
-      await mustBeFile(options.file);
+      await mustBeFile(options.file, { regular: true });
       const verified = await verifyExportedFile(options.file, verifyOptions);
       if (options.json) context.stdout.write(`${toJson({ ...verified.report, intact: verified.problems.length === 0, lines: verified.problems }, 2)}\n`);
       else if (verified.problems.length === 0) context.stdout.write(`${describeVerification(verified.report).map(shown).join('\n')}\n`);

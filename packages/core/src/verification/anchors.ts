@@ -18,7 +18,10 @@ export const formatAnchor = (anchor: LogAnchor): string => `${anchor.eventCount}
 export const parseAnchor = (text: string): E.Either<string, LogAnchor> => {
   const match = /^(\d+):([0-9a-f]{64})$/.exec(text.trim());
   if (match === null) return E.left(`anchor ${JSON.stringify(text)} is not <eventCount>:<64 hex digits>`);
-  return E.right({ eventCount: Number(match[1]), logDigest: match[2]! });
+  const eventCount = Number(match[1]);
+  // A count past what a double holds exactly would be read as another count, and checked as that.
+  if (!Number.isSafeInteger(eventCount)) return E.left(`anchor ${JSON.stringify(text)} counts more events than any log holds (at most ${Number.MAX_SAFE_INTEGER})`);
+  return E.right({ eventCount, logDigest: match[2]! });
 };
 
 /**

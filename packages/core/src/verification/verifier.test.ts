@@ -250,6 +250,7 @@ describe('verifyLog', () => {
     const anchor = { eventCount: 12, logDigest: 'ab'.repeat(32) };
     expect(parseAnchor(formatAnchor(anchor))).toEqual(E.right(anchor));
     expect(E.isLeft(parseAnchor('12:xyz'))).toBe(true);
+    expect(parseAnchor(`99999999999999999999:${'ab'.repeat(32)}`)).toMatchObject({ left: expect.stringContaining('counts more events than any log holds') });
   });
 
   it('detects any single edited event, anywhere in the log', async () => {
