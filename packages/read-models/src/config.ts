@@ -1,5 +1,4 @@
 import * as E from 'fp-ts/lib/Either.js';
-import { Instant } from '@aftersales/core';
 import { z } from 'zod';
 import { isKnownTimeZone } from './periods.js';
 
@@ -37,8 +36,13 @@ export const KpiRules = z.strictObject({
 });
 export type KpiRules = z.output<typeof KpiRules>;
 
-/** One version of the rules, in force from `effectiveFrom` until the next version's `effectiveFrom`. */
-export const KpiConfigVersion = KpiRules.extend({ effectiveFrom: Instant });
+/**
+ * One version of the rules, in force from `effectiveFrom` until the next version's `effectiveFrom`.
+ * Any instant with an offset: unlike a business instant it need not lie in the years a period can
+ * hold, as the default version, in force since 1970, shows (and `kpi --json` prints it that way, so
+ * that its settings can be given back as a settings file).
+ */
+export const KpiConfigVersion = KpiRules.extend({ effectiveFrom: z.iso.datetime({ offset: true }) });
 /** As written in a settings file or in code: the settings added after the first (windows, limits) may be left out. */
 export type KpiConfigVersion = z.input<typeof KpiConfigVersion>;
 

@@ -60,6 +60,11 @@ describe('KPI configuration', () => {
     expect(rulesAt(Date.parse('2026-07-01T00:00:00+08:00'))).toMatchObject({ jobDescriptionWindowDays: 7, turnoverLimits: { month: 0.03, quarter: 0.06, year: 0.15 } });
   });
 
+  it('takes back the settings it prints: the default version, in force since 1970, decodes as it is', () => {
+    expect(decodeKpiConfig(JSON.parse(JSON.stringify(defaultKpiConfig)))).toEqual(E.right(defaultKpiConfig));
+    expect(decodeKpiConfig([{ ...defaultKpiConfig[0], effectiveFrom: '1970-01-01' }])).toMatchObject(E.left(expect.stringContaining('0.effectiveFrom')));
+  });
+
   it('refuses a configuration it cannot apply, naming the field', () => {
     expect(decodeKpiConfig([])).toMatchObject(E.left(expect.any(String)));
     const bad = decodeKpiConfig([{ effectiveFrom: '2026-01-01T00:00:00Z', receiptSlaHours: 24, executionFloor: 1.5, timeZone: 'Mars/Olympus' }]);
