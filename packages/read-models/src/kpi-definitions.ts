@@ -60,8 +60,13 @@ export const kpiDirections: Readonly<Record<KpiId, Direction>> = Object.fromEntr
  */
 export const kpiPeriodRule = (kpi: KpiId): 'anchor' | 'overlap' => (kpi === 'staffTurnover' ? 'overlap' : 'anchor');
 
-export const dimensions = ['endpoint', 'specialist', 'employee', 'category', 'kind', 'department', 'position'] as const;
-export type Dimension = (typeof dimensions)[number];
+export type Dimension = 'endpoint' | 'specialist' | 'employee' | 'category' | 'kind' | 'department' | 'position';
+
+/** Each dimension once, as a record over the type: the list below can neither miss one nor name another. */
+const everyDimension: Readonly<Record<Dimension, true>> = { endpoint: true, specialist: true, employee: true, category: true, kind: true, department: true, position: true };
+
+/** Every dimension, for decoding a stored breakdown. */
+export const dimensions: readonly Dimension[] = Object.keys(everyDimension) as Dimension[];
 
 export type Verdict = 'hit' | 'miss' | 'pending' | 'excluded';
 
